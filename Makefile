@@ -1,0 +1,49 @@
+# Prichal: `make run` starts a complete demo on this machine, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.prichal-installed
+DEV := PRETIX_CONFIG_FILE=$(CURDIR)/pretix.cfg DJANGO_SETTINGS_MODULE=pretix.settings
+PO := $(shell find addons i18n -name '*.po' 2>/dev/null)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test install system-deps messages lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+# Debian packages the project needs beyond Python: gettext (message catalogues) and Chromium (browser tests).
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages: system-deps $(MO)
+
+run: install messages
+	$(DEV) $(PY) tools/devserver.py
+
+test: install messages
+	@$(PY) tools/check_postgres.py
+	$(PY) -m ruff check addons tools bench deploy
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/peak_sale.py
+
+clean:
+	rm -rf var

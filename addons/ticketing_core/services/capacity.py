@@ -1,0 +1,110 @@
+"""
+Capacity guard: each sailing owns one pretix quota over all admission products, sized to the vessel.
+
+pretix counts a product against every quota it belongs to and sells only while *all* have room, so
+this one managed quota caps passengers no matter what other quotas staff add. pretix's "admission"
+flag on a product is the passenger-place flag: add-ons such as drinks are not admissions.
+"""
+from django.utils.translation import gettext as _
+from pretix.base.models import Event, ItemVariation, Order, OrderPosition, Quota
+
+from ..models import Sailing, Vessel
+from .errors import CapacityError
+
+
+def passenger_items(event: Event):
+    return event.items.filter(admission=True)
+
+
+def sold_places(sailing: Sailing) -> int:
+    """Passenger places in placed orders (paid or awaiting payment) for this sailing."""
+    qs = OrderPosition.objects.filter(
+        order__event_id=sailing.event_id,
+        item__admission=True,
+        order__status__in=(Order.STATUS_PAID, Order.STATUS_PENDING),
+    )
+    if sailing.subevent_id:
+        qs = qs.filter(subevent_id=sailing.subevent_id)
+    return qs.count()
+
+
+def check_capacity(sailing: Sailing, vessel: Vessel, sellable_capacity: int | None) -> None:
+    """Refuse a vessel or sellable capacity that is smaller than what is already sold."""
+    if sellable_capacity is not None and sellable_capacity > vessel.capacity:
+        raise CapacityError(
+            _("The sellable capacity of {requested} is larger than the certified capacity of {vessel} "
+              "({capacity} passengers).").format(requested=sellable_capacity, vessel=vessel.name,
+                                                  capacity=vessel.capacity)
+        )
+    if not sailing.pk:
+        return
+    new_capacity = vessel.capacity if sellable_capacity is None else min(vessel.capacity, sellable_capacity)
+    sold = sold_places(sailing)
+    if sold > new_capacity:
+        raise CapacityError(
+            _("{sold} passenger places are already sold for this sailing, but {vessel} would only allow "
+              "{capacity}. Choose a larger vessel or cancel orders first.").format(
+                sold=sold, vessel=vessel.name, capacity=new_capacity)
+        )
+
+
+def check_vessel_capacity_change(vessel: Vessel, new_capacity: int) -> None:
+    """Refuse shrinking a vessel below what any of its future sailings has sold."""
+    for sailing in vessel.sailings.filter(canceled_at__isnull=True).select_related("event", "subevent"):
+        effective = new_capacity if sailing.sellable_capacity is None else min(new_capacity, sailing.sellable_capacity)
+        sold = sold_places(sailing)
+        if sold > effective:
+            raise CapacityError(
+                _("{sold} passenger places are already sold for {sailing}, more than the new capacity of "
+                  "{capacity}.").format(sold=sold, sailing=sailing, capacity=effective)
+            )
+
+
+def sync_quota(sailing: Sailing) -> Quota:
+    """Create or update the sailing's managed quota: its size and the list of passenger products."""
+    event = sailing.event
+    quota = sailing.quota
+    if quota is None:
+        quota = Quota(event=event, subevent=sailing.subevent)
+    quota.name = _("Passenger places (vessel capacity)")
+    quota.size = sailing.capacity
+    quota._ticketing_managed_save = True
+    quota.save()
+    quota._ticketing_managed_save = False
+    if sailing.quota_id != quota.pk:
+        sailing.quota = quota
+        sailing.save(update_fields=["quota"])
+    _cover_passenger_items(quota, event)
+    return quota
+
+
+def _cover_passenger_items(quota: Quota, event: Event) -> None:
+    items = list(passenger_items(event))
+    quota.items.set(items)
+    quota.variations.set(ItemVariation.objects.filter(item__in=items))
+
+
+def guard_quota_save(quota: Quota) -> None:
+    """Called before any quota is saved: a sailing's managed quota may never exceed the vessel."""
+    if getattr(quota, "_ticketing_managed_save", False) or not quota.pk:
+        return
+    sailing = Sailing.objects.filter(quota_id=quota.pk).select_related("vessel").first()
+    if sailing is None:
+        return
+    if quota.size is None or quota.size > sailing.capacity:
+        raise CapacityError(
+            _("The quota \"{quota}\" guards the capacity of {vessel}: it cannot be larger than {capacity} "
+              "places (requested: {requested}).").format(
+                quota=quota.name, vessel=sailing.vessel.name, capacity=sailing.capacity,
+                requested=_("unlimited") if quota.size is None else quota.size)
+        )
+
+
+def resync_event(event: Event) -> None:
+    """Products changed (e.g. a new ticket type): every managed quota of the event covers them again."""
+    for sailing in Sailing.objects.filter(event=event, canceled_at__isnull=True).select_related("vessel", "quota"):
+        if sailing.quota_id:
+            _cover_passenger_items(sailing.quota, event)
+        else:
+            sync_quota(sailing)
+

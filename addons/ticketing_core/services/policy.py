@@ -1,0 +1,146 @@
+"""
+The refund policy of the operator, decided in exactly one place.
+
+Rule: a customer may cancel and get a full refund (less an optional cancellation fee set by the
+organizer) until 24 hours before the departure of the earliest sailing in the order. There are no
+exchanges and no transfers: a placed order's products, dates, seats, add-ons and names never change.
+Every addon asks :func:`check_refund`; nobody re-implements the rule.
+
+The deadline is computed on the sailing's start in UTC and shown to people in the time zone of the
+departure pier (Europe/Moscow by default). At the deadline itself a refund is still allowed, one
+second later it is not; this matches pretix's own ``Order.user_cancel_allowed``.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.formats import date_format
+from django.utils.timezone import now
+from django.utils.translation import gettext as _
+from pretix.base.models import Event, Order, OrderPosition, Organizer
+from pretix.base.reldate import RelativeDate, RelativeDateWrapper
+
+REFUND_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class RefundDecision:
+    allowed: bool
+    deadline: datetime | None
+    timezone: str
+    reason: str
+
+    @property
+    def deadline_local(self) -> datetime | None:
+        return self.deadline.astimezone(ZoneInfo(self.timezone)) if self.deadline else None
+
+
+def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
+    """(start in UTC, display time zone) of every sailing date the order (or the given positions) covers."""
+    from ..models import Sailing
+
+    event = order.event
+    positions = positions if positions is not None else order.positions.all()
+    if event.has_subevents:
+        subevent_ids = {p.subevent_id for p in positions if p.subevent_id}
+        dates = list(event.subevents.filter(pk__in=subevent_ids))
+    else:
+        dates = [event]
+    sailings = {
+        (s.subevent_id or None): s.departure_pier.timezone
+        for s in Sailing.objects.filter(event=event).select_related("departure_pier")
+    }
+    default_tz = event.settings.timezone
+    result = []
+    for d in dates:
+        key = d.pk if event.has_subevents else None
+        result.append((d.date_from.astimezone(ZoneInfo("UTC")), sailings.get(key, default_tz)))
+    return result
+
+
+def refund_deadline(order: Order, positions=None) -> tuple[datetime | None, str]:
+    """The last moment (UTC) a refund is allowed, and the time zone to show it in."""
+    departures = _departures(order, positions)
+    if not departures:
+        return None, order.event.settings.timezone
+    start, tz = min(departures, key=lambda d: d[0])
+    return start - REFUND_WINDOW, tz
+
+
+def format_deadline(deadline: datetime, tz: str) -> str:
+    local = deadline.astimezone(ZoneInfo(tz))
+    return "{} ({})".format(date_format(local, "SHORT_DATETIME_FORMAT"), _(tz))
+
+
+def check_refund(order: Order, at: datetime | None = None,
+                 positions: list[OrderPosition] | None = None) -> RefundDecision:
+    """May the customer cancel this order (or these positions) for a refund at moment ``at``?"""
+    at = at or now()
+    deadline, tz = refund_deadline(order, positions)
+    if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
+        return RefundDecision(False, deadline, tz, _("This order is not active, so there is nothing to refund."))
+    if deadline is None:
+        return RefundDecision(False, None, tz, _("This order contains no sailing."))
+    when = format_deadline(deadline, tz)
+    if at > deadline:
+        return RefundDecision(False, deadline, tz, _(
+            "Tickets can be refunded until 24 hours before departure, that is until {deadline}. This deadline "
+            "has passed: the tickets are non-refundable and non-transferable."
+        ).format(deadline=when))
+    return RefundDecision(True, deadline, tz, _(
+        "You can cancel this order and get a full refund until {deadline}, 24 hours before departure. "
+        "Exchanges and transfers to other dates or people are not possible."
+    ).format(deadline=when))
+
+
+# --- pretix settings that implement the policy in pretix's own order pages -------------------------
+
+def policy_deadline_setting() -> RelativeDateWrapper:
+    return RelativeDateWrapper(RelativeDate(
+        minutes=int(REFUND_WINDOW.total_seconds() // 60), is_after=False, base_date_name="date_from",
+    ))
+
+
+def policy_settings() -> dict:
+    """pretix event settings under which pretix's own pages follow the policy."""
+    deadline = policy_deadline_setting()
+    return {
+        "cancel_allow_user": True,
+        "cancel_allow_user_until": deadline,
+        "cancel_allow_user_paid": True,
+        "cancel_allow_user_paid_until": deadline,
+        "cancel_allow_user_paid_require_approval": False,
+        "cancel_allow_user_paid_refund_as_giftcard": "off",
+        "change_allow_user_variation": False,
+        "change_allow_user_addons": False,
+        "change_allow_user_price": "eq",
+        "change_allow_attendee": False,
+        "allow_modifications": "no",
+    }
+
+
+def apply_policy(event: Event | Organizer) -> None:
+    for key, value in policy_settings().items():
+        event.settings.set(key, value)
+
+
+def policy_issues(event: Event) -> list[str]:
+    """Why the event's settings contradict the policy; empty if they follow it."""
+    issues = []
+    s = event.settings
+    if s.get("change_allow_user_variation", as_type=bool) or s.get("change_allow_user_addons", as_type=bool):
+        issues.append(_("Customers may change products or add-ons of their orders; exchanges are not offered."))
+    if s.get("change_allow_attendee", as_type=bool) or s.get("allow_modifications") != "no":
+        issues.append(_("Customers may change names or answers of placed orders; tickets are non-transferable."))
+    if not s.get("cancel_allow_user_paid", as_type=bool):
+        issues.append(_("Customers cannot cancel paid orders, but they are entitled to a refund until 24 hours "
+                        "before departure."))
+    for key in ("cancel_allow_user_paid_until", "cancel_allow_user_until"):
+        if s.get(key, as_type=RelativeDateWrapper) != policy_deadline_setting():
+            issues.append(_("The cancellation deadline is not 24 hours before the start of the date."))
+            break
+    if s.get("cancel_allow_user_paid_require_approval", as_type=bool):
+        issues.append(_("Cancellations need approval, but refunds before the deadline are automatic."))
+    if s.get("cancel_allow_user_paid_refund_as_giftcard") not in ("off", None):
+        issues.append(_("Refunds are given as gift cards, but customers get their money back."))
+    return issues

@@ -1,0 +1,50 @@
+"""Vessel schedule: one vessel, one sailing at a time, plus the turnaround time between sailings."""
+from datetime import datetime, timedelta
+
+from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from pretix.base.models import Organizer
+
+from ..models import Sailing, Vessel
+from .errors import ScheduleConflict
+
+
+def turnaround(organizer: Organizer) -> timedelta:
+    return timedelta(minutes=int(organizer.settings.ticketing_turnaround_minutes))
+
+
+def sailings_with_times(qs=None):
+    """Sailings annotated with ``starts_at``/``ends_at`` taken from their pretix date."""
+    qs = Sailing.objects.all() if qs is None else qs
+    return qs.annotate(
+        starts_at=Coalesce("subevent__date_from", "event__date_from"),
+    ).annotate(
+        ends_at=ExpressionWrapper(F("starts_at") + F("duration"), output_field=DateTimeField()),
+    )
+
+
+def find_conflict(vessel: Vessel, start: datetime, end: datetime, exclude_pk: int | None = None) -> Sailing | None:
+    """The first active sailing of ``vessel`` that overlaps [start, end) widened by the turnaround time."""
+    buffer = turnaround(vessel.organizer)
+    qs = sailings_with_times(
+        Sailing.objects.filter(vessel=vessel, canceled_at__isnull=True)
+    ).filter(starts_at__lt=end + buffer, ends_at__gt=start - buffer)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("event", "subevent").order_by("starts_at").first()
+
+
+def check_schedule(vessel: Vessel, start: datetime, end: datetime, exclude_pk: int | None = None) -> None:
+    other = find_conflict(vessel, start, end, exclude_pk)
+    if other is not None:
+        raise ScheduleConflict(
+            _("{vessel} is already sailing \"{other}\" from {start} to {end}; with a turnaround time of "
+              "{minutes} minutes the two sailings overlap.").format(
+                vessel=vessel.name, other=other.date_obj.name,
+                start=date_format(localtime(other.start), "SHORT_DATETIME_FORMAT"),
+                end=date_format(localtime(other.end), "TIME_FORMAT"),
+                minutes=vessel.organizer.settings.ticketing_turnaround_minutes)
+        )

@@ -1,0 +1,136 @@
+"""Every place where the core addon touches pretix; the logic lives in services/."""
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from django.http import HttpResponseRedirect
+from django.template.loader import get_template
+from django.urls import resolve, reverse
+from django.utils.translation import gettext_lazy as _
+from pretix.base.models import Item, Order, Quota
+from pretix.base.signals import event_live_issues
+from pretix.control.signals import nav_event, nav_event_settings, nav_organizer, subevent_forms
+from pretix.presale.signals import order_info_top, process_request
+
+from .forms import SailingForm
+from .permissions import FLEET_WRITE, SAILINGS_WRITE
+from .services.capacity import guard_quota_save, resync_event
+from .services.policy import check_refund, policy_issues
+
+APP = "ticketing_core"
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_core_nav_organizer")
+def navbar_organizer(sender, request, organizer, **kwargs):
+    url = resolve(request.path_info)
+
+    def link(name):
+        return reverse(f"plugins:{APP}:{name}", kwargs={"organizer": organizer.slug})
+
+    children = [
+        {"label": _("Vessels"), "url": link("vessels"),
+         "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("vessel")},
+        {"label": _("Piers"), "url": link("piers"),
+         "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("pier")},
+    ]
+    if request.user.has_organizer_permission(organizer, FLEET_WRITE, request=request):
+        children.append({"label": _("Settings"), "url": link("fleet.settings"),
+                         "active": url.namespace == f"plugins:{APP}" and url.url_name == "fleet.settings"})
+    return [{
+        "label": _("Fleet"), "url": link("vessels"), "icon": "ship",
+        "active": url.namespace == f"plugins:{APP}", "children": children,
+    }]
+
+
+@receiver(nav_event, dispatch_uid="ticketing_core_nav_event")
+def navbar_event(sender, request, **kwargs):
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Sailings"),
+        "url": reverse(f"plugins:{APP}:sailings", kwargs={
+            "organizer": request.organizer.slug, "event": request.event.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name in ("sailings", "sailing.cancel"),
+        "icon": "ship",
+    }]
+
+
+@receiver(nav_event_settings, dispatch_uid="ticketing_core_nav_event_settings")
+def navbar_event_settings(sender, request, **kwargs):
+    if not request.user.has_event_permission(request.organizer, request.event, SAILINGS_WRITE, request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Sailing and refund policy"),
+        "url": reverse(f"plugins:{APP}:settings", kwargs={
+            "organizer": request.organizer.slug, "event": request.event.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == "settings",
+    }]
+
+
+@receiver(subevent_forms, dispatch_uid="ticketing_core_subevent_forms")
+def sailing_subevent_form(sender, request, subevent, copy_from=None, **kwargs):
+    return SailingForm(
+        data=request.POST if request.method == "POST" else None,
+        event=sender, subevent=subevent, request=request, copy_from=copy_from, prefix="ticketing_sailing",
+    )
+
+
+@receiver(event_live_issues, dispatch_uid="ticketing_core_live_issues")
+def live_issues(sender, **kwargs):
+    issues = policy_issues(sender)
+    if not issues:
+        return None
+    return _("The refund policy is not in force: {issues} Open \"Settings → Sailing and refund policy\" to "
+             "apply it.").format(issues=" ".join(str(i) for i in issues))
+
+
+# Customer-facing URLs that would refund, exchange or transfer; the policy decides, nothing else.
+_CANCEL_URLS = {"event.order.cancel", "event.order.cancel.do"}
+_CHANGE_URLS = {"event.order.change", "event.order.position.change", "event.order.modify",
+                "event.order.position.modify"}
+
+
+@receiver(process_request, dispatch_uid="ticketing_core_policy_guard")
+def policy_guard(sender, request, **kwargs):
+    """
+    Refuse, on the server, a cancellation after the deadline (stale page, crafted POST) and any
+    exchange or transfer, whatever the event's settings say.
+    """
+    match = request.resolver_match or resolve(request.path_info)
+    if match.namespace != "presale" or match.url_name not in (_CANCEL_URLS | _CHANGE_URLS):
+        return None
+    order = Order.objects.filter(event=sender, code=match.kwargs.get("order")).first()
+    if order is None:
+        return None
+    from django.contrib import messages
+
+    back = reverse("presale:event.order", kwargs={
+        "organizer": sender.organizer.slug, "event": sender.slug,
+        "order": order.code, "secret": match.kwargs.get("secret", ""),
+    }) if match.kwargs.get("secret") else "/"
+    if match.url_name in _CHANGE_URLS:
+        messages.error(request, _("Tickets cannot be exchanged or transferred, and names on tickets cannot "
+                                  "be changed."))
+        return HttpResponseRedirect(back)
+    decision = check_refund(order)
+    if not decision.allowed:
+        messages.error(request, decision.reason)
+        return HttpResponseRedirect(back)
+    return None
+
+
+@receiver(order_info_top, dispatch_uid="ticketing_core_order_policy")
+def order_policy_notice(sender, request, order, **kwargs):
+    """The customer's order page states the deadline, or that tickets are non-refundable now."""
+    decision = check_refund(order)
+    if decision.deadline is None:
+        return ""
+    return get_template("ticketing_core/order_policy.html").render({"decision": decision})
+
+
+@receiver(pre_save, sender=Quota, dispatch_uid="ticketing_core_quota_guard")
+def quota_guard(sender, instance, **kwargs):
+    guard_quota_save(instance)
+
+
+@receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
+def item_saved(sender, instance, created, **kwargs):
+    resync_event(instance.event)

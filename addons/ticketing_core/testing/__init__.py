@@ -1,0 +1,1 @@
+"""Test support shared by every addon's tests: settings, fixtures and factories."""

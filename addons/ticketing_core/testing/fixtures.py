@@ -1,0 +1,54 @@
+"""pytest plugin loaded for every addon's tests (see ``addopts`` in pyproject.toml)."""
+from datetime import timedelta
+
+import pytest
+from django.utils.timezone import now
+from django_scopes import scopes_disabled
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _no_scopes():
+    """Tests see every organizer's data; scoping is tested where it matters, explicitly."""
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def organizer(db):
+    return factories.make_organizer()
+
+
+@pytest.fixture
+def admin(organizer):
+    return factories.make_admin(organizer)
+
+
+@pytest.fixture
+def pier(organizer):
+    return factories.make_pier(organizer)
+
+
+@pytest.fixture
+def boat(organizer):
+    return factories.make_vessel(organizer, "Нева-1", capacity=60)
+
+
+@pytest.fixture
+def series(organizer):
+    return factories.make_series(organizer)
+
+
+@pytest.fixture
+def sailing(series, boat, pier):
+    return factories.make_sailing(series, boat, pier, now() + timedelta(days=3))
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    client.login(email=admin.email, password="admin-password-123")
+    session = client.session
+    session["pretix_auth_login_time"] = int(now().timestamp())
+    session.save()
+    return client
