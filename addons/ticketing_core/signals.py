@@ -6,13 +6,13 @@ from django.template.loader import get_template
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from pretix.base.models import Item, Order, Quota
-from pretix.base.signals import event_live_issues
+from pretix.base.signals import event_live_issues, order_placed
 from pretix.control.signals import nav_event, nav_event_settings, nav_organizer, subevent_forms
 from pretix.presale.signals import order_info_top, process_request
 
 from .forms import SailingForm
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
-from .services.capacity import guard_quota_save, resync_event
+from .services.capacity import guard_quota_save, hold_capacity_lock, resync_event
 from .services.policy import check_refund, policy_issues
 
 APP = "ticketing_core"
@@ -134,3 +134,8 @@ def quota_guard(sender, instance, **kwargs):
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
 def item_saved(sender, instance, created, **kwargs):
     resync_event(instance.event)
+
+
+@receiver(order_placed, dispatch_uid="ticketing_core_capacity_lock")
+def order_placed_lock(sender, order, **kwargs):
+    hold_capacity_lock(order)

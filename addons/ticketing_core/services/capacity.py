@@ -5,8 +5,10 @@ pretix counts a product against every quota it belongs to and sells only while *
 this one managed quota caps passengers no matter what other quotas staff add. pretix's "admission"
 flag on a product is the passenger-place flag: add-ons such as drinks are not admissions.
 """
+from django.db import connection
 from django.utils.translation import gettext as _
 from pretix.base.models import Event, ItemVariation, Order, OrderPosition, Quota
+from pretix.base.services.locking import lock_objects
 
 from ..models import Sailing, Vessel
 from .errors import CapacityError
@@ -108,3 +110,25 @@ def resync_event(event: Event) -> None:
         else:
             sync_quota(sailing)
 
+
+
+def hold_capacity_lock(order: Order) -> None:
+    """
+    Hold the managed quotas' locks until the transaction that places ``order`` commits.
+
+    pretix trusts a cart that is valid long enough and turns it into an order without locking its
+    quotas. A concurrent cart check that holds the quota lock counts orders and carts in separate
+    statements; if the order commits between the two, the places are counted in neither and the
+    quota is oversold (seen here under 24 parallel buyers on PostgreSQL). Taking the lock inside the
+    placing transaction serialises both, so every count sees the order either as a cart or as an order.
+    """
+    if not connection.in_atomic_block:
+        return
+    positions = order.positions.all() if order.pk else []
+    subevent_ids = {p.subevent_id for p in positions if p.subevent_id}
+    sailings = Sailing.objects.filter(event_id=order.event_id, quota__isnull=False)
+    sailings = sailings.filter(subevent_id__in=subevent_ids) if order.event.has_subevents else sailings.filter(
+        subevent__isnull=True)
+    quotas = [s.quota for s in sailings.select_related("quota") if s.quota.size is not None]
+    if quotas:
+        lock_objects(quotas, shared_lock_objects=[order.event])

@@ -136,7 +136,8 @@ def policy_issues(event: Event) -> list[str]:
         issues.append(_("Customers cannot cancel paid orders, but they are entitled to a refund until 24 hours "
                         "before departure."))
     for key in ("cancel_allow_user_paid_until", "cancel_allow_user_until"):
-        if s.get(key, as_type=RelativeDateWrapper) != policy_deadline_setting():
+        current = s.get(key, as_type=RelativeDateWrapper)
+        if current is None or current.to_string() != policy_deadline_setting().to_string():
             issues.append(_("The cancellation deadline is not 24 hours before the start of the date."))
             break
     if s.get("cancel_allow_user_paid_require_approval", as_type=bool):
