@@ -114,6 +114,7 @@ class SailingSerializer(serializers.ModelSerializer):
                   "duration_minutes", "sellable_capacity", "capacity", "sold", "available", "starts_at", "ends_at",
                   "canceled", "cancel_reason")
         read_only_fields = ("cancel_reason",)
+        extra_kwargs = {"arrival_pier": {"required": False}, "subevent": {"required": False}}
 
     def get_sold(self, obj) -> int:
         if not hasattr(obj, "_sold"):

@@ -4,8 +4,10 @@ from decimal import Decimal
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from i18nfield.strings import LazyI18nString
@@ -225,12 +227,22 @@ class CancelSailingForm(forms.Form):
         )
 
 
+def _in_every_language(msgid: str) -> LazyI18nString:
+    """A default text translated into every language of the instance, so each customer reads their own."""
+    return LazyI18nString({code: _translate_to(code, msgid) for code, _name in settings.LANGUAGES})
+
+
+def _translate_to(code: str, msgid: str) -> str:
+    with translation.override(code):
+        return translation.gettext(msgid)
+
+
 def default_cancel_subject() -> LazyI18nString:
-    return LazyI18nString.from_gettext(gettext_noop("Sailing cancelled: {event}"))
+    return _in_every_language(gettext_noop("Sailing cancelled: {event}"))
 
 
 def default_cancel_message() -> LazyI18nString:
-    return LazyI18nString.from_gettext(gettext_noop(
+    return _in_every_language(gettext_noop(
         "Hello,\n\n"
         "we are sorry: the sailing {event} has been cancelled by the operator.\n\n"
         "Your order has been cancelled and we refund {refund_amount} to your original payment method.\n\n"

@@ -1,6 +1,7 @@
 """The fleet (piers, vessels) and the binding of pretix dates to a vessel (sailings)."""
 from datetime import datetime, timedelta
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,7 @@ class Vessel(LoggedModel):
     registration_number = models.CharField(verbose_name=_("Registration number"), max_length=64)
     vessel_type = models.CharField(verbose_name=_("Type"), max_length=32, choices=TYPES)
     capacity = models.PositiveIntegerField(
-        verbose_name=_("Certified passenger capacity"),
+        verbose_name=_("Certified passenger capacity"), validators=[MinValueValidator(1)],
         help_text=_("As written in the vessel's certificate. No sailing can sell more passenger places."),
     )
     seating_mode = models.CharField(verbose_name=_("Seating"), max_length=16, choices=SEATING_MODES,
