@@ -5,7 +5,8 @@
 #   worker   celery worker executing pretix's asynchronous tasks
 #   beat     `python -m pretix runperiodic` every PRETIX_PERIODIC_INTERVAL seconds (default 60); pretix
 #            defines no celery beat schedule, its periodic tasks are driven by this command
-#   migrate  database migrations (one-shot, run before web/worker/beat start)
+#   migrate  one-shot, run before web/worker/beat start: copies the image's static files into the `static`
+#            volume nginx serves (mounted at /static), then runs the database migrations
 #   shell    pretix's Django shell
 #   anything else is executed as given (e.g. `python -m pretix createsuperuser`)
 set -eu
@@ -65,7 +66,9 @@ case "$1" in
     migrate)
         # Static files and message catalogues are built into the image (`python -m pretix rebuild` in
         # deploy/Dockerfile), because rebuild writes inside the installed pretix package: run here, in a
-        # one-shot container, its output would be thrown away and never reach web or worker.
+        # one-shot container, its output would be thrown away and never reach web or worker. nginx cannot
+        # read the image, so the collected files (pretix's STATIC_ROOT) are copied into the `static` volume.
+        python "$APP_DIR/deploy/sync_static.py" /static
         exec python -m pretix migrate --noinput
         ;;
     shell)

@@ -1,10 +1,14 @@
 """Consistency of the production deployment: docker-compose.yml, deploy/Dockerfile, deploy/entrypoint.sh,
-deploy/pretix.cfg.template and deploy/render_config.py, checked against each other and against the
-installed pretix's settings.py (read as text). Plain functions: no Django, no database.
+deploy/pretix.cfg.template, deploy/render_config.py, deploy/nginx.conf and deploy/sync_static.py, checked
+against each other and against the installed pretix's settings (read as text). Plain functions: no Django,
+no database.
 """
 import configparser
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -44,11 +48,15 @@ HAS_SECTION_CALL = re.compile(r"config\.has_section\(\s*(['\"])(?P<section>[\w-]
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
-def load_render_config():
-    spec = importlib.util.spec_from_file_location("prichal_deploy_render_config", DEPLOY / "render_config.py")
+def load_deploy_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"prichal_deploy_{name}", DEPLOY / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_render_config():
+    return load_deploy_module("render_config")
 
 
 def compose() -> dict:
@@ -125,6 +133,34 @@ def rendered_config() -> configparser.RawConfigParser:
     return parser
 
 
+def nginx_conf() -> str:
+    """deploy/nginx.conf without comments."""
+    return re.sub(r"#[^\n]*", "", (DEPLOY / "nginx.conf").read_text(encoding="utf-8"))
+
+
+def nginx_locations() -> dict[str, str]:
+    """'<modifier> <path>' (e.g. '/static/', '^~ /media/invoices') -> body of that location block."""
+    pattern = r"location\s+(?:(?P<modifier>=|\^~|~\*?)\s+)?(?P<path>\S+)\s*\{(?P<body>[^{}]*)\}"
+    return {
+        " ".join(filter(None, (m.group("modifier"), m.group("path")))): m.group("body")
+        for m in re.finditer(pattern, nginx_conf())
+    }
+
+
+def nginx_directive(body: str, name: str) -> list[str]:
+    """Arguments of every ``name ...;`` directive in a block body."""
+    return [m.group(1).strip() for m in re.finditer(rf"(?:^|[;{{}}\s]){name}\s+([^;]*);", body)]
+
+
+def volume_mounts(service: str) -> dict[str, tuple[str, str]]:
+    """container path -> (source, options) of a service's short-syntax volumes."""
+    mounts = {}
+    for volume in compose()["services"][service].get("volumes", []):
+        source, target, *options = volume.split(":")
+        mounts[target] = (source, ":".join(options))
+    return mounts
+
+
 def entrypoint_role(role: str) -> str:
     """The body of one ``role)`` branch of the entrypoint's case statement."""
     match = re.search(rf"^\s*{role}\)\s*$(?P<body>.*?)^\s*;;", entrypoint(), re.M | re.S)
@@ -137,7 +173,7 @@ def entrypoint_role(role: str) -> str:
 
 def test_compose_has_the_services():
     services = compose()["services"]
-    assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(services)
+    assert {"postgres", "redis", "web", "worker", "beat", "migrate", "nginx"} <= set(services)
     assert services["postgres"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:7")
     for name in ("postgres", "redis"):
@@ -159,7 +195,9 @@ def test_pretix_services_share_the_image_and_data_volume():
         assert service["command"] == [name], f"{name} must run the '{name}' role of the entrypoint"
         entrypoint_role(name)
     assert len(images) == 1, "web, worker, beat and migrate must run the same image"
-    assert len({tuple(services[n]["volumes"]) for n in PRETIX_SERVICES}) == 1
+    assert len({tuple(services[n]["volumes"]) for n in ("web", "worker", "beat")}) == 1
+    # migrate additionally fills the static volume for nginx; nothing else of the image writes to it.
+    assert volume_mounts("migrate") == volume_mounts("web") | {"/static": ("static", "")}
 
 
 def test_startup_order():
@@ -171,24 +209,123 @@ def test_startup_order():
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
     assert services["migrate"]["restart"] == "no"
-    assert "python -m pretix migrate" in entrypoint_role("migrate")
+    migrate = entrypoint_role("migrate")
+    assert "python -m pretix migrate" in migrate
+    # The static files reach the volume before web starts (it waits for migrate).
+    assert migrate.index("deploy/sync_static.py") < migrate.index("python -m pretix migrate")
 
 
-def test_web_publishes_the_port_gunicorn_binds():
-    web = entrypoint_role("web")
-    assert "gunicorn pretix.wsgi" in web
-    bind = re.search(r"--bind\s+(?P<host>[\d.]+):(?P<port>\d+)", web)
+def gunicorn_port() -> str:
+    bind = re.search(r"--bind\s+(?P<host>[\d.]+):(?P<port>\d+)", entrypoint_role("web"))
     assert bind, "gunicorn must --bind an explicit address"
-    # Inside the container gunicorn must listen on all interfaces; the host side is bound in the compose file.
+    # Inside the container gunicorn must listen on all interfaces: nginx reaches it over the compose network.
     assert bind.group("host") == "0.0.0.0"  # noqa: S104
+    return bind.group("port")
 
+
+def test_web_is_reached_only_through_nginx():
+    assert "gunicorn pretix.wsgi" in entrypoint_role("web")
+    port = gunicorn_port()
     service = compose()["services"]["web"]
-    published = [interpolate(p, {}) for p in service["ports"]]
-    container_ports = {p.rsplit(":", 1)[1].split("/")[0] for p in published}
-    assert container_ports == {bind.group("port")}
+    assert "ports" not in service, "web must not publish a port: nginx is the entry point"
     health = " ".join(service["healthcheck"]["test"])
-    assert f"localhost:{bind.group('port')}/healthcheck/" in health
+    assert f"localhost:{port}/healthcheck/" in health
     assert re.search(r"\^healthcheck/\$", (PRETIX_DIR / "urls.py").read_text(encoding="utf-8"))
+
+    # nginx proxies everything that is not a file to the web service, on gunicorn's port.
+    conf = nginx_conf()
+    upstream = re.search(r"set\s+\$(?P<var>\w+)\s+http://(?P<host>[\w.-]+):(?P<port>\d+)\s*;", conf)
+    assert upstream, "nginx.conf must set the web upstream in a variable (resolved per request)"
+    assert (upstream.group("host"), upstream.group("port")) == ("web", port)
+    root = nginx_locations()["/"]
+    assert nginx_directive(root, "proxy_pass") == [f"${upstream.group('var')}"]
+    assert nginx_directive(conf, "resolver")[0].split()[0] == "127.0.0.11", "Docker's DNS, to find web again"
+    headers = dict(h.split(None, 1) for h in nginx_directive(root, "proxy_set_header"))
+    assert headers["Host"] == "$http_host"
+    assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
+    assert headers["X-Forwarded-Host"] == "$http_host"
+    # The TLS proxy's X-Forwarded-Proto is passed on (nginx itself only ever sees http).
+    proto = re.fullmatch(r"\$(\w+)", headers["X-Forwarded-Proto"])
+    assert proto and re.search(
+        rf"map\s+\$http_x_forwarded_proto\s+\${proto.group(1)}\s*\{{\s*default\s+\$http_x_forwarded_proto;", conf
+    )
+
+
+def test_nginx_is_the_published_entry_point():
+    services = compose()["services"]
+    nginx = services["nginx"]
+    assert nginx["image"] == "nginx:1.27-alpine"
+    assert nginx["depends_on"]["web"]
+    assert nginx["healthcheck"]["test"]
+    listen = nginx_directive(nginx_conf(), "listen")
+    assert len(listen) == 1
+    listen_port = listen[0].split()[0].rsplit(":", 1)[-1]
+    published = [interpolate(p, {}) for p in nginx["ports"]]
+    assert published == [f"127.0.0.1:8000:{listen_port}"], "published on the loopback interface by default"
+    assert [interpolate(p, {"PRETIX_HTTP_BIND": "0.0.0.0"}) for p in nginx["ports"]] == [  # noqa: S104
+        f"0.0.0.0:8000:{listen_port}"  # noqa: S104
+    ]
+    # The configuration is this file, read-only, inside the image's http block.
+    assert volume_mounts("nginx")["/etc/nginx/conf.d/default.conf"] == ("./deploy/nginx.conf", "ro")
+    assert "server {" in nginx_conf() and "http {" not in nginx_conf()
+    # Only nginx is reachable from the host.
+    assert [name for name, service in services.items() if "ports" in service] == ["nginx"]
+
+
+def test_nginx_serves_static_and_media_where_compose_mounts_them():
+    locations = nginx_locations()
+    mounts = volume_mounts("nginx")
+    doc = compose()
+
+    static_alias = nginx_directive(locations["/static/"], "alias")
+    assert static_alias == ["/static/"]
+    assert mounts["/static"] == ("static", "ro")
+    assert "static" in doc["volumes"]
+    assert volume_mounts("migrate")["/static"] == ("static", ""), "migrate fills the static volume"
+    assert nginx_directive(locations["/static/"], "expires") == ["365d"]
+    for internal in ("staticfiles.json", "CACHE/manifest.json", ".prichal-static-files"):
+        assert nginx_directive(locations[f"= /static/{internal}"], "return") == ["404"], internal
+
+    # /media/ is pretix's MEDIA_ROOT = <datadir>/media, datadir being where the data volume is mounted.
+    datadir = rendered_config().get("pretix", "datadir")
+    assert "MEDIA_ROOT = os.path.join(DATA_DIR, 'media')" in (PRETIX_DIR / "settings.py").read_text(encoding="utf-8")
+    assert nginx_directive(locations["/media/"], "alias") == [f"{datadir}/media/"]
+    assert mounts[datadir] == (volume_mounts("web")["/data"][0], "ro")
+    # What pretix serves itself, after a permission check (pretix's recommended nginx configuration).
+    for protected in ("cachedfiles", "invoices"):
+        body = locations[f"^~ /media/{protected}"]
+        assert nginx_directive(body, "deny") == ["all"] and nginx_directive(body, "return") == ["404"], protected
+
+
+def test_nginx_limits_and_compression():
+    conf = nginx_conf()
+    assert nginx_directive(conf, "client_max_body_size") == ["12m"]
+    assert nginx_directive(conf, "gzip") == ["on"]
+    types = " ".join(nginx_directive(conf, "gzip_types")).split()
+    assert {"text/css", "application/javascript", "application/json", "image/svg+xml"} <= set(types)
+    assert nginx_directive(conf, "server_tokens") == ["off"]
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+def test_nginx_accepts_the_configuration(tmp_path):
+    """``nginx -t`` with deploy/nginx.conf inside a minimal http block, as in the nginx image."""
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / name).mkdir()
+    mime_types = next((p for p in ("/etc/nginx/mime.types",) if os.path.exists(p)), None)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\nhttp {{\n"
+        + (f"    include {mime_types};\n" if mime_types else "")
+        + f"    access_log {tmp_path}/access.log;\n"
+        + "".join(f"    {name}_temp_path {tmp_path}/{name};\n" for name in ("proxy", "fastcgi", "uwsgi", "scgi"))
+        + f"    client_body_temp_path {tmp_path}/body;\n"
+        + f"    include {DEPLOY / 'nginx.conf'};\n}}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        ["nginx", "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_worker_and_periodic_tasks():
@@ -388,6 +525,75 @@ def test_entrypoint_renders_the_config_before_running_a_role():
     assert re.search(r"^set -eu$", text, re.M), "a failed render must stop the container"
     assert "pretix.cfg.template" in text
     assert "python -m pretix shell" in entrypoint_role("shell")
+
+
+# --- static files for nginx --------------------------------------------------------------------------------
+
+
+def test_migrate_syncs_pretix_static_root_into_the_static_volume():
+    sync_static = load_deploy_module("sync_static")
+    # The script's idea of STATIC_ROOT is pretix's: <package>/static.dist, filled by `pretix rebuild`.
+    base_settings = (PRETIX_DIR / "_base_settings.py").read_text(encoding="utf-8")
+    assert "STATIC_ROOT = os.path.join(os.path.dirname(__file__), 'static.dist')" in base_settings
+    assert "ManifestStaticFilesStorage" in base_settings  # writes the staticfiles.json the script requires
+    assert sync_static.pretix_static_root() == PRETIX_DIR / "static.dist"
+    assert sync_static.MANIFEST == "staticfiles.json"
+
+    # It writes to where migrate mounts the static volume, which the image owns for the runtime user.
+    call = re.search(r'python "\$APP_DIR/deploy/sync_static\.py" (?P<target>\S+)\n', entrypoint_role("migrate"))
+    assert call and call.group("target") == "/static"
+    assert volume_mounts("migrate")[call.group("target")][0] == "static"
+    chown = re.search(r"chown pretix:pretix ([^\\\n&]+)", dockerfile())
+    assert chown and "/static" in chown.group(1).split()
+    assert re.search(r"mkdir -p [^\n]*/static\b", dockerfile())
+
+
+def make_build(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_sync_static_copies_keeps_one_previous_release_and_prunes(tmp_path):
+    sync_static = load_deploy_module("sync_static")
+    target = tmp_path / "volume"
+    target.mkdir()
+    release1 = make_build(tmp_path / "r1", {
+        "staticfiles.json": "1", "app.css": "a1", "app.1111.css": "a1", "CACHE/css/x.aaaa.css": "x",
+    })
+    assert sync_static.sync(release1, target) == (4, 0)
+    assert (target / "app.1111.css").read_text() == "a1"
+    assert (target / "CACHE/css/x.aaaa.css").stat().st_mode & 0o777 == 0o644
+    assert sync_static.sync(release1, target) == (0, 0), "unchanged files are not rewritten"
+
+    release2 = make_build(tmp_path / "r2", {"staticfiles.json": "2", "app.css": "a2", "app.2222.css": "a2"})
+    assert sync_static.sync(release2, target) == (3, 0)
+    # Release 1's files stay for the old web container still running during the update.
+    assert (target / "app.1111.css").exists() and (target / "CACHE/css/x.aaaa.css").exists()
+    assert (target / "app.css").read_text() == "a2" and (target / "staticfiles.json").read_text() == "2"
+
+    release3 = make_build(tmp_path / "r3", {"staticfiles.json": "3", "app.css": "a2", "app.2222.css": "a2"})
+    (target / ".app.css.tmp123").write_text("left over by an interrupted sync")
+    assert sync_static.sync(release3, target) == (1, 3)
+    names = {p.relative_to(target).as_posix() for p in target.rglob("*")}
+    assert names == {"staticfiles.json", "app.css", "app.2222.css", sync_static.FILE_LIST}, "release 1 is gone"
+
+
+def test_sync_static_refuses_an_unbuilt_source_or_unwritable_target(tmp_path, capsys):
+    sync_static = load_deploy_module("sync_static")
+    target = tmp_path / "volume"
+    target.mkdir()
+    unbuilt = make_build(tmp_path / "src", {"app.css": "a"})
+    assert sync_static.main([str(target), str(unbuilt)]) == 1
+    assert "pretix rebuild" in capsys.readouterr().err
+    assert not any(target.iterdir())
+
+    built = make_build(tmp_path / "built", {"staticfiles.json": "{}"})
+    assert sync_static.main([str(tmp_path / "not-mounted"), str(built)]) == 1
+    assert "static volume" in capsys.readouterr().err
+    assert sync_static.main([str(target), str(built)]) == 0
+    assert "1 file(s) written" in capsys.readouterr().out
 
 
 # --- render_config.py --------------------------------------------------------------------------------------
