@@ -8,7 +8,9 @@ DEV := PRETIX_CONFIG_FILE=$(CURDIR)/pretix.cfg DJANGO_SETTINGS_MODULE=pretix.set
 PO := $(shell find addons i18n -name '*.po' 2>/dev/null)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install system-deps messages lint bench clean
+ADDONS := ticketing_core ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk
+
+.PHONY: run test install system-deps messages migrations bench clean
 
 install: $(STAMP)
 
@@ -40,7 +42,14 @@ run: install messages
 test: install messages
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
+	$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >/dev/null || \
+	  { echo "Model changes without a migration: run make migrations"; exit 1; }
 	$(PY) -m pytest -q
+
+# pretix's own models carry config-dependent choices, so makemigrations also proposes a pretixbase
+# migration inside the venv; only our addons' migrations are kept.
+migrations: install
+	$(DEV) $(PY) tools/make_migrations.py $(ADDONS)
 
 bench: install
 	$(PY) bench/peak_sale.py

@@ -84,7 +84,7 @@ class FleetSettingsForm(forms.Form):
         help_text=_("A vessel cannot start a sailing sooner than this after the end of its previous one."),
     )
     cancellation_fee = forms.DecimalField(
-        label=_("Cancellation fee (RUB)"), min_value=Decimal("0.00"), max_digits=10, decimal_places=2,
+        label=_("Cancellation fee (fixed amount)"), min_value=Decimal("0.00"), max_digits=10, decimal_places=2,
         help_text=_("Kept from a customer's refund when they cancel before the deadline. Default: none."),
     )
     cancellation_fee_percentage = forms.DecimalField(

@@ -1,5 +1,6 @@
 """The fleet (piers, vessels) and the binding of pretix dates to a vessel (sailings)."""
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -15,7 +16,7 @@ class Pier(LoggedModel):
     """A place where passengers board or leave a vessel."""
 
     organizer = models.ForeignKey("pretixbase.Organizer", on_delete=models.CASCADE, related_name="ticketing_piers")
-    name = I18nCharField(verbose_name=_("Name"), max_length=200)
+    name = I18nCharField(verbose_name=pgettext_lazy("pier", "Name"), max_length=200)
     address = models.CharField(verbose_name=_("Address"), max_length=400)
     latitude = models.DecimalField(
         verbose_name=_("Latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
@@ -31,7 +32,7 @@ class Pier(LoggedModel):
         verbose_name=_("Time zone"), max_length=64, default="Europe/Moscow",
         help_text=_("Departure times and refund deadlines are shown to people in this time zone."),
     )
-    active = models.BooleanField(verbose_name=_("Active"), default=True)
+    active = models.BooleanField(verbose_name=pgettext_lazy("pier", "Active"), default=True)
 
     objects = ScopedManager(organizer="organizer")
 
@@ -58,12 +59,12 @@ class Vessel(LoggedModel):
     SEATING_ASSIGNED = "assigned"
     SEATING_GENERAL = "general"
     SEATING_MODES = (
-        (SEATING_ASSIGNED, _("Assigned seats")),
-        (SEATING_GENERAL, _("General admission")),
+        (SEATING_ASSIGNED, pgettext_lazy("seating", "Assigned seats")),
+        (SEATING_GENERAL, pgettext_lazy("seating", "General admission")),
     )
 
     organizer = models.ForeignKey("pretixbase.Organizer", on_delete=models.CASCADE, related_name="ticketing_vessels")
-    name = models.CharField(verbose_name=_("Name"), max_length=200)
+    name = models.CharField(verbose_name=pgettext_lazy("vessel", "Name"), max_length=200)
     registration_number = models.CharField(verbose_name=_("Registration number"), max_length=64)
     vessel_type = models.CharField(verbose_name=_("Type"), max_length=32, choices=TYPES)
     capacity = models.PositiveIntegerField(
@@ -156,7 +157,8 @@ class Sailing(LoggedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date_obj.name} — {self.start:%Y-%m-%d %H:%M} ({self.vessel.name})"
+        local = self.start.astimezone(ZoneInfo(self.departure_pier.timezone))
+        return f"{self.date_obj.name} — {local:%Y-%m-%d %H:%M} ({self.vessel.name})"
 
     @property
     def date_obj(self):

@@ -1,18 +1,21 @@
 """Every place where the core addon touches pretix; the logic lives in services/."""
+import hmac
+
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.template.loader import get_template
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
-from pretix.base.models import Item, Order, Quota
+from pretix.base.models import Item, ItemVariation, Order, Quota
 from pretix.base.signals import event_live_issues, order_placed
 from pretix.control.signals import nav_event, nav_event_settings, nav_organizer, subevent_forms
+from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.signals import order_info_top, process_request
 
 from .forms import SailingForm
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
-from .services.capacity import guard_quota_save, hold_capacity_lock, resync_event
+from .services.capacity import guard_quota_save, hold_capacity_lock, sync_item
 from .services.policy import check_refund, policy_issues
 
 APP = "ticketing_core"
@@ -98,14 +101,11 @@ def policy_guard(sender, request, **kwargs):
     if match.namespace != "presale" or match.url_name not in (_CANCEL_URLS | _CHANGE_URLS):
         return None
     order = Order.objects.filter(event=sender, code=match.kwargs.get("order")).first()
-    if order is None:
-        return None
+    if order is None or not hmac.compare_digest(order.secret.lower(), str(match.kwargs.get("secret", "")).lower()):
+        return None  # pretix's own view answers 404 without telling whether the order exists
     from django.contrib import messages
 
-    back = reverse("presale:event.order", kwargs={
-        "organizer": sender.organizer.slug, "event": sender.slug,
-        "order": order.code, "secret": match.kwargs.get("secret", ""),
-    }) if match.kwargs.get("secret") else "/"
+    back = eventreverse(sender, "presale:event.order", kwargs={"order": order.code, "secret": order.secret})
     if match.url_name in _CHANGE_URLS:
         messages.error(request, _("Tickets cannot be exchanged or transferred, and names on tickets cannot "
                                   "be changed."))
@@ -133,7 +133,13 @@ def quota_guard(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
 def item_saved(sender, instance, created, **kwargs):
-    resync_event(instance.event)
+    sync_item(instance)
+
+
+@receiver(post_save, sender=ItemVariation, dispatch_uid="ticketing_core_variation_sync")
+def variation_saved(sender, instance, created, **kwargs):
+    if created:
+        sync_item(instance.item)
 
 
 @receiver(order_placed, dispatch_uid="ticketing_core_capacity_lock")

@@ -1,5 +1,5 @@
 """Celery tasks of the core addon: idempotent, safe to retry."""
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pretix.base.models import Event, User
 from pretix.base.services.cancelevent import cancel_event
 from pretix.base.services.orders import OrderError
@@ -38,6 +38,8 @@ def cancel_sailing(self, event: Event, sailing: int, reason: str, send_subject: 
         refund_as_giftcard=False,
     )
     if result and result.get("failed"):
-        raise FleetError(_("The sailing was cancelled, but {count} orders could not be cancelled; "
-                           "please check the remaining orders.").format(count=result["failed"]))
+        raise FleetError(ngettext(
+            "The sailing was cancelled, but {count} order could not be cancelled; please check it.",
+            "The sailing was cancelled, but {count} orders could not be cancelled; please check them.",
+            result["failed"]).format(count=result["failed"]))
     return result or {}

@@ -7,7 +7,9 @@ flag on a product is the passenger-place flag: add-ons such as drinks are not ad
 """
 from django.db import connection
 from django.utils.translation import gettext as _
-from pretix.base.models import Event, ItemVariation, Order, OrderPosition, Quota
+from django.utils.translation import ngettext
+from pretix.base.i18n import language
+from pretix.base.models import Event, Item, ItemVariation, Order, OrderPosition, Quota
 from pretix.base.services.locking import lock_objects
 
 from ..models import Sailing, Vessel
@@ -34,9 +36,11 @@ def check_capacity(sailing: Sailing, vessel: Vessel, sellable_capacity: int | No
     """Refuse a vessel or sellable capacity that is smaller than what is already sold."""
     if sellable_capacity is not None and sellable_capacity > vessel.capacity:
         raise CapacityError(
-            _("The sellable capacity of {requested} is larger than the certified capacity of {vessel} "
-              "({capacity} passengers).").format(requested=sellable_capacity, vessel=vessel.name,
-                                                  capacity=vessel.capacity)
+            ngettext("The sellable capacity of {requested} is larger than the certified capacity of {vessel} "
+                     "({capacity} passenger).",
+                     "The sellable capacity of {requested} is larger than the certified capacity of {vessel} "
+                     "({capacity} passengers).", vessel.capacity,
+            ).format(requested=sellable_capacity, vessel=vessel.name, capacity=vessel.capacity)
         )
     if not sailing.pk:
         return
@@ -44,8 +48,10 @@ def check_capacity(sailing: Sailing, vessel: Vessel, sellable_capacity: int | No
     sold = sold_places(sailing)
     if sold > new_capacity:
         raise CapacityError(
-            _("{sold} passenger places are already sold for this sailing, but {vessel} would only allow "
-              "{capacity}. Choose a larger vessel or cancel orders first.").format(
+            ngettext("{sold} passenger place is already sold for this sailing, but {vessel} would only allow "
+                     "{capacity}. Choose a larger vessel or cancel orders first.",
+                     "{sold} passenger places are already sold for this sailing, but {vessel} would only allow "
+                     "{capacity}. Choose a larger vessel or cancel orders first.", sold).format(
                 sold=sold, vessel=vessel.name, capacity=new_capacity)
         )
 
@@ -57,8 +63,10 @@ def check_vessel_capacity_change(vessel: Vessel, new_capacity: int) -> None:
         sold = sold_places(sailing)
         if sold > effective:
             raise CapacityError(
-                _("{sold} passenger places are already sold for {sailing}, more than the new capacity of "
-                  "{capacity}.").format(sold=sold, sailing=sailing, capacity=effective)
+                ngettext("{sold} passenger place is already sold for {sailing}, more than the new capacity of "
+                         "{capacity}.",
+                         "{sold} passenger places are already sold for {sailing}, more than the new capacity of "
+                         "{capacity}.", sold).format(sold=sold, sailing=sailing, capacity=effective)
             )
 
 
@@ -68,7 +76,8 @@ def sync_quota(sailing: Sailing) -> Quota:
     quota = sailing.quota
     if quota is None:
         quota = Quota(event=event, subevent=sailing.subevent)
-    quota.name = _("Passenger places (vessel capacity)")
+    with language(event.settings.locale):
+        quota.name = _("Passenger places (vessel capacity)")
     quota.size = sailing.capacity
     quota._ticketing_managed_save = True
     quota.save()
@@ -102,14 +111,30 @@ def guard_quota_save(quota: Quota) -> None:
         )
 
 
-def resync_event(event: Event) -> None:
-    """Products changed (e.g. a new ticket type): every managed quota of the event covers them again."""
-    for sailing in Sailing.objects.filter(event=event, canceled_at__isnull=True).select_related("vessel", "quota"):
-        if sailing.quota_id:
-            _cover_passenger_items(sailing.quota, event)
-        else:
-            sync_quota(sailing)
+def sync_item(item: Item) -> None:
+    """
+    A product was saved: it belongs to every managed quota of its event exactly when it is an admission.
 
+    Only the product's own quota memberships are touched (two queries), so saving a drink on an event
+    with hundreds of sailings costs nothing noticeable.
+    """
+    managed = list(Quota.objects.filter(ticketing_sailing__event_id=item.event_id,
+                                        ticketing_sailing__canceled_at__isnull=True).values_list("pk", flat=True))
+    if not managed:
+        return
+    through = Quota.items.through
+    vthrough = Quota.variations.through
+    if item.admission:
+        have = set(through.objects.filter(quota_id__in=managed, item_id=item.pk).values_list("quota_id", flat=True))
+        through.objects.bulk_create([through(quota_id=q, item_id=item.pk) for q in managed if q not in have])
+        variations = list(item.variations.values_list("pk", flat=True))
+        have_v = set(vthrough.objects.filter(quota_id__in=managed, itemvariation_id__in=variations)
+                     .values_list("quota_id", "itemvariation_id"))
+        vthrough.objects.bulk_create([vthrough(quota_id=q, itemvariation_id=v) for q in managed for v in variations
+                                      if (q, v) not in have_v])
+    else:
+        through.objects.filter(quota_id__in=managed, item_id=item.pk).delete()
+        vthrough.objects.filter(quota_id__in=managed, itemvariation__item_id=item.pk).delete()
 
 
 def hold_capacity_lock(order: Order) -> None:

@@ -46,10 +46,9 @@ def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
         dates = list(event.subevents.filter(pk__in=subevent_ids))
     else:
         dates = [event]
-    sailings = {
-        (s.subevent_id or None): s.departure_pier.timezone
-        for s in Sailing.objects.filter(event=event).select_related("departure_pier")
-    }
+    sailings = Sailing.objects.filter(event=event).select_related("departure_pier")
+    sailings = sailings.filter(subevent_id__in=[d.pk for d in dates]) if event.has_subevents else sailings
+    sailings = {(s.subevent_id or None): s.departure_pier.timezone for s in sailings}
     default_tz = event.settings.timezone
     result = []
     for d in dates:
@@ -69,7 +68,8 @@ def refund_deadline(order: Order, positions=None) -> tuple[datetime | None, str]
 
 def format_deadline(deadline: datetime, tz: str) -> str:
     local = deadline.astimezone(ZoneInfo(tz))
-    return "{} ({})".format(date_format(local, "SHORT_DATETIME_FORMAT"), _(tz))
+    # IANA zone names are identifiers, not prose; the UTC offset makes the time unambiguous in any language.
+    return "{} ({}, UTC{})".format(date_format(local, "SHORT_DATETIME_FORMAT"), tz, local.strftime("%z")[:3])
 
 
 def check_refund(order: Order, at: datetime | None = None,
@@ -138,10 +138,11 @@ def policy_issues(event: Event) -> list[str]:
     for key in ("cancel_allow_user_paid_until", "cancel_allow_user_until"):
         current = s.get(key, as_type=RelativeDateWrapper)
         if current is None or current.to_string() != policy_deadline_setting().to_string():
-            issues.append(_("The cancellation deadline is not 24 hours before the start of the date."))
+            issues.append(_("The cancellation deadline is not 24 hours before departure."))
             break
     if s.get("cancel_allow_user_paid_require_approval", as_type=bool):
-        issues.append(_("Cancellations need approval, but refunds before the deadline are automatic."))
+        issues.append(_("Cancellations need the organizer's approval, although the policy grants a refund "
+                        "before the deadline without approval."))
     if s.get("cancel_allow_user_paid_refund_as_giftcard") not in ("off", None):
-        issues.append(_("Refunds are given as gift cards, but customers get their money back."))
+        issues.append(_("Refunds are given as gift cards, although the policy requires refunds of the money paid."))
     return issues

@@ -1,10 +1,10 @@
 """Vessel schedule: one vessel, one sailing at a time, plus the turnaround time between sailings."""
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from pretix.base.models import Organizer
 
@@ -34,17 +34,18 @@ def find_conflict(vessel: Vessel, start: datetime, end: datetime, exclude_pk: in
     ).filter(starts_at__lt=end + buffer, ends_at__gt=start - buffer)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.select_related("event", "subevent").order_by("starts_at").first()
+    return qs.select_related("event", "subevent", "departure_pier").order_by("starts_at").first()
 
 
 def check_schedule(vessel: Vessel, start: datetime, end: datetime, exclude_pk: int | None = None) -> None:
     other = find_conflict(vessel, start, end, exclude_pk)
     if other is not None:
+        tz = ZoneInfo(other.departure_pier.timezone)
         raise ScheduleConflict(
             _("{vessel} is already sailing \"{other}\" from {start} to {end}; with a turnaround time of "
               "{minutes} minutes the two sailings overlap.").format(
                 vessel=vessel.name, other=other.date_obj.name,
-                start=date_format(localtime(other.start), "SHORT_DATETIME_FORMAT"),
-                end=date_format(localtime(other.end), "TIME_FORMAT"),
+                start=date_format(other.start.astimezone(tz), "SHORT_DATETIME_FORMAT"),
+                end=date_format(other.end.astimezone(tz), "TIME_FORMAT"),
                 minutes=vessel.organizer.settings.ticketing_turnaround_minutes)
         )

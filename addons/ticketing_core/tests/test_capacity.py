@@ -131,3 +131,19 @@ def test_single_event_sailing_uses_the_event_date(organizer, boat, pier):
     s = save_sailing(event, None, vessel=boat, departure_pier=pier, arrival_pier=pier,
                      duration=timedelta(hours=2))
     assert s.start == event.date_from and s.quota.subevent is None and s.quota.size == 60
+
+
+def test_drink_becoming_admission_joins_and_leaving_admission_leaves(sailing, series):
+    wine = series.items.get(admission=False)
+    wine.admission = True
+    wine.save()
+    assert Sailing.objects.get(pk=sailing.pk).quota.items.filter(pk=wine.pk).exists()
+    wine.admission = False
+    wine.save()
+    assert not Sailing.objects.get(pk=sailing.pk).quota.items.filter(pk=wine.pk).exists()
+
+
+def test_new_variation_of_a_passenger_product_joins_the_managed_quota(sailing, series):
+    adult = series.items.get(default_price=Decimal("1500.00"))
+    v = adult.variations.create(value={"ru": "Верхняя палуба"})
+    assert Sailing.objects.get(pk=sailing.pk).quota.variations.filter(pk=v.pk).exists()

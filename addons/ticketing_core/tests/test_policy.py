@@ -148,3 +148,11 @@ def test_pending_order_is_cancellable_until_the_deadline_too(series, sailing):
     assert check_refund(order).allowed
     deadline, _ = refund_deadline(order)
     assert not check_refund(order, at=deadline + timedelta(seconds=1)).allowed
+
+
+def test_guard_does_not_reveal_orders_to_a_wrong_secret(client, paid_order):
+    deadline, _ = refund_deadline(paid_order)
+    url = f"/{paid_order.event.organizer.slug}/{paid_order.event.slug}/order/{paid_order.code}/wrongsecret/cancel/do"
+    with freeze_time(deadline + timedelta(seconds=1)):
+        resp = client.post(url, {})
+    assert resp.status_code == 404

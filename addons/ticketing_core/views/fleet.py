@@ -116,6 +116,7 @@ class _ArchiveView(FleetMixin, OrganizerPermissionRequiredMixin, TemplateView):
     log_prefix = ""
     list_url = ""
     template_name = "ticketing_core/archive.html"
+    texts: dict = {}
 
     @cached_property
     def object(self):
@@ -126,6 +127,7 @@ class _ArchiveView(FleetMixin, OrganizerPermissionRequiredMixin, TemplateView):
         ctx["object"] = self.object
         ctx["list_url"] = self.url(self.list_url)
         ctx["can_delete"] = self.can_delete()
+        ctx["in_use_text"] = self.texts["in_use"]
         return ctx
 
     def can_delete(self) -> bool:
@@ -147,17 +149,17 @@ class _ArchiveView(FleetMixin, OrganizerPermissionRequiredMixin, TemplateView):
                 transaction.set_rollback(True)
                 messages.error(request, self.delete_refused_message())
                 return HttpResponseRedirect(self.url(self.list_url))
-            messages.success(request, _("\"{name}\" has been deleted.").format(name=name))
+            messages.success(request, self.texts["deleted"].format(name=name))
         elif action == "restore":
             obj.active = True
             obj.save(update_fields=["active"])
             obj.log_action(f"{self.log_prefix}.restored", user=request.user, data={"name": str(obj.name)})
-            messages.success(request, _("\"{name}\" is active again.").format(name=obj.name))
+            messages.success(request, self.texts["restored"].format(name=obj.name))
         else:
             obj.active = False
             obj.save(update_fields=["active"])
             obj.log_action(f"{self.log_prefix}.archived", user=request.user, data={"name": str(obj.name)})
-            messages.success(request, _("\"{name}\" has been archived.").format(name=obj.name))
+            messages.success(request, self.texts["archived"].format(name=obj.name))
         return HttpResponseRedirect(self.url(self.list_url))
 
 
@@ -165,6 +167,12 @@ class VesselArchive(_ArchiveView):
     model = Vessel
     log_prefix = "ticketing_core.vessel"
     list_url = "vessels"
+    texts = {
+        "deleted": _("The vessel \"{name}\" has been deleted."),
+        "restored": _("The vessel \"{name}\" is active again."),
+        "archived": _("The vessel \"{name}\" has been archived."),
+        "in_use": _("This vessel has sailings, so it cannot be deleted; archiving is possible."),
+    }
 
     def can_delete(self) -> bool:
         return not self.object.sailings.exists()
@@ -178,6 +186,12 @@ class PierArchive(_ArchiveView):
     model = Pier
     log_prefix = "ticketing_core.pier"
     list_url = "piers"
+    texts = {
+        "deleted": _("The pier \"{name}\" has been deleted."),
+        "restored": _("The pier \"{name}\" is active again."),
+        "archived": _("The pier \"{name}\" has been archived."),
+        "in_use": _("This pier is used by sailings, so it cannot be deleted; archiving is possible."),
+    }
 
     def can_delete(self) -> bool:
         return not (self.object.departures.exists() or self.object.arrivals.exists())

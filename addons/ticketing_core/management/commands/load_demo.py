@@ -1,0 +1,21 @@
+"""`python -m pretix load_demo`: create (or complete) the demo operator "Нева Круиз"; safe to run again."""
+from django.core.management.base import BaseCommand
+
+from ticketing_core.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo operator (fleet, piers, events, dates for the next 30 days, an administrator)."
+
+    def handle(self, *args, **options):
+        result = load_demo()
+        created = result["created"]
+        if created:
+            self.stdout.write("Demo data created: " + ", ".join(f"{n} × {what}" for what, n in created.items()))
+        else:
+            self.stdout.write("Demo data already complete, nothing created.")
+        for line in result["skipped"]:
+            self.stderr.write(f"Skipped a date: {line}")
+        self.stdout.write(f"Storefront:   {result['storefront_url']}")
+        self.stdout.write(f"Back office:  {result['control_url']}")
+        self.stdout.write(f"Admin login:  {result['admin_email']} / {result['admin_password']}")

@@ -1,0 +1,89 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils.timezone import now
+from django_scopes import scopes_disabled
+from i18nfield.strings import LazyI18nString
+from pretix.base.models import Event, Item, Organizer, Quota, SubEvent, Team, User
+
+from ticketing_core.demo import ADMIN_EMAIL, ADMIN_PASSWORD, load_demo
+from ticketing_core.models import EventKind, Pier, Sailing, Vessel
+
+
+def _counts() -> dict:
+    with scopes_disabled():
+        return {
+            "organizers": Organizer.objects.count(),
+            "users": User.objects.count(),
+            "teams": Team.objects.count(),
+            "piers": Pier.objects.count(),
+            "vessels": Vessel.objects.count(),
+            "events": Event.objects.count(),
+            "kinds": EventKind.objects.count(),
+            "items": Item.objects.count(),
+            "subevents": SubEvent.objects.count(),
+            "sailings": Sailing.objects.count(),
+            "quotas": Quota.objects.count(),
+        }
+
+
+@pytest.mark.django_db
+def test_load_demo_is_complete_and_idempotent(db):
+    first = load_demo()
+    assert first["admin_email"] == ADMIN_EMAIL
+    assert first["storefront_url"].endswith("/neva/")
+    assert not first["skipped"]
+    before = _counts()
+    assert before["organizers"] == 1
+    assert before["piers"] == 3
+    assert before["vessels"] == 3
+    assert before["events"] == 4
+    assert before["kinds"] == 4
+
+    second = load_demo()
+    assert second["created"] == {}
+    assert _counts() == before
+
+    with scopes_disabled():
+        organizer = Organizer.objects.get(slug="neva")
+        for module in ("ticketing_core", "ticketing_seating", "ticketing_website", "ticketing_yoomoney",
+                       "ticketing_helpdesk"):
+            assert module in organizer.get_plugins()
+        kinds = dict(EventKind.objects.values_list("event__slug", "kind"))
+        assert kinds == {"evening-canals": "excursion", "bridges": "excursion", "jazz": "onboard_event",
+                         "aurora-rental": "rental"}
+
+        # Every date of the three series is a sailing whose managed quota is the vessel's capacity.
+        subevents = SubEvent.objects.filter(event__organizer=organizer)
+        assert subevents.count() > 30
+        for se in subevents.select_related("ticketing_sailing__vessel", "ticketing_sailing__quota"):
+            sailing = se.ticketing_sailing
+            assert sailing.quota.size == sailing.vessel.capacity
+            assert se.date_to == se.date_from + sailing.duration
+            assert now() < se.date_from <= now() + timedelta(days=30)
+            # Passenger products count against the capacity, the mulled wine does not.
+            assert {str(i.name.localize("ru")) for i in sailing.quota.items.all()} == {
+                "Взрослый", "Детский (6–12 лет)", "Льготный (пенсионеры, студенты)", "Детский до 6 лет (без места)",
+            }
+            # ...and is sold from a quota of its own on every date.
+            assert se.quotas.filter(items__admission=False, size__isnull=True).exists()
+
+        rental = Event.objects.get(organizer=organizer, slug="aurora-rental")
+        assert not rental.has_subevents
+        assert not rental.ticketing_sailings.exists()
+        assert [(str(i.name.localize("ru")), i.default_price) for i in rental.items.all()] == [
+            ("Аренда яхты, 1 час", 15000),
+        ]
+        jazz = Event.objects.get(organizer=organizer, slug="jazz")
+        assert jazz.settings.payment_manual__enabled
+        name = jazz.settings.get("payment_manual_public_name", as_type=LazyI18nString)
+        assert name.localize("ru") == "Оплата на причале"
+        assert all(se.date_from.astimezone(jazz.timezone).weekday() == 5 for se in jazz.subevents.all())
+
+    client = Client()
+    assert client.login(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    user = User.objects.get(email=ADMIN_EMAIL)
+    assert not user.needs_password_change and not user.require_2fa
+    with scopes_disabled():
+        assert user.has_organizer_permission(organizer, "organizer.fleet:write")

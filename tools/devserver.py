@@ -1,0 +1,253 @@
+"""
+`make run`: the complete Prichal demo on this machine, at http://127.0.0.1:8000/.
+
+Steps, each skipped when already done so that a second start takes seconds:
+
+1. create var/ and var/data (pretix creates its data directories only one level deep);
+2. apply database migrations, only when some are unapplied (checked in-process);
+3. check the compiled assets (the "rebuild" step, see :func:`rebuild_if_needed`), remembered in var/.rebuilt;
+4. load the demo operator "Нева Круиз" (idempotent, see ``ticketing_core.demo``);
+5. print the URLs and the admin's credentials;
+6. start the background helpers (none yet) and pretix's development server with autoreload.
+
+The server runs as ``tools/devserver.py runserver 127.0.0.1:8000``, i.e. pretix's own ``runserver`` command with
+a few development-only overrides applied before Django starts (see :func:`apply_dev_overrides`). This process stays
+as a small supervisor: Ctrl-C or SIGTERM stop the server and every helper, nothing is left behind on port 8000.
+
+Environment (set by the Makefile): PRETIX_CONFIG_FILE=pretix.cfg, DJANGO_SETTINGS_MODULE=pretix.settings.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+DATA = VAR / "data"
+REBUILT_STAMP = VAR / ".rebuilt"
+HOST, PORT = "127.0.0.1", 8000
+ADDRESS = f"{HOST}:{PORT}"
+
+# Background helper processes started next to the web server and stopped with it, as (name, argv) pairs,
+# e.g. ("YooKassa emulator", [sys.executable, "tools/yookassa_emulator.py"]). The YooKassa and SMS emulators
+# in tools/ are added here by their own issues; until then there are none and the demo calls no payment or
+# SMS service at all.
+HELPERS: list[tuple[str, list[str]]] = []
+
+
+def say(message: str) -> None:
+    print(f"[devserver] {message}", flush=True)
+
+
+def prepare_environment() -> None:
+    os.chdir(ROOT)
+    os.environ.setdefault("PRETIX_CONFIG_FILE", str(ROOT / "pretix.cfg"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pretix.settings")
+    # pretix.settings creates var/data/{logs,media,cache} with parents=False: var/data must exist first.
+    DATA.mkdir(parents=True, exist_ok=True)
+
+
+def apply_dev_overrides() -> None:
+    """
+    Development-only settings, applied before Django starts (DEBUG stays as pretix.cfg says: on).
+
+    * VITE_DEV_MODE: pretix ties it to DEBUG; it would make ``runserver`` spawn ``npm run dev:control`` inside
+      site-packages and point the back office's Vue pages at a Vite server on localhost:5173 that does not
+      exist here. Off, pretix uses the built Vite assets shipped in its wheel; they live only in its collected
+      static directory, which ``runserver`` does not serve, so that one folder is added to the static dirs.
+    * COMPRESS_ROOT: under ``runserver`` django-compressor compiles pretix's SCSS on the fly and would write
+      the CSS into the installed pretix package (static.dist/CACHE); it goes to var/data/compress instead,
+      so the virtualenv stays untouched and ``rm -rf var`` resets everything.
+    * EMAIL_BACKEND: pretix hard-codes SMTP, and nothing listens on the [mail] host/port of pretix.cfg, so
+      every order confirmation would fail with a traceback; e-mails are written to var/data/mail instead, as
+      pretix.cfg promises (nothing leaves the machine).
+    * pretix logs at DEBUG level when DEBUG is on; Python-Markdown's per-render debug lines are muted.
+    """
+    from django.conf import settings
+
+    settings.VITE_DEV_MODE = False
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, ("vite", str(Path(settings.STATIC_ROOT) / "vite"))]
+    settings.COMPRESS_ROOT = str(DATA / "compress")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(DATA / "mail")
+    settings.LOGGING.setdefault("loggers", {})["MARKDOWN"] = {"level": "INFO"}
+
+
+def pending_migrations() -> list:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def migrate_if_needed() -> None:
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    plan = pending_migrations()
+    if not plan:
+        say(f"database: all migrations applied ({time.monotonic() - started:.1f} s)")
+        return
+    say(f"database: applying {len(plan)} migrations (a fresh SQLite database takes about a minute and a half)…")
+    call_command("migrate", interactive=False, verbosity=0)
+    say(f"database: migrated in {time.monotonic() - started:.0f} s")
+
+
+def _shipped_assets() -> list[Path]:
+    """Compiled files the pages need with DEBUG on; the pretix wheel ships all of them."""
+    import pretix
+    from django.conf import settings
+
+    package = Path(pretix.__file__).parent
+    paths = [Path(settings.STATIC_ROOT) / "vite" / "control" / ".vite" / "manifest.json"]
+    for lang in ("ru", "zh_Hans"):
+        paths.append(package / "locale" / lang / "LC_MESSAGES" / "django.mo")
+        paths.append(package / "locale" / lang / "LC_MESSAGES" / "djangojs.mo")
+    for lang in ("ru", "en", "zh-hans"):
+        paths.append(package / "static" / "jsi18n" / lang / "djangojs.js")
+    return paths
+
+
+def rebuild_if_needed() -> None:
+    """
+    The "rebuild" step, redone only when var/.rebuilt is missing or older than pyproject.toml/requirements.txt.
+
+    ``pretix rebuild`` (about 17 s here) compiles pretix's message catalogues and JavaScript translations,
+    collects static files and compresses CSS/JS offline; every one of those writes into the installed pretix
+    package (site-packages/pretix/locale, static/jsi18n, static.dist). With DEBUG on none of it is needed:
+    ``runserver`` serves static files straight from the apps, compiles SCSS on the fly (into var/, see
+    :func:`apply_dev_overrides`), and the wheel already ships compiled catalogues, JavaScript translations and
+    the Vite build. Prichal's own catalogues are compiled by ``make messages``. So this step only checks that
+    those shipped files are there and falls back to ``pretix rebuild`` when they are not (a pretix installed
+    from a source checkout).
+    """
+    sources = [ROOT / "pyproject.toml", ROOT / "requirements.txt"]
+    newest = max((p.stat().st_mtime for p in sources if p.exists()), default=0)
+    if REBUILT_STAMP.exists() and REBUILT_STAMP.stat().st_mtime >= newest:
+        say("assets: up to date")
+        return
+    missing = [p for p in _shipped_assets() if not p.exists()]
+    if missing:
+        say(f"assets: {missing[0]} is missing, running `pretix rebuild` (about 20 s)…")
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "pretix", "rebuild"], check=True)
+        say(f"assets: rebuilt in {time.monotonic() - started:.0f} s")
+    else:
+        say("assets: the compiled files shipped with pretix are present, nothing to rebuild")
+    REBUILT_STAMP.write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
+
+
+def load_demo_data() -> dict:
+    from ticketing_core.demo import load_demo
+
+    started = time.monotonic()
+    result = load_demo()
+    took = time.monotonic() - started
+    if result["created"]:
+        created = ", ".join(f"{n} × {what}" for what, n in result["created"].items())
+        say(f"demo: created {created} ({took:.1f} s)")
+    else:
+        say(f"demo: already loaded, nothing created ({took:.1f} s)")
+    for line in result["skipped"]:
+        say(f"demo: skipped a date: {line}")
+    return result
+
+
+def print_banner(result: dict) -> None:
+    lines = [
+        "Prichal demo «Нева Круиз» is starting:",
+        f"  Storefront:   {result['storefront_url']}",
+        f"  Back office:  {result['control_url']}",
+        f"  Admin e-mail: {result['admin_email']}",
+        f"  Password:     {result['admin_password']}",
+        "Stop it with Ctrl-C.",
+    ]
+    width = max(len(line) for line in lines) + 2
+    print("\n" + "=" * width + "\n" + "\n".join(lines) + "\n" + "=" * width + "\n", flush=True)
+
+
+def port_in_use() -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((HOST, PORT)) == 0
+
+
+def _stop(proc: subprocess.Popen, name: str, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
+    """Signal a child's whole process group (Django's autoreloader runs the server in a grandchild)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        say(f"{name} did not stop, killing it")
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+def supervise() -> int:
+    """Start the helpers and the web server, each in its own process group; stop them all on the way out."""
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGHUP, terminate)
+    children: list[tuple[str, subprocess.Popen]] = []
+    try:
+        for name, argv in HELPERS:
+            say(f"starting {name}")
+            children.append((name, subprocess.Popen(argv, cwd=ROOT, start_new_session=True)))
+        server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "runserver", ADDRESS],
+                                  cwd=ROOT, start_new_session=True)
+        children.append(("web server", server))
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            # The terminal's Ctrl-C reaches only this process group; pass it on so Django shuts down cleanly.
+            _stop(server, "web server", signal.SIGINT)
+            return 0
+    finally:
+        for name, proc in reversed(children):
+            _stop(proc, name)
+
+
+def run_server(argv: list[str]) -> None:
+    """``devserver.py runserver ADDRESS``: pretix's runserver (with autoreload) plus the development overrides."""
+    apply_dev_overrides()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([sys.argv[0], *argv])
+
+
+def main() -> int:
+    prepare_environment()
+    if len(sys.argv) > 1 and sys.argv[1] == "runserver":
+        run_server(sys.argv[1:])
+        return 0
+    if port_in_use():
+        say(f"something is already listening on {ADDRESS}; stop it first (an earlier `make run`?)")
+        return 1
+    started = time.monotonic()
+    import django
+
+    django.setup()
+    migrate_if_needed()
+    rebuild_if_needed()
+    result = load_demo_data()
+    from django.db import connections
+
+    connections.close_all()
+    say(f"ready in {time.monotonic() - started:.1f} s, starting the web server on {ADDRESS}")
+    print_banner(result)
+    return supervise()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

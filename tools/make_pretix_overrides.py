@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""Build the catalogues that complete pretix's own translations: i18n/<lang>/LC_MESSAGES/django.po.
+
+pretix.cfg sets ``[languages] path=i18n``; pretix puts that directory first in LOCALE_PATHS, so a
+message translated there wins over pretix's own catalogue (and fills in what pretix has left
+untranslated or fuzzy, which gettext ignores).
+
+The catalogues hold only the pretix messages of selected source files: the entries of pretix's
+template (pretix/locale/django.pot) whose ``#:`` references name one of those files. For each entry
+the translation comes from
+
+1. pretix's own catalogue for the language, when it is translated there (non-empty, not fuzzy);
+2. otherwise our catalogue, when it already has one (also a fuzzy one, which stays fuzzy);
+3. otherwise the entry is written untranslated for a translator to fill in.
+
+To replace a translation of pretix deliberately (pretix's wording is wrong for us), put a translator
+comment ``# override`` on our entry: then our translation wins over pretix's.
+
+Re-runnable: our translations are kept. An entry that is no longer selected (pretix dropped or changed
+the msgid, or the source list got shorter) is kept at the end of the file as an obsolete ``#~`` entry if
+it was translated, and is taken up again when it comes back. References, extracted comments and flags
+(python-format, ...) are copied from pretix's template, so ``msgfmt --check`` checks the placeholders.
+
+Usage (from the repository root, with the project's virtualenv):
+
+    .venv/bin/python tools/make_pretix_overrides.py                 # the default sources below
+    .venv/bin/python tools/make_pretix_overrides.py pretix/presale/  # a directory: all files under it
+    .venv/bin/python tools/make_pretix_overrides.py --check         # exit 1 if out of date/untranslated
+
+Sources are paths as in pretix's ``#:`` comments (pretix/base/services/cart.py); a path ending in "/"
+selects every file under it. Afterwards translate the empty entries and run ``make messages``.
+"""
+import argparse
+import datetime
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "i18n"
+
+# What a buyer sees when putting tickets in the cart, ordering, paying, changing or cancelling fails
+# or succeeds. Extend this list for further slices (the catalogues keep what is already translated).
+DEFAULT_SOURCES = [
+    "pretix/base/services/cart.py",
+    "pretix/base/services/orders.py",
+    "pretix/base/services/cancelevent.py",
+    "pretix/presale/views/cart.py",
+    "pretix/presale/views/order.py",
+]
+
+LANGUAGES = {
+    "ru": (
+        "Russian",
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    ),
+    "zh_Hans": ("Chinese (Simplified)", "nplurals=1; plural=0;"),
+}
+
+OVERRIDE_MARK = "override"
+WIDTH = 79
+
+
+def pretix_dir() -> Path:
+    try:
+        import pretix
+    except ImportError:
+        found = sorted(ROOT.glob(".venv/lib/python*/site-packages/pretix/__init__.py"))
+        if not found:
+            sys.exit("pretix not found: run with the project's virtualenv (.venv/bin/python)")
+        return found[-1].parent
+    return Path(pretix.__file__).resolve().parent
+
+
+# --- reading and writing .po files -----------------------------------------------------------------
+
+class Entry:
+    def __init__(self):
+        self.comments = []    # "# ..." translator comments (text after "# ")
+        self.extracted = []   # "#. ..."
+        self.refs = []        # "#: ..." (each reference separately)
+        self.flags = []       # "#, ..."
+        self.previous = []    # "#| ..." raw lines
+        self.msgctxt = None
+        self.msgid = ""
+        self.msgid_plural = None
+        self.msgstr = {}      # index -> text; index 0 only for singular entries
+        self.obsolete = False
+
+    @property
+    def key(self):
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def fuzzy(self):
+        return "fuzzy" in self.flags
+
+    def forms(self, nplurals):
+        n = nplurals if self.msgid_plural is not None else 1
+        return [self.msgstr.get(i, "") for i in range(n)]
+
+    def translated(self, nplurals):
+        return not self.fuzzy and all(self.forms(nplurals))
+
+    def has_text(self):
+        return any(self.msgstr.values())
+
+
+_UNESCAPE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def unquote(s):
+    s = s.strip()
+    if not (len(s) >= 2 and s[0] == s[-1] == '"'):
+        raise ValueError(f"not a quoted string: {s!r}")
+    return re.sub(r'\\(.)', lambda m: _UNESCAPE.get(m.group(1), "\\" + m.group(1)), s[1:-1])
+
+
+def parse_po(path):
+    """The entries of a .po/.pot file in order; the header is the entry with msgid ""."""
+    entries = []
+    cur = Entry()
+    field = None  # (attribute, plural index) that continuation lines extend
+    started = False  # cur has a keyword line
+
+    def finish():
+        nonlocal cur, started, field
+        if started:
+            entries.append(cur)
+        cur, started, field = Entry(), False, None
+
+    with open(path, encoding="utf-8") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.rstrip("\n")
+            obsolete = False
+            if line.startswith("#~"):
+                obsolete = True
+                line = line[2:].lstrip(" ")
+                if line.startswith("|"):  # "#~|" previous of an obsolete entry
+                    line = "#" + line
+            stripped = line.strip()
+            if not stripped:
+                if not obsolete:
+                    finish()
+                continue
+            try:
+                if stripped.startswith("#"):
+                    if started:
+                        finish()
+                    tag = stripped[1:2]
+                    text = stripped[2:].strip() if tag in ".:,|" else stripped[1:].lstrip(" ")
+                    if tag == ".":
+                        cur.extracted.append(text)
+                    elif tag == ":":
+                        cur.refs.extend(text.split())
+                    elif tag == ",":
+                        cur.flags.extend(x.strip() for x in text.split(",") if x.strip())
+                    elif tag == "|":
+                        cur.previous.append(stripped)
+                    else:
+                        cur.comments.append(stripped[1:].lstrip(" ") if stripped != "#" else "")
+                    continue
+                if stripped.startswith('"'):
+                    if field is None:
+                        raise ValueError("continuation line without a keyword")
+                    attr, idx = field
+                    if attr == "msgstr":
+                        cur.msgstr[idx] += unquote(stripped)
+                    else:
+                        setattr(cur, attr, getattr(cur, attr) + unquote(stripped))
+                    continue
+                m = re.match(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")$', stripped)
+                if not m:
+                    raise ValueError("unrecognised line")
+                keyword, idx, value = m.group(1), m.group(2), unquote(m.group(3))
+                if keyword in ("msgctxt", "msgid") and cur.msgstr:
+                    finish()  # a new entry without a blank line in between
+                started = True
+                cur.obsolete = obsolete
+                if keyword.startswith("msgstr"):
+                    i = int(idx) if idx is not None else 0
+                    cur.msgstr[i] = value
+                    field = ("msgstr", i)
+                else:
+                    setattr(cur, keyword, value)
+                    field = (keyword, None)
+            except ValueError as e:
+                sys.exit(f"{path}:{lineno}: {e}: {raw.rstrip()!r}")
+    finish()
+    return entries
+
+
+def escape(s):
+    return (s.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
+            .replace("\n", "\\n"))
+
+
+def wrap_string(keyword, s, prefix=""):
+    """gettext-style lines for `keyword "s"`: split after each \\n, wrap long lines at spaces."""
+    single = f'{prefix}{keyword} "{escape(s)}"'
+    if len(single) <= WIDTH and "\n" not in s[:-1]:
+        return [single]
+    room = WIDTH - len(prefix) - 2
+    lines = [f'{prefix}{keyword} ""']
+    for segment in re.findall(r"[^\n]*\n|[^\n]+", s):
+        chunk = ""
+        for word in re.findall(r"\S*\s*|\s+", escape(segment)):
+            if not word:
+                continue
+            if chunk and len(chunk) + len(word) > room:
+                lines.append(f'{prefix}"{chunk}"')
+                chunk = ""
+            chunk += word
+        if chunk:
+            lines.append(f'{prefix}"{chunk}"')
+    return lines
+
+
+def format_entry(e, nplurals):
+    out = [f"# {c}" if c else "#" for c in e.comments]
+    if not e.obsolete:
+        out += [f"#. {c}" for c in e.extracted]
+        line = "#:"
+        for ref in e.refs:
+            if len(line) + 1 + len(ref) > WIDTH and line != "#:":
+                out.append(line)
+                line = "#:"
+            line += " " + ref
+        if line != "#:":
+            out.append(line)
+    if e.flags:
+        out.append("#, " + ", ".join(e.flags))
+    prefix = "#~ " if e.obsolete else ""
+    if e.msgctxt is not None:
+        out += wrap_string("msgctxt", e.msgctxt, prefix)
+    out += wrap_string("msgid", e.msgid, prefix)
+    if e.msgid_plural is not None:
+        out += wrap_string("msgid_plural", e.msgid_plural, prefix)
+        for i, text in enumerate(e.forms(nplurals)):
+            out += wrap_string(f"msgstr[{i}]", text, prefix)
+    else:
+        out += wrap_string("msgstr", e.msgstr.get(0, ""), prefix)
+    return "\n".join(out)
+
+
+# --- building the catalogues -----------------------------------------------------------------------
+
+def normalise_source(src, pdir):
+    p = Path(src)
+    if p.is_absolute():
+        try:
+            src = "pretix/" + p.resolve().relative_to(pdir).as_posix() + ("/" if p.is_dir() else "")
+        except ValueError:
+            sys.exit(f"not inside pretix ({pdir}): {src}")
+    src = src.replace(os.sep, "/")
+    if not src.startswith("pretix/"):
+        src = "pretix/" + src
+    return src
+
+
+def selected(entry, sources):
+    for ref in entry.refs:
+        path = re.sub(r":\d+$", "", ref)
+        for src in sources:
+            if path == src or (src.endswith("/") and path.startswith(src)):
+                return True
+    return False
+
+
+def header_text(lang, pot_header, old_header, stamp):
+    name, plural = LANGUAGES[lang]
+    fields = {}
+    if old_header is not None:
+        for ln in old_header.msgstr.get(0, "").splitlines():
+            k, sep, v = ln.partition(":")
+            if sep:
+                fields[k.strip()] = v.strip()
+    pot_date = ""
+    for ln in pot_header.msgstr.get(0, "").splitlines():
+        if ln.startswith("POT-Creation-Date:"):
+            pot_date = ln.partition(":")[2].strip()
+    wanted = {
+        "Project-Id-Version": fields.get("Project-Id-Version", "Prichal pretix overrides"),
+        "Report-Msgid-Bugs-To": fields.get("Report-Msgid-Bugs-To", ""),
+        "POT-Creation-Date": pot_date,
+        "PO-Revision-Date": stamp,
+        "Last-Translator": fields.get("Last-Translator", "Prichal team"),
+        "Language-Team": fields.get("Language-Team", name),
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural,
+    }
+    return "".join(f"{k}: {v}\n" for k, v in wanted.items())
+
+
+def build(lang, pot, sources, pdir, stamp):
+    nplurals = int(re.search(r"nplurals=(\d+)", LANGUAGES[lang][1]).group(1))
+    pretix_po = pdir / "locale" / lang / "LC_MESSAGES" / "django.po"
+    ours_po = OUT_DIR / lang / "LC_MESSAGES" / "django.po"
+    theirs = {e.key: e for e in parse_po(pretix_po) if not e.obsolete and e.msgid} if pretix_po.exists() else {}
+    ours_list = parse_po(ours_po) if ours_po.exists() else []
+    ours = {}
+    for e in ours_list:
+        if e.msgid and (e.key not in ours or ours[e.key].obsolete):
+            ours[e.key] = e
+    old_header = next((e for e in ours_list if e.msgid == "" and e.msgctxt is None), None)
+
+    stats = {"entries": 0, "pretix": 0, "ours": 0, "fuzzy": 0, "untranslated": 0, "obsolete": 0}
+    notes = []
+    out = []
+    for pe in pot:
+        if not pe.msgid or not selected(pe, sources):
+            continue
+        e = Entry()
+        e.msgctxt, e.msgid, e.msgid_plural = pe.msgctxt, pe.msgid, pe.msgid_plural
+        e.extracted, e.refs = list(pe.extracted), list(pe.refs)
+        e.flags = [f for f in pe.flags if f != "fuzzy"]
+        t, o = theirs.get(e.key), ours.get(e.key)
+        if o is not None:
+            e.comments = list(o.comments)
+        keep_ours = o is not None and OVERRIDE_MARK in o.comments and o.has_text()
+        if (t is not None and t.translated(nplurals) and (t.msgid_plural is None) == (e.msgid_plural is None)
+                and not keep_ours):
+            e.msgstr = dict(enumerate(t.forms(nplurals)))
+            stats["pretix"] += 1
+            if o is not None and o.has_text() and o.forms(nplurals) != t.forms(nplurals):
+                notes.append(f"{lang}: pretix's translation replaces ours (mark ours '# {OVERRIDE_MARK}' to keep "
+                             f"it): {e.msgid[:60]!r}")
+        elif o is not None and o.has_text():
+            e.msgstr = dict(enumerate(o.forms(nplurals)))
+            if o.fuzzy or o.obsolete and not o.translated(nplurals):
+                e.flags.insert(0, "fuzzy")
+            if e.translated(nplurals):
+                stats["ours"] += 1
+            elif e.fuzzy:
+                stats["fuzzy"] += 1
+            else:
+                stats["untranslated"] += 1
+        else:
+            stats["untranslated"] += 1
+        stats["entries"] += 1
+        out.append(e)
+
+    taken = {e.key for e in out}
+    obsolete = []
+    for o in ours_list:
+        if o.msgid and o.key not in taken and o.has_text():
+            o.obsolete = True
+            o.extracted, o.refs, o.previous = [], [], []
+            obsolete.append(o)
+            stats["obsolete"] += 1
+
+    name = LANGUAGES[lang][0]
+    title = (f"# Prichal: {name} translations of pretix messages, ahead of pretix's own catalogue\n"
+             f"# (pretix.cfg [languages] path=i18n). Generated and merged by tools/make_pretix_overrides.py;\n"
+             f"# translate the empty entries, keep the rest. '# {OVERRIDE_MARK}' on an entry: ours beats pretix's.\n")
+
+    def render(stamp_):
+        head = Entry()
+        head.msgstr = {0: header_text(lang, pot[0], old_header, stamp_)}
+        body = [format_entry(head, nplurals)] + [format_entry(e, nplurals) for e in out + obsolete]
+        return title + "\n\n".join(body) + "\n"
+
+    # Only a change of content gives a new PO-Revision-Date (re-running changes nothing otherwise).
+    old_text = ours_po.read_text(encoding="utf-8") if ours_po.exists() else None
+    old_stamp = None
+    if old_header is not None:
+        m = re.search(r"^PO-Revision-Date: (.*)$", old_header.msgstr.get(0, ""), re.M)
+        old_stamp = m.group(1) if m else None
+    text = render(old_stamp) if old_stamp else None
+    if text is None or text != old_text:
+        text = render(stamp)
+    return ours_po, old_text, text, stats, notes
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sources", nargs="*", help="pretix source files (or directories ending in /); "
+                                               "default: " + " ".join(DEFAULT_SOURCES))
+    ap.add_argument("--lang", action="append", choices=sorted(LANGUAGES), help="default: all")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 if a catalogue is out of date or has untranslated/fuzzy entries")
+    args = ap.parse_args()
+
+    pdir = pretix_dir()
+    sources = [normalise_source(s, pdir) for s in (args.sources or DEFAULT_SOURCES)]
+    pot = parse_po(pdir / "locale" / "django.pot")
+    if not pot or pot[0].msgid != "":
+        sys.exit("pretix's django.pot has no header")
+    if not any(selected(e, sources) for e in pot if e.msgid):
+        sys.exit("no message of pretix's django.pot refers to: " + " ".join(sources))
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+    status = 0
+    for lang in args.lang or list(LANGUAGES):
+        path, old_text, text, stats, notes = build(lang, pot, sources, pdir, stamp)
+        for n in notes:
+            print(n, file=sys.stderr)
+        rel = path.relative_to(ROOT)
+        changed = text != old_text
+        if args.check:
+            if changed:
+                print(f"{rel}: out of date, run {Path(__file__).relative_to(ROOT)}")
+                status = 1
+        elif changed:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if stats["untranslated"] or stats["fuzzy"]:
+            status = 1 if args.check else status
+        print(f"{rel}: {stats['entries']} entries: {stats['pretix']} from pretix, {stats['ours']} ours, "
+              f"{stats['fuzzy']} fuzzy, {stats['untranslated']} untranslated"
+              + (f"; {stats['obsolete']} obsolete kept" if stats["obsolete"] else "")
+              + ("" if changed else " (unchanged)"))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
