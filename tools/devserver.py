@@ -25,10 +25,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+# PRICHAL_VAR / PRICHAL_PORT let the smoke test run a second, throw-away instance beside a developer's own;
+# pretix itself takes the matching PRETIX_PRETIX_DATADIR / PRETIX_DATABASE_NAME from the environment.
+VAR = Path(os.environ.get("PRICHAL_VAR", ROOT / "var"))
 DATA = VAR / "data"
 REBUILT_STAMP = VAR / ".rebuilt"
-HOST, PORT = "127.0.0.1", 8000
+HOST, PORT = "127.0.0.1", int(os.environ.get("PRICHAL_PORT", "8000"))
 ADDRESS = f"{HOST}:{PORT}"
 
 # Background helper processes started next to the web server and stopped with it, as (name, argv) pairs,
