@@ -1,0 +1,119 @@
+"""
+Smoke test: the real server, started exactly as `make run` starts it, on a fresh SQLite database.
+
+Also proves on that database that every migration of ours applies and reverses (the unit tests build
+their PostgreSQL schema without migrations, as pretix's own test suite does).
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, lang: str | None = None) -> tuple[int, str]:
+    headers = {"Accept-Language": lang or "ru"}
+    if lang:
+        headers["Cookie"] = f"pretix_language={lang}"
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 (loopback only)
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    port = _free_port()
+    env = {**os.environ, "PRETIX_CONFIG_FILE": str(ROOT / "pretix.cfg"), "DJANGO_SETTINGS_MODULE": "pretix.settings",
+           "PRICHAL_VAR": str(var), "PRICHAL_PORT": str(port),
+           "PRETIX_PRETIX_DATADIR": str(var / "data"), "PRETIX_DATABASE_NAME": str(var / "db.sqlite3"),
+           "PRETIX_PRETIX_URL": f"http://127.0.0.1:{port}"}
+    log = open(var / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "tools/devserver.py"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 600
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail("the server stopped:\n" + (var / "server.log").read_text()[-4000:])
+            try:
+                if _get(base + "/control/login")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(2)
+        else:
+            pytest.fail("the server did not answer within 10 minutes:\n" + (var / "server.log").read_text()[-4000:])
+        yield {"base": base, "env": env, "var": var}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        log.close()
+
+
+def test_banner_prints_urls_and_admin_login(instance):
+    out = (instance["var"] / "server.log").read_text()
+    assert "/neva/" in out and "/control/" in out
+    assert "admin@prichal.local" in out and "prichal-admin" in out
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("ru", "Вечерняя прогулка по рекам и каналам"),
+    ("en", "Evening cruise on the rivers and canals"),
+    ("zh-hans", "lang=\"zh-hans\""),
+])
+def test_storefront_answers_in_each_language(instance, lang, text):
+    status, html = _get(instance["base"] + "/neva/", lang)
+    assert status == 200
+    assert text in html
+
+
+def test_storefront_chinese_shows_chinese_event_names(instance):
+    from ticketing_core.demo import EVENTS
+
+    status, html = _get(instance["base"] + "/neva/", "zh-hans")
+    assert status == 200
+    assert any(spec["name"]["zh-hans"] in html for spec in EVENTS)
+
+
+def test_back_office_login_page(instance):
+    status, html = _get(instance["base"] + "/control/login", "ru")
+    assert status == 200 and 'name="password"' in html
+
+
+def test_our_migrations_reverse_and_reapply(instance):
+    def manage(*args):
+        return subprocess.run([sys.executable, "-m", "pretix", *args], cwd=ROOT, env=instance["env"],
+                              capture_output=True, text=True, timeout=600)
+
+    check = manage("makemigrations", "--check", "--dry-run", "ticketing_core")
+    assert check.returncode == 0, check.stdout + check.stderr
+    # a copy of the database, so the running server keeps its data
+    import shutil
+
+    copy = instance["var"] / "reverse.sqlite3"
+    shutil.copy(instance["var"] / "db.sqlite3", copy)
+    env = {**instance["env"], "PRETIX_DATABASE_NAME": str(copy)}
+    for args in (("migrate", "ticketing_core", "zero"), ("migrate",)):
+        r = subprocess.run([sys.executable, "-m", "pretix", *args, "--noinput"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
