@@ -174,6 +174,10 @@ class Sailing(LoggedModel):
         return self.start + self.duration
 
     @property
+    def duration_minutes(self) -> int:
+        return int(self.duration.total_seconds() // 60)
+
+    @property
     def capacity(self) -> int:
         """Passenger places this sailing may sell: never more than the vessel's certificate."""
         if self.sellable_capacity is None:

@@ -9,13 +9,20 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from pretix.base.models import Item, ItemVariation, Order, Quota
 from pretix.base.signals import event_live_issues, order_placed
-from pretix.control.signals import nav_event, nav_event_settings, nav_organizer, subevent_forms
+from pretix.control.signals import (
+    nav_event,
+    nav_event_settings,
+    nav_organizer,
+    subevent_detail_html,
+    subevent_forms,
+)
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.signals import order_info_top, process_request
 
 from .forms import SailingForm
+from .models import Sailing
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
-from .services.capacity import guard_quota_save, hold_capacity_lock, sync_item
+from .services.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
 from .services.policy import check_refund, policy_issues
 
 APP = "ticketing_core"
@@ -74,6 +81,19 @@ def sailing_subevent_form(sender, request, subevent, copy_from=None, **kwargs):
         data=request.POST if request.method == "POST" else None,
         event=sender, subevent=subevent, request=request, copy_from=copy_from, prefix="ticketing_sailing",
     )
+
+
+@receiver(subevent_detail_html, dispatch_uid="ticketing_core_subevent_detail")
+def sailing_on_date_page(sender, subevent, **kwargs):
+    """The date's page in the back office shows its vessel, piers and passenger places."""
+    sailing = Sailing.objects.filter(subevent=subevent).select_related(
+        "vessel", "departure_pier", "arrival_pier").first()
+    if sailing is None:
+        return ""
+    sold = sold_places(sailing)
+    return get_template("ticketing_core/sailing_detail.html").render({
+        "sailing": sailing, "sold": sold, "available": max(sailing.capacity - sold, 0),
+    })
 
 
 @receiver(event_live_issues, dispatch_uid="ticketing_core_live_issues")

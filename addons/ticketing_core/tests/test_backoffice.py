@@ -200,3 +200,9 @@ def test_single_event_gets_its_sailing_on_the_settings_page(admin_client, organi
     s = Sailing.objects.get(event=event)
     assert s.subevent is None and s.quota.size == 60
     assert event.ticketing_kind.kind == "onboard_event"
+
+
+def test_date_page_shows_its_sailing(admin_client, organizer, series, sailing):
+    html = admin_client.get(f"/control/event/{organizer.slug}/{series.slug}/subevents/{sailing.subevent_id}/"
+                            ).content.decode()
+    assert 'id="ticketing-sailing"' in html and "Нева-1" in html and "Дворцовая пристань" in html
