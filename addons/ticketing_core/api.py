@@ -124,10 +124,6 @@ class SailingSerializer(serializers.ModelSerializer):
     def get_available(self, obj) -> int:
         return max(obj.capacity - self.get_sold(obj), 0)
 
-    def to_representation(self, instance):
-        instance.duration_minutes = int(instance.duration.total_seconds() // 60)
-        return super().to_representation(instance)
-
 
 class SailingViewSet(viewsets.ModelViewSet):
     """Sailings across all events; writing needs pretix's permission to edit the event's dates."""
