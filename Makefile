@@ -42,13 +42,15 @@ run: install messages
 test: install messages
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
-	$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >/dev/null || \
-	  { echo "Model changes without a migration: run make migrations"; exit 1; }
+	@mkdir -p var/data
+	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
+	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
 	$(PY) -m pytest -q
 
 # pretix's own models carry config-dependent choices, so makemigrations also proposes a pretixbase
 # migration inside the venv; only our addons' migrations are kept.
 migrations: install
+	@mkdir -p var/data
 	$(DEV) $(PY) tools/make_migrations.py $(ADDONS)
 
 bench: install

@@ -42,7 +42,6 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import psycopg2
@@ -224,17 +223,9 @@ class Side:
 def _organizer(slug: str, name: str, plugins: str, with_policy: bool):
     from pretix.base.models import Organizer
 
-    from ticketing_core.services.policy import apply_policy
+    from ticketing_core.testing.factories import make_organizer
 
-    org = Organizer.objects.filter(slug=slug).first()
-    if org is None:
-        org = Organizer.objects.create(name=name, slug=slug, plugins=plugins)
-        org.settings.locales = ["ru", "en", "zh-hans"]
-        org.settings.locale = "ru"
-        org.settings.timezone = "Europe/Moscow"
-        if with_policy:
-            apply_policy(org)
-    return org
+    return Organizer.objects.filter(slug=slug).first() or make_organizer(slug, name, plugins, with_policy)
 
 
 def _token(org) -> str:
@@ -249,29 +240,12 @@ def _token(org) -> str:
 
 
 def _event(org, plugins: str, with_policy: bool):
-    from django.utils.timezone import now
-    from pretix.base.models import Event, Item
+    from pretix.base.models import Event
 
-    from ticketing_core.services.policy import apply_policy
+    from ticketing_core.testing.factories import make_series
 
-    event = Event.objects.filter(organizer=org, slug=EVENT_SLUG).first()
-    if event is None:
-        event = Event.objects.create(
-            organizer=org, name={"ru": "Вечерняя прогулка", "en": "Evening cruise", "zh-hans": "晚间游船"},
-            slug=EVENT_SLUG, has_subevents=True, currency="RUB", date_from=now() + timedelta(days=1), live=True,
-            plugins=plugins,
-        )
-        event.settings.locales = ["ru", "en", "zh-hans"]
-        event.settings.locale = "ru"
-        event.settings.timezone = "Europe/Moscow"
-        event.settings.payment_manual__enabled = True
-        if with_policy:
-            apply_policy(event)
-        Item.objects.create(event=event, name={"ru": "Взрослый", "en": "Adult"}, default_price=Decimal("1500.00"),
-                            admission=True)
-        Item.objects.create(event=event, name={"ru": "Детский", "en": "Child"}, default_price=Decimal("900.00"),
-                            admission=True)
-    return event
+    return Event.objects.filter(organizer=org, slug=EVENT_SLUG).first() or make_series(
+        org, EVENT_SLUG, with_addon=False, plugins=plugins, with_policy=with_policy)
 
 
 def create_fixtures(capacity: int) -> tuple[Side, Side]:

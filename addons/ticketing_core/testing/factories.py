@@ -14,14 +14,17 @@ MSK = ZoneInfo("Europe/Moscow")
 PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,pretix.plugins.manualpayment"
 
 
-def make_organizer(slug: str = "neva") -> Organizer:
-    o = Organizer.objects.create(name="Нева Круиз", slug=slug)
-    o.plugins = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,ticketing_helpdesk"
-    o.save()
+ORGANIZER_PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,ticketing_helpdesk"
+
+
+def make_organizer(slug: str = "neva", name: str = "Нева Круиз", plugins: str = ORGANIZER_PLUGINS,
+                   with_policy: bool = True) -> Organizer:
+    o = Organizer.objects.create(name=name, slug=slug, plugins=plugins)
     o.settings.locales = ["ru", "en", "zh-hans"]
     o.settings.locale = "ru"
     o.settings.timezone = "Europe/Moscow"
-    apply_policy(o)
+    if with_policy:
+        apply_policy(o)
     return o
 
 
@@ -44,17 +47,19 @@ def make_vessel(organizer: Organizer, name: str = "Нева-1", capacity: int = 
                                  vessel_type=Vessel.TYPE_BOAT, capacity=capacity, **kwargs)
 
 
-def make_series(organizer: Organizer, slug: str = "evening", with_addon: bool = True) -> Event:
+def make_series(organizer: Organizer, slug: str = "evening", with_addon: bool = True, plugins: str = PLUGINS,
+                with_policy: bool = True) -> Event:
     event = Event.objects.create(
         organizer=organizer, name={"ru": "Вечерняя прогулка", "en": "Evening cruise", "zh-hans": "晚间游船"},
         slug=slug, has_subevents=True, currency="RUB", date_from=now() + timedelta(days=1), live=True,
-        plugins=PLUGINS,
+        plugins=plugins,
     )
     event.settings.locales = ["ru", "en", "zh-hans"]
     event.settings.locale = "ru"
     event.settings.timezone = "Europe/Moscow"
     event.settings.payment_manual__enabled = True
-    apply_policy(event)
+    if with_policy:
+        apply_policy(event)
     Item.objects.create(event=event, name={"ru": "Взрослый", "en": "Adult"}, default_price=Decimal("1500.00"),
                         admission=True)
     Item.objects.create(event=event, name={"ru": "Детский", "en": "Child"}, default_price=Decimal("900.00"),

@@ -58,6 +58,8 @@ class _EditView(FleetMixin, OrganizerPermissionRequiredMixin, FormView):
     form_class = None
     log_prefix = ""
     list_url = ""
+    new_title = ""
+    template_name = "ticketing_core/fleet_edit.html"
 
     @cached_property
     def object(self):
@@ -75,6 +77,7 @@ class _EditView(FleetMixin, OrganizerPermissionRequiredMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx["object"] = self.object
         ctx["list_url"] = self.url(self.list_url)
+        ctx["new_title"] = self.new_title
         return ctx
 
     @transaction.atomic
@@ -95,7 +98,7 @@ class _EditView(FleetMixin, OrganizerPermissionRequiredMixin, FormView):
 class VesselEdit(_EditView):
     model = Vessel
     form_class = VesselForm
-    template_name = "ticketing_core/vessel_edit.html"
+    new_title = _("New vessel")
     log_prefix = "ticketing_core.vessel"
     list_url = "vessels"
 
@@ -103,7 +106,7 @@ class VesselEdit(_EditView):
 class PierEdit(_EditView):
     model = Pier
     form_class = PierForm
-    template_name = "ticketing_core/pier_edit.html"
+    new_title = _("New pier")
     log_prefix = "ticketing_core.pier"
     list_url = "piers"
 
