@@ -28,7 +28,9 @@ Usage (from the repository root, with the project's virtualenv):
     .venv/bin/python tools/make_pretix_overrides.py --check         # exit 1 if out of date/untranslated
 
 Sources are paths as in pretix's ``#:`` comments (pretix/base/services/cart.py); a path ending in "/"
-selects every file under it. Afterwards translate the empty entries and run ``make messages``.
+selects every file under it, and ``*``/``?`` match within one path segment
+(pretix/presale/templates/pretixpresale/event/fragment_*.html). Afterwards translate the empty entries
+and run ``make messages``.
 """
 import argparse
 import datetime
@@ -40,14 +42,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "i18n"
 
-# What a buyer sees when putting tickets in the cart, ordering, paying, changing or cancelling fails
-# or succeeds. Extend this list for further slices (the catalogues keep what is already translated).
+# Extend this list for further slices (the catalogues keep what is already translated).
+_CONTROL_TPL = "pretix/control/templates/pretixcontrol/"
+_PRESALE_TPL = "pretix/presale/templates/pretixpresale/"
 DEFAULT_SOURCES = [
+    # What a buyer sees when putting tickets in the cart, ordering, paying, changing or cancelling
+    # fails or succeeds.
     "pretix/base/services/cart.py",
     "pretix/base/services/orders.py",
     "pretix/base/services/cancelevent.py",
     "pretix/presale/views/cart.py",
     "pretix/presale/views/order.py",
+    # The back office's main frame: navigation, login, dashboards, the event and date editors, the
+    # action log, and the form widgets every settings page uses (event/base.html has no messages of
+    # its own: it extends base.html).
+    "pretix/control/navigation.py",
+    _CONTROL_TPL + "base.html",
+    _CONTROL_TPL + "organizers/base.html",
+    _CONTROL_TPL + "event/settings_base.html",
+    _CONTROL_TPL + "event/index.html",
+    _CONTROL_TPL + "auth/login.html",
+    _CONTROL_TPL + "dashboard.html",
+    _CONTROL_TPL + "includes/logs.html",
+    _CONTROL_TPL + "subevents/",
+    "pretix/base/forms/__init__.py",
+    "pretix/base/forms/widgets.py",
+    # The storefront's main pages and the checkout: organizer and event pages, product list, cart,
+    # checkout steps and their forms (names, e-mail, questions), the order page and cancelling.
+    _PRESALE_TPL + "base.html",
+    _PRESALE_TPL + "organizers/base.html",
+    _PRESALE_TPL + "organizers/index.html",
+    _PRESALE_TPL + "event/base.html",
+    _PRESALE_TPL + "event/index.html",
+    _PRESALE_TPL + "event/fragment_*.html",
+    _PRESALE_TPL + "event/checkout_*.html",
+    _PRESALE_TPL + "event/order.html",
+    _PRESALE_TPL + "event/order_cancel.html",
+    "pretix/presale/checkoutflow.py",
+    "pretix/presale/forms/checkout.py",
+    "pretix/base/forms/questions.py",
 ]
 
 LANGUAGES = {
@@ -259,12 +292,18 @@ def normalise_source(src, pdir):
     return src
 
 
-def selected(entry, sources):
+def source_pattern(src):
+    """A regex for the pretix paths that a source selects: a file, a directory ending in "/" (every file
+    under it) or a glob whose ``*`` and ``?`` stay within one path segment."""
+    rx = "".join("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c) for c in src)
+    return re.compile(rx + (".*" if src.endswith("/") else "") + r"\Z")
+
+
+def selected(entry, patterns):
     for ref in entry.refs:
         path = re.sub(r":\d+$", "", ref)
-        for src in sources:
-            if path == src or (src.endswith("/") and path.startswith(src)):
-                return True
+        if any(p.match(path) for p in patterns):
+            return True
     return False
 
 
@@ -296,7 +335,7 @@ def header_text(lang, pot_header, old_header, stamp):
     return "".join(f"{k}: {v}\n" for k, v in wanted.items())
 
 
-def build(lang, pot, sources, pdir, stamp):
+def build(lang, pot, patterns, pdir, stamp):
     nplurals = int(re.search(r"nplurals=(\d+)", LANGUAGES[lang][1]).group(1))
     pretix_po = pdir / "locale" / lang / "LC_MESSAGES" / "django.po"
     ours_po = OUT_DIR / lang / "LC_MESSAGES" / "django.po"
@@ -312,7 +351,7 @@ def build(lang, pot, sources, pdir, stamp):
     notes = []
     out = []
     for pe in pot:
-        if not pe.msgid or not selected(pe, sources):
+        if not pe.msgid or not selected(pe, patterns):
             continue
         e = Entry()
         e.msgctxt, e.msgid, e.msgid_plural = pe.msgctxt, pe.msgid, pe.msgid_plural
@@ -378,8 +417,9 @@ def build(lang, pot, sources, pdir, stamp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("sources", nargs="*", help="pretix source files (or directories ending in /); "
-                                               "default: " + " ".join(DEFAULT_SOURCES))
+    ap.add_argument("sources", nargs="*", help="pretix source files, directories ending in / or globs "
+                                               "(fragment_*.html); default: DEFAULT_SOURCES in this "
+                                               f"script ({len(DEFAULT_SOURCES)} paths)")
     ap.add_argument("--lang", action="append", choices=sorted(LANGUAGES), help="default: all")
     ap.add_argument("--check", action="store_true",
                     help="write nothing; exit 1 if a catalogue is out of date or has untranslated/fuzzy entries")
@@ -390,13 +430,17 @@ def main():
     pot = parse_po(pdir / "locale" / "django.pot")
     if not pot or pot[0].msgid != "":
         sys.exit("pretix's django.pot has no header")
-    if not any(selected(e, sources) for e in pot if e.msgid):
+    patterns = [source_pattern(s) for s in sources]
+    if not any(selected(e, patterns) for e in pot if e.msgid):
         sys.exit("no message of pretix's django.pot refers to: " + " ".join(sources))
+    for src, pat in zip(sources, patterns, strict=True):
+        if not any(selected(e, [pat]) for e in pot if e.msgid):
+            print(f"warning: no message of pretix's django.pot refers to {src}", file=sys.stderr)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M+0000")
 
     status = 0
     for lang in args.lang or list(LANGUAGES):
-        path, old_text, text, stats, notes = build(lang, pot, sources, pdir, stamp)
+        path, old_text, text, stats, notes = build(lang, pot, patterns, pdir, stamp)
         for n in notes:
             print(n, file=sys.stderr)
         rel = path.relative_to(ROOT)

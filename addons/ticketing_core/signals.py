@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.template.loader import get_template
 from django.urls import resolve, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from pretix.base.models import Item, ItemVariation, Order, Quota
 from pretix.base.signals import event_live_issues, order_placed
@@ -101,8 +102,12 @@ def live_issues(sender, **kwargs):
     issues = policy_issues(sender)
     if not issues:
         return None
-    return _("The refund policy is not in force: {issues} Open \"Settings → Sailing and refund policy\" to "
-             "apply it.").format(issues=" ".join(str(i) for i in issues))
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("The refund policy is not in force: {issues}").format(issues=" ".join(str(i) for i in issues)),
+        reverse(f"plugins:{APP}:settings", kwargs={"organizer": sender.organizer.slug, "event": sender.slug}),
+        _("Apply the refund policy"),
+    )
 
 
 # Customer-facing URLs that would refund, exchange or transfer; the policy decides, nothing else.

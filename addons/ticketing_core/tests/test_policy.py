@@ -156,3 +156,30 @@ def test_guard_does_not_reveal_orders_to_a_wrong_secret(client, paid_order):
     with freeze_time(deadline + timedelta(seconds=1)):
         resp = client.post(url, {})
     assert resp.status_code == 404
+
+
+def test_enabling_the_suite_on_a_new_event_puts_the_policy_in_force(organizer):
+    from pretix.base.models import Event
+
+    event = Event.objects.create(organizer=organizer, name="Новое", slug="new", currency="RUB",
+                                 date_from=now() + timedelta(days=3))
+    event.settings.change_allow_attendee = True
+    event.set_active_plugins(["ticketing_core"])
+    event.save()
+    assert policy_issues(event) == []
+
+
+def test_organizer_cancellation_fee_applies_to_customer_cancellations(organizer, paid_order):
+    organizer.settings.cancel_allow_user_paid_keep = Decimal("100.00")
+    order = Order.objects.get(pk=paid_order.pk)
+    assert order.user_cancel_fee == Decimal("100.00")
+    assert check_refund(order).allowed
+
+
+def test_live_issue_links_to_the_policy_page(series):
+    series.settings.change_allow_attendee = True
+    from pretix.base.models import Event
+
+    with override("en"):
+        issues = [str(i) for i in Event.objects.get(pk=series.pk).live_issues]
+    assert any("sailings/settings" in i and "refund policy" in i for i in issues)
