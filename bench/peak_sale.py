@@ -281,6 +281,7 @@ def new_date(side: Side, capacity: int) -> int:
     from django.db.models import Max
     from django.utils.timezone import now
     from django_scopes import scopes_disabled
+
     from pretix.base.models import Event, Quota, SubEvent
 
     from ticketing_core.models import Pier, Vessel
@@ -311,6 +312,7 @@ def sold_places(side: Side, subevent_id: int) -> int:
     """Admission places in paid and pending orders on the date, counted in the database."""
     from django.db import connection
     from django_scopes import scopes_disabled
+
     from pretix.base.models import Order, OrderPosition
 
     with scopes_disabled():

@@ -101,8 +101,9 @@ def migrate_if_needed() -> None:
 
 def _shipped_assets() -> list[Path]:
     """Compiled files the pages need with DEBUG on; the pretix wheel ships all of them."""
-    import pretix
     from django.conf import settings
+
+    import pretix
 
     package = Path(pretix.__file__).parent
     paths = [Path(settings.STATIC_ROOT) / "vite" / "control" / ".vite" / "manifest.json"]

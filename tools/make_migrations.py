@@ -8,8 +8,9 @@ import django
 
 def main(apps: list[str]) -> int:
     django.setup()
-    import pretix
     from django.core.management import call_command
+
+    import pretix
 
     pretix_migrations = Path(pretix.__file__).parent / "base" / "migrations"
     before = set(pretix_migrations.glob("*.py"))

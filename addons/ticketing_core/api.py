@@ -3,10 +3,11 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import ProtectedError
-from pretix.api.serializers.i18n import I18nAwareModelSerializer
-from pretix.base.models import Device, TeamAPIToken
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from pretix.api.serializers.i18n import I18nAwareModelSerializer
+from pretix.base.models import Device, TeamAPIToken
 
 from .models import Pier, Sailing, Vessel
 from .permissions import FLEET_WRITE, SAILINGS_WRITE

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
 from i18nfield.strings import LazyI18nString
+
 from pretix.base.models import (
     CheckinList,
     Event,

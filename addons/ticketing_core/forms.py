@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from i18nfield.strings import LazyI18nString
+
 from pretix.base.forms import I18nModelForm
 from pretix.base.models import Event, Organizer, SubEvent
 from pretix.control.forms import SplitDateTimeField

@@ -1,5 +1,6 @@
 """Readable, translated texts for every log entry this addon writes."""
 from django.utils.translation import gettext_lazy as _
+
 from pretix.base.logentrytype_registry import LogEntryType, log_entry_types
 from pretix.base.logentrytypes import EventLogEntryType
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 from i18nfield.fields import I18nCharField, I18nTextField
+
 from pretix.base.models import LoggedModel
 
 

@@ -1,6 +1,7 @@
 """Every permission this addon defines, in one place; views and the API refer to these names."""
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
 from pretix.base.permissions import OPTS_ALL_READ, PermissionGroup
 from pretix.base.signals import register_organizer_permission_groups
 

@@ -8,6 +8,7 @@ from django.template.loader import get_template
 from django.urls import resolve, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
 from pretix.base.models import Item, ItemVariation, Order, Quota
 from pretix.base.signals import event_live_issues, order_placed
 from pretix.control.signals import (

@@ -1,5 +1,6 @@
 """Celery tasks of the core addon: idempotent, safe to retry."""
 from django.utils.translation import ngettext
+
 from pretix.base.models import Event, User
 from pretix.base.services.cancelevent import cancel_event
 from pretix.base.services.orders import OrderError

@@ -1,4 +1,5 @@
 from django.urls import re_path
+
 from pretix.api.urls import orga_router
 
 from .api import PierViewSet, SailingViewSet, VesselViewSet

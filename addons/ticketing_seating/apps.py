@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+
 from pretix.base.plugins import PLUGIN_LEVEL_EVENT_ORGANIZER_HYBRID, PluginConfig
 
 from ticketing_core.version import PRETIX_COMPATIBILITY, __version__

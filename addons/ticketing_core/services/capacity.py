@@ -8,6 +8,7 @@ flag on a product is the passenger-place flag: add-ons such as drinks are not ad
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
 from pretix.base.i18n import language
 from pretix.base.models import Event, Item, ItemVariation, Order, OrderPosition, Quota
 from pretix.base.services.locking import lock_objects

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.utils.formats import date_format
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+
 from pretix.base.models import Event, Order, OrderPosition, Organizer
 from pretix.base.reldate import RelativeDate, RelativeDateWrapper
 

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+
 from pretix.base.models import Event, SubEvent, User
 
 from ..models import Pier, Sailing, Vessel

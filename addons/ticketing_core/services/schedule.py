@@ -6,6 +6,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
 from pretix.base.models import Organizer
 
 from ..models import Sailing, Vessel

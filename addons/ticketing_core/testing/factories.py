@@ -4,6 +4,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils.timezone import now
+
 from pretix.base.models import Event, Item, Order, OrderPayment, OrderPosition, Organizer, SubEvent, Team, User
 
 from ..models import Pier, Sailing, Vessel

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils.timezone import now
-from pretix.base.models import SubEvent, Team
 from rest_framework.test import APIClient
+
+from pretix.base.models import SubEvent, Team
 
 from ticketing_core.models import Sailing, Vessel
 from ticketing_core.testing import factories

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils.timezone import now
 from django.utils.translation import override
+
 from pretix.base.models import LogEntry, Team, User
 
 from ticketing_core.forms import SailingForm

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.utils.timezone import now
+
 from pretix.base.models import Order, OrderRefund
 
 from ticketing_core.forms import default_cancel_message, default_cancel_subject

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils.timezone import now
 from django.utils.translation import override
+
 from pretix.base.models import Item, Quota
 
 from ticketing_core.models import Sailing

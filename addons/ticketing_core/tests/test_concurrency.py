@@ -9,6 +9,7 @@ from django.db import connection, connections
 from django.utils.timezone import now
 from django.utils.translation import override
 from django_scopes import scopes_disabled
+
 from pretix.base.models import Order, OrderPosition
 from pretix.base.services.cart import CartError, add_items_to_cart, error_messages
 from pretix.base.services.orders import OrderError, perform_order

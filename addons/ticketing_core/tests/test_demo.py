@@ -5,6 +5,7 @@ from django.test import Client
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
 from i18nfield.strings import LazyI18nString
+
 from pretix.base.models import Event, Item, Organizer, Quota, SubEvent, Team, User
 
 from ticketing_core.demo import ADMIN_EMAIL, ADMIN_PASSWORD, load_demo

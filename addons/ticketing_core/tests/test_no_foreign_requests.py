@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+
 from pretix.base.settings import GlobalSettingsObject
 
 from ticketing_core.testing import factories

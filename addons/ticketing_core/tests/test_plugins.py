@@ -4,6 +4,7 @@ from importlib import metadata
 import pytest
 from django.apps import apps
 from packaging.requirements import Requirement
+
 from pretix.base.plugins import (
     PLUGIN_LEVEL_EVENT_ORGANIZER_HYBRID,
     PLUGIN_LEVEL_ORGANIZER,

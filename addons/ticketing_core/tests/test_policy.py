@@ -6,6 +6,7 @@ import pytest
 from django.utils.timezone import now
 from django.utils.translation import override
 from freezegun import freeze_time
+
 from pretix.base.models import Order
 
 from ticketing_core.services.policy import apply_policy, check_refund, policy_issues, refund_deadline
