@@ -19,7 +19,8 @@ from pretix.control.forms import SplitDateTimeField
 from .models import EventKind, Pier, Sailing, Vessel
 from .services.capacity import check_capacity, check_vessel_capacity_change
 from .services.errors import TicketingError
-from .services.sailings import check_date_move, save_sailing
+from .services.sailings import save_sailing
+from .services.schedule import check_schedule
 
 
 class OrganizerI18nModelForm(I18nModelForm):
@@ -155,16 +156,18 @@ class SailingForm(forms.Form):
             self.add_error("departure_pier", _("Choose the pier the sailing departs from."))
         if not data.get("duration_minutes"):
             self.add_error("duration_minutes", _("Enter how long the sailing takes."))
-        if self.sailing and self.errors == {}:
-            try:
+        if self.errors:
+            return data
+        try:
+            if self.sailing:
                 check_capacity(self.sailing, vessel, data.get("sellable_capacity"))
-                new_start = self._posted_start()
-                if new_start:
-                    moved = Sailing(pk=self.sailing.pk, event=self.event, subevent=self.subevent, vessel=vessel,
-                                    duration=timedelta(minutes=data["duration_minutes"]))
-                    check_date_move(moved, new_start)
-            except TicketingError as e:
-                raise ValidationError(str(e))
+            # The start typed on this page (a new or moved date); bulk creation has none and is checked on save.
+            start = self._posted_start() or (self.sailing.start if self.sailing else None)
+            if start:
+                check_schedule(vessel, start, start + timedelta(minutes=data["duration_minutes"]),
+                               exclude_pk=self.sailing.pk if self.sailing else None)
+        except TicketingError as e:
+            raise ValidationError(str(e))
         return data
 
     def _posted_start(self):

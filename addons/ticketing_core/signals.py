@@ -9,7 +9,7 @@ from django.urls import resolve, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from pretix.base.models import Item, ItemVariation, Order, Quota
+from pretix.base.models import Event, Item, ItemVariation, Order, Quota, SubEvent
 from pretix.base.signals import event_live_issues, order_placed
 from pretix.control.signals import (
     nav_event,
@@ -26,6 +26,7 @@ from .models import Sailing
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
 from .services.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
 from .services.policy import check_refund, policy_issues
+from .services.schedule import guard_date_move
 
 APP = "ticketing_core"
 
@@ -155,6 +156,13 @@ def order_policy_notice(sender, request, order, **kwargs):
 @receiver(pre_save, sender=Quota, dispatch_uid="ticketing_core_quota_guard")
 def quota_guard(sender, instance, **kwargs):
     guard_quota_save(instance)
+
+
+@receiver(pre_save, sender=SubEvent, dispatch_uid="ticketing_core_subevent_move_guard")
+@receiver(pre_save, sender=Event, dispatch_uid="ticketing_core_event_move_guard")
+def date_move_guard(sender, instance, raw=False, **kwargs):
+    if not raw:
+        guard_date_move(instance)
 
 
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")

@@ -81,11 +81,6 @@ def save_sailing(
         return sailing
 
 
-def check_date_move(sailing: Sailing, new_start: datetime) -> None:
-    """A date moved in pretix's date form must still fit into its vessel's schedule."""
-    check_schedule(sailing.vessel, new_start, new_start + sailing.duration, exclude_pk=sailing.pk)
-
-
 def mark_canceled(sailing: Sailing, reason: str, user: User | None = None) -> None:
     """Record the operator's cancellation on the sailing itself; orders are handled by pretix's service."""
     with transaction.atomic():

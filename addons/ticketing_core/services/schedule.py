@@ -50,3 +50,23 @@ def check_schedule(vessel: Vessel, start: datetime, end: datetime, exclude_pk: i
                 end=date_format(other.end.astimezone(tz), "TIME_FORMAT"),
                 minutes=vessel.organizer.settings.ticketing_turnaround_minutes)
         )
+
+
+def guard_date_move(date_obj) -> None:
+    """
+    Called before a pretix date (or single event) is saved from anywhere: the API, bulk edit, the form.
+    A new start time that would make its vessel sail twice at once is refused.
+    """
+    if not date_obj.pk:
+        return
+    from pretix.base.models import SubEvent
+
+    lookup = {"subevent_id": date_obj.pk} if isinstance(date_obj, SubEvent) else {
+        "event_id": date_obj.pk, "subevent__isnull": True}
+    sailing = Sailing.objects.filter(canceled_at__isnull=True, **lookup).select_related("vessel").first()
+    if sailing is None:
+        return
+    old_start = type(date_obj).objects.filter(pk=date_obj.pk).values_list("date_from", flat=True).first()
+    if old_start == date_obj.date_from:
+        return
+    check_schedule(sailing.vessel, date_obj.date_from, date_obj.date_from + sailing.duration, exclude_pk=sailing.pk)

@@ -207,3 +207,19 @@ def test_date_page_shows_its_sailing(admin_client, organizer, series, sailing):
     html = admin_client.get(f"/control/event/{organizer.slug}/{series.slug}/subevents/{sailing.subevent_id}/"
                             ).content.decode()
     assert 'id="ticketing-sailing"' in html and "Нева-1" in html and "Дворцовая пристань" in html
+
+
+def test_new_date_that_clashes_shows_the_conflict_on_the_form(admin_client, organizer, series, boat, pier, sailing):
+    url = f"/control/event/{organizer.slug}/{series.slug}/subevents/add"
+    data = _form_defaults(admin_client.get(url).content.decode())
+    start = sailing.start.astimezone(factories.MSK) + timedelta(minutes=20)
+    data.update({
+        "name_0": "Вечерняя прогулка", "active": "on",
+        "date_from_0": start.strftime("%Y-%m-%d"), "date_from_1": start.strftime("%H:%M:%S"),
+        "ticketing_sailing-vessel": str(boat.pk), "ticketing_sailing-departure_pier": str(pier.pk),
+        "ticketing_sailing-duration_minutes": "90", "quotas-0-size": "100",
+        "quotas-0-itemvars": [str(i.pk) for i in series.items.all()],
+    })
+    resp = admin_client.post(url, data)
+    assert resp.status_code == 200
+    assert "Нева-1" in resp.content.decode() and Sailing.objects.filter(event=series).count() == 1

@@ -88,3 +88,30 @@ def test_bulk_created_dates_are_checked_too(first, series, boat, pier):
     form.subevent = SubEvent.objects.create(event=series, name="clash", date_from=first.start)
     with pytest.raises(ValidationError):
         form.save()
+
+
+def test_moving_a_date_through_the_api_into_a_clash_is_refused(first, series, boat, pier, organizer):
+    from rest_framework.test import APIClient
+
+    from pretix.base.models import Team
+
+    second = factories.make_sailing(series, boat, pier, first.end + timedelta(hours=2))
+    team = Team.objects.create(organizer=organizer, name="API", all_events=True, all_event_permissions=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {team.tokens.create(name='t').token}")
+    url = f"/api/v1/organizers/{organizer.slug}/events/{series.slug}/subevents/{second.subevent_id}/"
+    resp = client.patch(url, {"date_from": (first.start + timedelta(minutes=10)).isoformat()}, format="json",
+                        HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 400
+    assert "overlap" in resp.content.decode()
+    second.subevent.refresh_from_db()
+    assert second.subevent.date_from == second.start
+    ok = client.patch(url, {"date_from": (first.end + timedelta(hours=5)).isoformat()}, format="json")
+    assert ok.status_code == 200
+
+
+def test_moving_a_date_in_code_into_a_clash_raises(first, series, boat, pier):
+    second = factories.make_sailing(series, boat, pier, first.end + timedelta(hours=2))
+    second.subevent.date_from = first.start
+    with pytest.raises(ScheduleConflict):
+        second.subevent.save()
