@@ -147,6 +147,10 @@ def hold_capacity_lock(order: Order) -> None:
     statements; if the order commits between the two, the places are counted in neither and the
     quota is oversold (seen here under 24 parallel buyers on PostgreSQL). Taking the lock inside the
     placing transaction serialises both, so every count sees the order either as a cart or as an order.
+    Where pretix already locked in this transaction (carts close to expiry) the advisory lock is simply
+    taken again by the same session. A checkout that first locked a voucher budget and then waits here
+    can meet a cart holding this quota and waiting for that voucher; PostgreSQL then aborts one of the
+    two, pretix reports a lock timeout and the checkout task retries.
     """
     if not connection.in_atomic_block:
         return
