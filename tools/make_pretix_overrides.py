@@ -81,6 +81,48 @@ DEFAULT_SOURCES = [
     "pretix/presale/checkoutflow.py",
     "pretix/presale/forms/checkout.py",
     "pretix/base/forms/questions.py",
+    # Orders in the back office: order list, search and filters, the order page and its actions
+    # (payments, refunds, changes, cancellation), order and payment status names, and the texts of
+    # the payment providers (including manual payment) that customers and staff see.
+    _CONTROL_TPL + "order/",
+    _CONTROL_TPL + "orders/",
+    "pretix/control/views/orders.py",
+    "pretix/control/forms/orders.py",
+    "pretix/control/forms/filter.py",
+    "pretix/base/models/orders.py",
+    "pretix/base/payment.py",
+    "pretix/plugins/manualpayment/",
+    # Dates and products: the product, category, question and quota editors, the date editors of an
+    # event series (templates in subevents/, listed above), and the product, date and event models.
+    _CONTROL_TPL + "items/",
+    "pretix/control/forms/item.py",
+    "pretix/control/forms/subevents.py",
+    "pretix/control/views/item.py",
+    "pretix/control/views/subevents.py",
+    "pretix/base/models/items.py",
+    "pretix/base/models/event.py",
+    # Event settings: every settings page of an event (general, payment, tickets, e-mail, invoices,
+    # taxes, plugins, ...), their forms and views, and the labels and help texts of all settings.
+    _CONTROL_TPL + "event/",
+    "pretix/control/forms/event.py",
+    "pretix/control/views/event.py",
+    "pretix/base/settings.py",
+    # Organizer pages and teams: the organizer's settings, teams, members and their permissions,
+    # customers, gift cards, devices, webhooks and other organizer-level pages (organizers/base.html,
+    # listed above, is part of this directory).
+    _CONTROL_TPL + "organizers/",
+    "pretix/control/forms/organizer.py",
+    "pretix/control/views/organizer.py",
+    "pretix/base/permissions.py",
+    # E-mails customers receive: the mail frame and its templates, the placeholders of mail texts (the
+    # default mail texts themselves are in pretix/base/settings.py, listed above), and the texts of
+    # invoice PDFs and invoice transmission.
+    "pretix/base/email.py",
+    "pretix/base/services/mail.py",
+    "pretix/base/services/placeholders.py",
+    "pretix/base/templates/pretixbase/email/",
+    "pretix/base/services/invoices.py",
+    "pretix/base/invoicing/",
 ]
 
 LANGUAGES = {
