@@ -17,5 +17,6 @@ LOCALE_PATHS.insert(0, os.path.join(_root, "i18n"))  # noqa: F405
 DATABASES["default"]["HOST"] = os.environ.get("PRICHAL_TEST_DB_HOST", "127.0.0.1")  # noqa: F405
 DATABASES["default"]["PORT"] = os.environ.get("PRICHAL_TEST_DB_PORT", "5432")  # noqa: F405
 DATABASES["default"]["USER"] = os.environ.get("PRICHAL_TEST_DB_USER", "postgres")  # noqa: F405
-DATABASES["default"]["TEST"] = {"NAME": "test_prichal"}  # noqa: F405
+# PRICHAL_TEST_DB_NAME lets several test runs share one PostgreSQL server without clobbering each other.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PRICHAL_TEST_DB_NAME", "test_prichal")}  # noqa: F405
 assert DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"  # noqa: F405
