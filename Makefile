@@ -10,7 +10,7 @@ MO := $(PO:.po=.mo)
 
 ADDONS := ticketing_core ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk
 
-.PHONY: run test install system-deps messages migrations bench clean
+.PHONY: run test install system-deps gettext browser messages migrations bench clean
 
 install: $(STAMP)
 
@@ -21,25 +21,32 @@ $(STAMP): pyproject.toml requirements.txt
 	$(PY) -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-# Debian packages the project needs beyond Python: gettext (message catalogues) and Chromium (browser tests).
-system-deps:
-	@missing=""; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	test -x /usr/bin/chromium || missing="$$missing chromium"; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+# Debian packages the project needs beyond Python: gettext (message catalogues) for everything,
+# Chromium only for the browser tests. Installed when missing (as root on the project's machines).
+define apt_install
+	@if [ -n "$(1)" ]; then \
+	  echo "Installing Debian packages:$(1)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	fi
+endef
+
+gettext:
+	$(call apt_install,$(if $(shell command -v msgfmt),,gettext))
+
+browser:
+	$(call apt_install,$(if $(wildcard /usr/bin/chromium),,chromium))
+
+system-deps: gettext browser
 
 %.mo: %.po
 	msgfmt --check -o $@ $<
 
-messages: system-deps $(MO)
+messages: gettext $(MO)
 
 run: install messages
 	$(DEV) $(PY) tools/devserver.py
 
-test: install messages
+test: install messages browser
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
 	@mkdir -p var/data
