@@ -1,6 +1,7 @@
 """Every place where the core addon touches pretix; the logic lives in services/."""
 import hmac
 
+from django.contrib import messages
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
@@ -130,8 +131,6 @@ def policy_guard(sender, request, **kwargs):
     order = Order.objects.filter(event=sender, code=match.kwargs.get("order")).first()
     if order is None or not hmac.compare_digest(order.secret.lower(), str(match.kwargs.get("secret", "")).lower()):
         return None  # pretix's own view answers 404 without telling whether the order exists
-    from django.contrib import messages
-
     back = eventreverse(sender, "presale:event.order", kwargs={"order": order.code, "secret": order.secret})
     if match.url_name in _CHANGE_URLS:
         messages.error(request, _("Tickets cannot be exchanged or transferred, and names on tickets cannot "
@@ -147,6 +146,8 @@ def policy_guard(sender, request, **kwargs):
 @receiver(order_info_top, dispatch_uid="ticketing_core_order_policy")
 def order_policy_notice(sender, request, order, **kwargs):
     """The customer's order page states the deadline, or that tickets are non-refundable now."""
+    if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
+        return ""
     decision = check_refund(order)
     if decision.deadline is None:
         return ""
