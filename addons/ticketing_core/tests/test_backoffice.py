@@ -223,3 +223,38 @@ def test_new_date_that_clashes_shows_the_conflict_on_the_form(admin_client, orga
     resp = admin_client.post(url, data)
     assert resp.status_code == 200
     assert "Нева-1" in resp.content.decode() and Sailing.objects.filter(event=series).count() == 1
+
+
+def _bulk_data(admin_client, organizer, series, boat, pier, times):
+    url = f"/control/event/{organizer.slug}/{series.slug}/subevents/bulk_add"
+    data = _form_defaults(admin_client.get(url).content.decode())
+    start = (now() + timedelta(days=3)).astimezone(factories.MSK)
+    data.update({
+        "rruleformset-0-freq": "daily", "rruleformset-0-end": "count", "rruleformset-0-count": "5",
+        "rruleformset-0-dtstart": start.strftime("%d.%m.%Y"),
+        "timeformset-TOTAL_FORMS": str(len(times)),
+        "quotas-0-size": "100", "quotas-0-itemvars": [str(i.pk) for i in series.items.all()],
+        "ticketing_sailing-vessel": str(boat.pk), "ticketing_sailing-departure_pier": str(pier.pk),
+        "ticketing_sailing-duration_minutes": "90",
+    })
+    for i, t in enumerate(times):
+        data[f"timeformset-{i}-time_from"] = t
+    return url, data
+
+
+def test_bulk_creation_binds_every_new_date_to_the_vessel(admin_client, organizer, series, boat, pier):
+    url, data = _bulk_data(admin_client, organizer, series, boat, pier, ["19:00:00", "21:00:00"])
+    resp = admin_client.post(url, data, follow=True)
+    assert resp.status_code == 200
+    sailings = Sailing.objects.filter(event=series)
+    assert sailings.count() == 10
+    assert all(s.vessel == boat and s.quota.size == 60 for s in sailings)
+
+
+def test_bulk_creation_that_clashes_creates_nothing_and_says_why(admin_client, organizer, series, boat, pier):
+    url, data = _bulk_data(admin_client, organizer, series, boat, pier, ["19:00:00", "19:30:00"])
+    with override("en"):
+        resp = admin_client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert Sailing.objects.filter(event=series).count() == 0
+    assert series.subevents.count() == 0
+    assert "overlap" in resp.content.decode() or "пересека" in resp.content.decode()
