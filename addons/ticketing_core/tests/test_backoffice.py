@@ -258,3 +258,13 @@ def test_bulk_creation_that_clashes_creates_nothing_and_says_why(admin_client, o
     assert Sailing.objects.filter(event=series).count() == 0
     assert series.subevents.count() == 0
     assert "overlap" in resp.content.decode() or "пересека" in resp.content.decode()
+
+
+def test_fleet_changes_appear_in_the_organizer_log(admin_client, organizer):
+    admin_client.post(f"/control/organizer/{organizer.slug}/fleet/vessels/add", {
+        "name": "Аврора", "registration_number": "Я-1", "vessel_type": "yacht", "capacity": 12,
+        "seating_mode": "general", "active": "on"})
+    with override("ru"):
+        html = admin_client.get(f"/control/organizer/{organizer.slug}/logs", HTTP_ACCEPT_LANGUAGE="ru"
+                                ).content.decode()
+    assert "Аврора" in html
