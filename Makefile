@@ -34,7 +34,7 @@ gettext:
 	$(call apt_install,$(if $(shell command -v msgfmt),,gettext))
 
 browser:
-	$(call apt_install,$(if $(wildcard /usr/bin/chromium),,chromium))
+	$(call apt_install,$(strip $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc),,fonts-noto-cjk)))
 
 system-deps: gettext browser
 
