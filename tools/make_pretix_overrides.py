@@ -123,6 +123,45 @@ DEFAULT_SOURCES = [
     "pretix/base/templates/pretixbase/email/",
     "pretix/base/services/invoices.py",
     "pretix/base/invoicing/",
+    # The pretix plugins the operator uses: sending e-mails to customers, statistics, check-in lists
+    # and their exports, PDF ticket output and its editor, reports, web check-in and bank transfer
+    # (manual payment is listed above; Stripe and PayPal are not used).
+    "pretix/plugins/sendmail/",
+    "pretix/plugins/statistics/",
+    "pretix/plugins/checkinlists/",
+    "pretix/plugins/ticketoutputpdf/",
+    "pretix/plugins/reports/",
+    "pretix/plugins/webcheckin/",
+    "pretix/plugins/banktransfer/",
+    # The remaining back-office pages staff use: vouchers, the waiting list, check-in lists and the
+    # check-in simulator, the user's account settings and two-factor authentication, login, password
+    # reset and invitations, the PDF editor, the e-mails pretix sends to staff (confirmation codes,
+    # password reset, invitations, sign-in and security notices), and the exporters (their names,
+    # options and column headers) with the export service.
+    _CONTROL_TPL + "vouchers/",
+    _CONTROL_TPL + "waitinglist/",
+    _CONTROL_TPL + "checkin/",
+    _CONTROL_TPL + "user/",
+    _CONTROL_TPL + "auth/",
+    _CONTROL_TPL + "pdf/",
+    _CONTROL_TPL + "email/",
+    "pretix/control/views/vouchers.py",
+    "pretix/control/views/checkin.py",
+    "pretix/control/views/waitinglist.py",
+    "pretix/control/views/user.py",
+    "pretix/control/views/auth.py",
+    "pretix/control/forms/vouchers.py",
+    "pretix/control/forms/checkin.py",
+    "pretix/base/exporters/",
+    "pretix/base/services/export.py",
+    # Everything else the customer sees: all storefront templates (organizer and event pages, order
+    # and position pages, the customer account pages, widgets, fragments), all storefront views and
+    # forms, the customer login forms, and pretix's base templates (ticket PDF defaults, mail layouts).
+    _PRESALE_TPL,
+    "pretix/presale/views/",
+    "pretix/presale/forms/",
+    "pretix/base/forms/auth.py",
+    "pretix/base/templates/pretixbase/",
 ]
 
 LANGUAGES = {
