@@ -95,10 +95,6 @@ class FleetSettingsForm(forms.Form):
     )
 
 
-def _minutes(td: timedelta | None) -> int | None:
-    return int(td.total_seconds() // 60) if td else None
-
-
 class SailingForm(forms.Form):
     """Shown on pretix's date form (and its bulk creation): which vessel sails this date, from where."""
 
@@ -132,7 +128,7 @@ class SailingForm(forms.Form):
         if source and not kwargs.get("data"):
             kwargs["initial"] = {
                 "vessel": source.vessel_id, "departure_pier": source.departure_pier_id,
-                "arrival_pier": source.arrival_pier_id, "duration_minutes": _minutes(source.duration),
+                "arrival_pier": source.arrival_pier_id, "duration_minutes": source.duration_minutes,
                 "sellable_capacity": source.sellable_capacity,
             }
         super().__init__(*args, **kwargs)

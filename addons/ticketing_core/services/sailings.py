@@ -60,7 +60,7 @@ def save_sailing(
         }
         old_values = {} if is_new else {
             "vessel": sailing.vessel_id, "departure_pier": sailing.departure_pier_id,
-            "arrival_pier": sailing.arrival_pier_id, "duration": int(sailing.duration.total_seconds() // 60),
+            "arrival_pier": sailing.arrival_pier_id, "duration": sailing.duration_minutes,
             "sellable_capacity": sailing.sellable_capacity,
         }
         changes = {k: v for k, v in new_values.items() if old_values.get(k, object()) != v}

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pretix.base.models import Organizer
+from pretix.base.models import Organizer, SubEvent
 
 from ..models import Sailing, Vessel
 from .errors import ScheduleConflict
@@ -59,8 +59,6 @@ def guard_date_move(date_obj) -> None:
     """
     if not date_obj.pk:
         return
-    from pretix.base.models import SubEvent
-
     lookup = {"subevent_id": date_obj.pk} if isinstance(date_obj, SubEvent) else {
         "event_id": date_obj.pk, "subevent__isnull": True}
     sailing = Sailing.objects.filter(canceled_at__isnull=True, **lookup).select_related("vessel").first()

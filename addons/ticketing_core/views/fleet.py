@@ -154,16 +154,12 @@ class _ArchiveView(FleetMixin, OrganizerPermissionRequiredMixin, TemplateView):
                 messages.error(request, self.delete_refused_message())
                 return HttpResponseRedirect(self.url(self.list_url))
             messages.success(request, self.texts["deleted"].format(name=name))
-        elif action == "restore":
-            obj.active = True
-            obj.save(update_fields=["active"])
-            obj.log_action(f"{self.log_prefix}.restored", user=request.user, data={"name": str(obj.name)})
-            messages.success(request, self.texts["restored"].format(name=obj.name))
         else:
-            obj.active = False
+            outcome = "restored" if action == "restore" else "archived"
+            obj.active = outcome == "restored"
             obj.save(update_fields=["active"])
-            obj.log_action(f"{self.log_prefix}.archived", user=request.user, data={"name": str(obj.name)})
-            messages.success(request, self.texts["archived"].format(name=obj.name))
+            obj.log_action(f"{self.log_prefix}.{outcome}", user=request.user, data={"name": str(obj.name)})
+            messages.success(request, self.texts[outcome].format(name=obj.name))
         return HttpResponseRedirect(self.url(self.list_url))
 
 
