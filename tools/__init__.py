@@ -1,0 +1,1 @@
+"""Development helpers and local emulators of outside services (YooKassa, SMS)."""
