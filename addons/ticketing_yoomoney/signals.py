@@ -1,1 +1,78 @@
-"""Where this addon touches pretix. Its features arrive with its own issue; until then it only registers itself."""
+"""Where the YooKassa addon touches pretix."""
+import logging
+
+from django.dispatch import receiver
+from django.urls import resolve, reverse
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from pretix.base.logentrytype_registry import LogEntryType, log_entry_types
+from pretix.base.logentrytypes import OrderLogEntryType
+from pretix.base.signals import periodic_task, register_payment_providers
+from pretix.control.signals import nav_organizer
+from pretix.helpers.periodic import minimum_interval
+
+logger = logging.getLogger(__name__)
+APP = "ticketing_yoomoney"
+
+
+@receiver(register_payment_providers, dispatch_uid="ticketing_yoomoney_provider")
+def register_provider(sender, **kwargs):
+    from .payment import YooKassaProvider
+
+    return YooKassaProvider
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_yoomoney_nav_organizer")
+def navbar_organizer(sender, request, organizer, **kwargs):
+    if not request.user.has_organizer_permission(organizer, "organizer.settings.general:write", request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("YooKassa"), "icon": "credit-card",
+        "url": reverse(f"plugins:{APP}:organizer.settings", kwargs={"organizer": organizer.slug}),
+        "active": url.namespace == f"plugins:{APP}",
+    }]
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_yoomoney_reconcile")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=2, minutes_after_error=2)
+def reconcile(sender, **kwargs):
+    """Payments and refunds whose webhook never came are settled here."""
+    from .services.reconcile import reconcile_open
+
+    counts = reconcile_open()
+    if any(counts.values()):
+        logger.info("YooKassa reconciliation: %s", counts)
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_yoomoney_settlements")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=30, minutes_after_error=10)
+def settlements(sender, **kwargs):
+    """Settlement receipts for sailings that have taken place."""
+    from .services.settlements import send_due_settlements
+
+    sent = send_due_settlements()
+    if sent:
+        logger.info("YooKassa settlement receipts sent: %s", sent)
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_yoomoney.late_payment.refunded": _("A payment of {amount} arrived when the order no longer needed "
+                                                   "it; it was refunded automatically."),
+    "ticketing_yoomoney.late_payment.mail": _("The customer was told that their late payment was refunded."),
+    "ticketing_yoomoney.payment.amount_mismatch": _("YooKassa reports {yookassa_amount} for payment {payment}, "
+                                                     "which was for {amount}; it was not confirmed."),
+    "ticketing_yoomoney.settlement.sent": _("The settlement receipt for {amount} was sent to YooKassa."),
+})
+class YooKassaOrderLogEntryType(OrderLogEntryType):
+    pass
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_yoomoney.settings.changed": _("The YooKassa settings were changed."),
+})
+class YooKassaOrganizerLogEntryType(LogEntryType):
+    pass

@@ -1,0 +1,87 @@
+"""
+YooKassa's notifications (webhooks). One global address serves every organizer's shop: the object's
+id leads to our record, and so to the shop whose credentials re-fetch it.
+"""
+import ipaddress
+import json
+import logging
+
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
+
+from pretix.base.services.locking import LockTimeoutException
+from pretix.helpers.http import get_client_ip
+
+from ..models import YooKassaObject
+from ..services import remote
+from ..services.sync import sync_payment, sync_refund
+
+logger = logging.getLogger(__name__)
+
+HANDLED_EVENTS = {"payment.succeeded", "payment.canceled", "payment.waiting_for_capture", "refund.succeeded"}
+KNOWN_EVENTS = HANDLED_EVENTS | {"deal.closed", "payout.succeeded", "payout.canceled", "payment_method.active"}
+# YooKassa's published notification sources (API reference, "Входящие уведомления"; the SDK's SecurityHelper).
+YOOKASSA_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "185.71.76.0/27", "185.71.77.0/27", "77.75.153.0/25", "77.75.156.11/32", "77.75.156.35/32",
+    "77.75.154.128/25", "2a02:5180::/32",
+))
+
+def from_yookassa(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in net for net in YOOKASSA_NETWORKS)
+
+
+
+@csrf_exempt
+@require_POST
+@scopes_disabled()
+def webhook(request):
+    """
+    YooKassa's notification is only a hint: nothing in the body is trusted. The object is looked up by
+    id among our own records and re-fetched with that shop's credentials; unknown ids change nothing.
+    Answers 200 to everything it has understood (YooKassa would otherwise retry for a day), 400 to
+    what is not a notification, 403 to a sender outside YooKassa's networks where that is required,
+    and 503 when YooKassa itself cannot be asked right now (so it sends the notification again).
+    """
+    if request.content_type != "application/json":
+        return HttpResponseBadRequest("expected application/json")
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return HttpResponseBadRequest("invalid JSON")
+    if not isinstance(body, dict) or body.get("type") != "notification" or not isinstance(body.get("object"), dict):
+        return HttpResponseBadRequest("not a YooKassa notification")
+    event, object_id = body.get("event"), body["object"].get("id")
+    if event not in KNOWN_EVENTS:
+        return HttpResponseBadRequest("unknown event")
+    if not isinstance(object_id, str) or not 0 < len(object_id) <= 64:
+        return HttpResponseBadRequest("no object id")
+    if event not in HANDLED_EVENTS:
+        logger.info("YooKassa notification %s for %s acknowledged and ignored", event, object_id)
+        return JsonResponse({"status": "ignored"})
+    ref = YooKassaObject.objects.filter(reference=object_id).select_related(
+        "payment", "refund", "order__event__organizer").first()
+    expected_kind = YooKassaObject.KIND_REFUND if event.startswith("refund.") else YooKassaObject.KIND_PAYMENT
+    if ref is None or ref.kind != expected_kind:
+        logger.warning("YooKassa notification %s for unknown object %s ignored", event, object_id)
+        return JsonResponse({"status": "unknown"})
+    target = ref.refund if ref.kind == YooKassaObject.KIND_REFUND else ref.payment
+    provider = target.payment_provider
+    if provider.settings.get("restrict_networks", as_type=bool, default=True) and \
+            not from_yookassa(get_client_ip(request)):
+        logger.warning("YooKassa notification for %s from %s refused: not a YooKassa network", object_id,
+                       get_client_ip(request))
+        return HttpResponse("forbidden", status=403)
+    try:
+        status = sync_refund(target) if ref.kind == YooKassaObject.KIND_REFUND else sync_payment(target)
+    except remote.NotFound:
+        return JsonResponse({"status": "unknown"})
+    except (LockTimeoutException, remote.Unreachable, remote.Refused):
+        logger.warning("YooKassa notification %s for %s could not be processed now", event, object_id)
+        return HttpResponse("try again later", status=503)
+    return JsonResponse({"status": status})
