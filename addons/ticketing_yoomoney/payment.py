@@ -7,6 +7,7 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings as django_settings
 from django.core.validators import RegexValidator
 from django.http import HttpRequest
 from django.template.loader import get_template
@@ -102,6 +103,11 @@ def clean_settings(cleaned_data: dict, prefix: str, enabled: bool, stored_secret
     return cleaned_data
 
 
+def webhook_url() -> str:
+    """The one address every shop's notifications go to (entered once in YooKassa's merchant profile)."""
+    return django_settings.SITE_URL.rstrip("/") + reverse("plugins:ticketing_yoomoney:webhook")
+
+
 def credentials_of(settings) -> ShopCredentials:
     return ShopCredentials(
         shop_id=str(settings.get("shop_id") or ""),
@@ -128,7 +134,7 @@ class YooKassaProvider(BasePaymentProvider):
 
     def settings_content_render(self, request) -> str:
         return get_template("ticketing_yoomoney/settings_content.html").render({
-            "webhook_url": build_absolute_uri("plugins:ticketing_yoomoney:webhook"),
+            "webhook_url": webhook_url(),
             "check_url": reverse("plugins:ticketing_yoomoney:check", kwargs={
                 "organizer": self.event.organizer.slug, "event": self.event.slug}),
             "organizer_url": reverse("plugins:ticketing_yoomoney:organizer.settings", kwargs={

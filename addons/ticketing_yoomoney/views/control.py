@@ -12,7 +12,7 @@ from pretix.control.permissions import EventPermissionRequiredMixin, OrganizerPe
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
 from ..client import ShopCredentials
-from ..payment import clean_settings, credentials_of, settings_fields
+from ..payment import clean_settings, credentials_of, settings_fields, webhook_url
 from ..services import remote
 
 PREFIX = "payment_yookassa_"
@@ -86,10 +86,7 @@ class OrganizerSettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMix
                        kwargs={"organizer": self.request.organizer.slug})
 
     def get_context_data(self, **kwargs):
-        from pretix.multidomain.urlreverse import build_absolute_uri
-
-        return {**super().get_context_data(**kwargs),
-                "webhook_url": build_absolute_uri("plugins:ticketing_yoomoney:webhook")}
+        return {**super().get_context_data(**kwargs), "webhook_url": webhook_url()}
 
     def form_valid(self, form: forms.Form):
         form.save()
