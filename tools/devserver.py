@@ -6,15 +6,22 @@ Steps, each skipped when already done so that a second start takes seconds:
 1. create var/ and var/data (pretix creates its data directories only one level deep);
 2. apply database migrations, only when some are unapplied (checked in-process);
 3. check the compiled assets (the "rebuild" step, see :func:`rebuild_if_needed`), remembered in var/.rebuilt;
-4. load the demo operator "Нева Круиз" (idempotent, see ``ticketing_core.demo``);
+4. load the demo operator "Нева Круиз" (idempotent, see ``ticketing_core.demo``), whose shop pays through the
+   YooKassa emulator below;
 5. print the URLs and the admin's credentials;
-6. start the background helpers (none yet) and pretix's development server with autoreload.
+6. start the background helpers (see :data:`HELPERS`) and pretix's development server with autoreload.
+
+Helpers: the YooKassa emulator (``tools/yookassa_emulator``, the demo shop 100500) on http://127.0.0.1:8010, its
+state kept in var/yookassa.json, its webhooks sent to this server's ``/_yookassa/webhook/``. The demo's payments
+go to it and never leave the machine.
 
 The server runs as ``tools/devserver.py runserver 127.0.0.1:8000``, i.e. pretix's own ``runserver`` command with
 a few development-only overrides applied before Django starts (see :func:`apply_dev_overrides`). This process stays
-as a small supervisor: Ctrl-C or SIGTERM stop the server and every helper, nothing is left behind on port 8000.
+as a small supervisor: Ctrl-C or SIGTERM stop the server and every helper, nothing is left behind on port 8000 or
+8010. If one of those ports is already taken it says so and exits before doing anything.
 
 Environment (set by the Makefile): PRETIX_CONFIG_FILE=pretix.cfg, DJANGO_SETTINGS_MODULE=pretix.settings.
+Optional: PRICHAL_VAR (instead of var/), PRICHAL_PORT (instead of 8000), PRICHAL_YOOKASSA_PORT (instead of 8010).
 """
 import os
 import signal
@@ -22,6 +29,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +41,33 @@ REBUILT_STAMP = VAR / ".rebuilt"
 HOST, PORT = "127.0.0.1", int(os.environ.get("PRICHAL_PORT", "8000"))
 ADDRESS = f"{HOST}:{PORT}"
 
-# Background helper processes started next to the web server and stopped with it, as (name, argv) pairs,
-# e.g. ("YooKassa emulator", [sys.executable, "tools/yookassa_emulator.py"]). The YooKassa and SMS emulators
-# in tools/ are added here by their own issues; until then there are none and the demo calls no payment or
-# SMS service at all.
-HELPERS: list[tuple[str, list[str]]] = []
+# The YooKassa emulator; ticketing_core.demo points the demo shop's api_url at the same port.
+YOOKASSA_PORT = int(os.environ.get("PRICHAL_YOOKASSA_PORT", "8010"))
+YOOKASSA_URL = f"http://{HOST}:{YOOKASSA_PORT}"
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A background process started next to the web server and stopped with it, listening on ``port``."""
+
+    name: str
+    argv: list[str]
+    port: int
+    port_variable: str  # the environment variable that chooses the port
+    banner: tuple[str, str]  # (label, URL) for the banner
+
+
+# The SMS emulator in tools/ is added here by its own issue.
+HELPERS: list[Helper] = [
+    Helper(
+        "YooKassa emulator",
+        [sys.executable, "-m", "tools.yookassa_emulator", "--host", HOST, "--port", str(YOOKASSA_PORT),
+         "--state-file", str(VAR / "yookassa.json"), "--webhook-url", f"http://{ADDRESS}/_yookassa/webhook/"],
+        YOOKASSA_PORT,
+        "PRICHAL_YOOKASSA_PORT",
+        ("YooKassa (emulator)", f"{YOOKASSA_URL}/_emulator/state"),
+    ),
+]
 
 
 def say(message: str) -> None:
@@ -161,22 +191,52 @@ def load_demo_data() -> dict:
 
 
 def print_banner(result: dict) -> None:
+    rows = [
+        ("Storefront", result["storefront_url"]),
+        ("Back office", result["control_url"]),
+        ("Admin e-mail", result["admin_email"]),
+        ("Password", result["admin_password"]),
+        *(helper.banner for helper in HELPERS),
+    ]
+    label_width = max(len(label) for label, _ in rows) + 2
     lines = [
         "Prichal demo «Нева Круиз» is starting:",
-        f"  Storefront:   {result['storefront_url']}",
-        f"  Back office:  {result['control_url']}",
-        f"  Admin e-mail: {result['admin_email']}",
-        f"  Password:     {result['admin_password']}",
+        *(f"  {label + ':':<{label_width}}{value}" for label, value in rows),
         "Stop it with Ctrl-C.",
     ]
     width = max(len(line) for line in lines) + 2
     print("\n" + "=" * width + "\n" + "\n".join(lines) + "\n" + "=" * width + "\n", flush=True)
 
 
-def port_in_use() -> bool:
+def port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
-        return s.connect_ex((HOST, PORT)) == 0
+        return s.connect_ex((HOST, port)) == 0
+
+
+def busy_ports() -> list[str]:
+    """The ports this demo needs that something else already listens on, as sentences."""
+    busy = []
+    if port_in_use(PORT):
+        busy.append(f"something is already listening on {ADDRESS}; stop it first (an earlier `make run`?)")
+    for helper in HELPERS:
+        if port_in_use(helper.port):
+            busy.append(f"something is already listening on {HOST}:{helper.port}, the port of the {helper.name}; "
+                        f"stop it first (an earlier `make run`?) or choose another port with "
+                        f"{helper.port_variable}=…")
+    return busy
+
+
+def wait_for_helper(helper: Helper, proc: subprocess.Popen, timeout: float = 15) -> bool:
+    """True once the helper accepts connections on its port; False if it exits or stays silent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        if port_in_use(helper.port):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _stop(proc: subprocess.Popen, name: str, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
@@ -204,9 +264,13 @@ def supervise() -> int:
     signal.signal(signal.SIGHUP, terminate)
     children: list[tuple[str, subprocess.Popen]] = []
     try:
-        for name, argv in HELPERS:
-            say(f"starting {name}")
-            children.append((name, subprocess.Popen(argv, cwd=ROOT, start_new_session=True)))
+        for helper in HELPERS:
+            say(f"starting the {helper.name} on {HOST}:{helper.port}")
+            proc = subprocess.Popen(helper.argv, cwd=ROOT, start_new_session=True)
+            children.append((helper.name, proc))
+            if not wait_for_helper(helper, proc):
+                say(f"the {helper.name} did not start on {HOST}:{helper.port} (see above); stopping")
+                return 1
         server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "runserver", ADDRESS],
                                   cwd=ROOT, start_new_session=True)
         children.append(("web server", server))
@@ -234,8 +298,10 @@ def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "runserver":
         run_server(sys.argv[1:])
         return 0
-    if port_in_use():
-        say(f"something is already listening on {ADDRESS}; stop it first (an earlier `make run`?)")
+    busy = busy_ports()
+    if busy:
+        for sentence in busy:
+            say(sentence)
         return 1
     started = time.monotonic()
     import django

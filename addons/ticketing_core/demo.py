@@ -6,7 +6,13 @@ registration number, Russian name, event slug, date start) and only created when
 again creates nothing twice and leaves whatever staff changed in the back office alone. Dates of the
 series are created for the next 30 days counted from now; a later run adds the dates that have come into
 that window since. Everything runs in one transaction with scopes disabled.
+
+Payments: besides "Оплата на причале" (pretix's manual payment), every event takes YooKassa through the local
+emulator that ``tools/devserver.py`` starts (the demo shop 100500, in test mode); the shop's credentials are
+organizer settings, which the events inherit. Settings missing on an older demo database are added by the next
+run; the emulator's address follows PRICHAL_YOOKASSA_PORT.
 """
+import os
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -286,6 +292,20 @@ MANUAL_PAYMENT = {
     ),
 }
 
+# The demo shop the YooKassa emulator serves by default (tools/yookassa_emulator); organizer-level settings
+# of the "yookassa" payment provider, read by every event through event.settings.
+YOOKASSA_SHOP_ID = "100500"
+YOOKASSA_SECRET_KEY = "test_prichal_secret"  # noqa: S105 (the emulator's published demo credential)
+
+
+def yookassa_api_url() -> str:
+    """The emulator's API as ``tools/devserver.py`` starts it (port from PRICHAL_YOOKASSA_PORT, default 8010)."""
+    return f"http://127.0.0.1:{int(os.environ.get('PRICHAL_YOOKASSA_PORT', '8010'))}/v3"
+
+
+def _is_emulator_url(url) -> bool:
+    return isinstance(url, str) and url.startswith("http://127.0.0.1:") and url.endswith("/v3")
+
 
 # --- loading -------------------------------------------------------------------------------------------
 
@@ -345,7 +365,36 @@ def _organizer(tally: _Tally) -> Organizer:
         organizer.enable_plugin(module, allow_restricted=ORGANIZER_PLUGINS)
     if organizer.plugins != before:
         organizer.save(update_fields=["plugins"])
+    _yookassa_shop(organizer, tally)
     return organizer
+
+
+def _stored(settings_proxy, key: str) -> bool:
+    """Whether ``key`` is stored on this very object (not inherited, not pretix's default)."""
+    return settings_proxy._objects.filter(key=key).exists()
+
+
+def _yookassa_shop(organizer: Organizer, tally: _Tally) -> None:
+    """
+    The emulator's demo shop as the organizer's YooKassa account. Values staff set are kept, except that an
+    api_url pointing at a local emulator follows the current PRICHAL_YOOKASSA_PORT.
+    """
+    s = organizer.settings
+    changed = False
+    for key, value in (("payment_yookassa_shop_id", YOOKASSA_SHOP_ID),
+                       ("payment_yookassa_secret_key", YOOKASSA_SECRET_KEY),
+                       ("payment_yookassa_test_mode", True),
+                       # The emulator's notifications come from 127.0.0.1, not from YooKassa's networks.
+                       ("payment_yookassa_restrict_networks", False)):
+        if not _stored(s, key):
+            s.set(key, value)
+            changed = True
+    api_url = yookassa_api_url()
+    current = s.get("payment_yookassa_api_url") if _stored(s, "payment_yookassa_api_url") else None
+    if current is None or (_is_emulator_url(current) and current != api_url):
+        s.set("payment_yookassa_api_url", api_url)
+        changed = True
+    tally.add("YooKassa demo shop settings", changed)
 
 
 def _admin(organizer: Organizer, tally: _Tally) -> User:
@@ -410,6 +459,13 @@ def _configure_new_event(event: Event, spec: dict) -> None:
         s.set(key, _i18n(value) if isinstance(value, dict) else value)
 
 
+def _enable_yookassa(event: Event, tally: _Tally) -> None:
+    """YooKassa on for the event, unless staff already switched it either way (credentials: organizer)."""
+    if not _stored(event.settings, "payment_yookassa__enabled"):
+        event.settings.set("payment_yookassa__enabled", True)
+        tally.add("event with YooKassa enabled")
+
+
 def _event(organizer: Organizer, spec: dict, piers: dict, tally: _Tally) -> Event:
     pier = piers[spec["departure"]]
     first = now().astimezone(MSK).replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -431,6 +487,7 @@ def _event(organizer: Organizer, spec: dict, piers: dict, tally: _Tally) -> Even
             event.enable_plugin(module, allow_restricted=EVENT_PLUGINS)
         if event.plugins != before:
             event.save(update_fields=["plugins"])
+    _enable_yookassa(event, tally)
     _, created = EventKind.objects.get_or_create(event=event, defaults={"kind": spec["kind"]})
     tally.add("event kind", created)
     return event

@@ -20,3 +20,6 @@ DATABASES["default"]["USER"] = os.environ.get("PRICHAL_TEST_DB_USER", "postgres"
 # PRICHAL_TEST_DB_NAME lets several test runs share one PostgreSQL server without clobbering each other.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PRICHAL_TEST_DB_NAME", "test_prichal")}  # noqa: F405
 assert DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"  # noqa: F405
+# Tests talk to the YooKassa emulator (tools/yookassa_emulator) on 127.0.0.1, which pretix's patched urllib3
+# refuses unless private networks are allowed. Tests only; production (deploy/) keeps pretix's default, off.
+ALLOW_HTTP_TO_PRIVATE_NETWORKS = True

@@ -8,7 +8,7 @@ from i18nfield.strings import LazyI18nString
 
 from pretix.base.models import Event, Item, Organizer, Quota, SubEvent, Team, User
 
-from ticketing_core.demo import ADMIN_EMAIL, ADMIN_PASSWORD, load_demo
+from ticketing_core.demo import ADMIN_EMAIL, ADMIN_PASSWORD, EVENTS, load_demo
 from ticketing_core.models import EventKind, Pier, Sailing, Vessel
 
 
@@ -82,9 +82,68 @@ def test_load_demo_is_complete_and_idempotent(db):
         assert name.localize("ru") == "Оплата на причале"
         assert all(se.date_from.astimezone(jazz.timezone).weekday() == 5 for se in jazz.subevents.all())
 
+        # YooKassa through the emulator's demo shop: credentials on the organizer, switched on per event,
+        # next to the manual payment at the pier.
+        assert organizer.settings.payment_yookassa_shop_id == "100500"
+        assert organizer.settings.payment_yookassa_secret_key == "test_prichal_secret"
+        assert organizer.settings.payment_yookassa_api_url == "http://127.0.0.1:8010/v3"
+        assert organizer.settings.get("payment_yookassa_test_mode", as_type=bool) is True
+        # the emulator's webhooks come from 127.0.0.1
+        assert organizer.settings.get("payment_yookassa_restrict_networks", as_type=bool) is False
+        events = Event.objects.filter(organizer=organizer)
+        assert sorted(e.slug for e in events) == sorted(spec["slug"] for spec in EVENTS)
+        for event in events:
+            assert "ticketing_yoomoney" in event.get_plugins()
+            assert event.settings.get("payment_yookassa__enabled", as_type=bool) is True
+            assert event.settings.get("payment_manual__enabled", as_type=bool) is True
+            assert event.settings.payment_yookassa_shop_id == "100500"
+            assert event.settings.payment_yookassa_api_url == "http://127.0.0.1:8010/v3"
+            providers = event.get_payment_providers()
+            assert providers["yookassa"].is_enabled and providers["manual"].is_enabled
+
     client = Client()
     assert client.login(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
     user = User.objects.get(email=ADMIN_EMAIL)
     assert not user.needs_password_change and not user.require_2fa
     with scopes_disabled():
         assert user.has_organizer_permission(organizer, "organizer.fleet:write")
+
+
+@pytest.mark.django_db
+def test_load_demo_adds_yookassa_to_an_older_demo_and_follows_the_emulator_port(db, monkeypatch):
+    """A demo loaded before YooKassa existed gets it on the next run; what staff switched stays as it is."""
+    monkeypatch.delenv("PRICHAL_YOOKASSA_PORT", raising=False)
+    load_demo()
+    with scopes_disabled():
+        organizer = Organizer.objects.get(slug="neva")
+        for key in ("payment_yookassa_shop_id", "payment_yookassa_secret_key", "payment_yookassa_api_url",
+                    "payment_yookassa_test_mode", "payment_yookassa_restrict_networks"):
+            organizer.settings.delete(key)
+        for event in Event.objects.filter(organizer=organizer):
+            event.settings.delete("payment_yookassa__enabled")
+            if event.slug == "jazz":
+                event.settings.payment_yookassa__enabled = False  # staff switched it off
+
+    monkeypatch.setenv("PRICHAL_YOOKASSA_PORT", "18010")
+    result = load_demo()
+    assert result["created"] == {"YooKassa demo shop settings": 1, "event with YooKassa enabled": 3}
+    with scopes_disabled():
+        organizer = Organizer.objects.get(slug="neva")
+        assert organizer.settings.payment_yookassa_shop_id == "100500"
+        assert organizer.settings.payment_yookassa_api_url == "http://127.0.0.1:18010/v3"
+        assert organizer.settings.get("payment_yookassa_test_mode", as_type=bool) is True
+        for event in Event.objects.filter(organizer=organizer):
+            assert event.settings.get("payment_yookassa__enabled", as_type=bool) is (event.slug != "jazz")
+
+        # Another emulator port moves the local api_url along; a real YooKassa address set by staff stays.
+        monkeypatch.setenv("PRICHAL_YOOKASSA_PORT", "18011")
+        load_demo()
+        organizer = Organizer.objects.get(slug="neva")
+        assert organizer.settings.payment_yookassa_api_url == "http://127.0.0.1:18011/v3"
+        organizer.settings.payment_yookassa_api_url = "https://api.yookassa.ru/v3"
+        organizer.settings.payment_yookassa_shop_id = "777"
+    assert load_demo()["created"] == {}
+    with scopes_disabled():
+        organizer = Organizer.objects.get(slug="neva")
+        assert organizer.settings.payment_yookassa_api_url == "https://api.yookassa.ru/v3"
+        assert organizer.settings.payment_yookassa_shop_id == "777"

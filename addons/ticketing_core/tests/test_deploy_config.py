@@ -401,6 +401,9 @@ def test_rendered_config_only_sets_what_pretix_reads():
     assert config.getboolean("django", "debug") is False
     assert config.getboolean("redis", "sessions") is True
     assert config.getboolean("pretix", "ecb_rates") is False
+    # The development pretix.cfg allows HTTP to 127.0.0.1 for the YooKassa emulator; production never does
+    # (pretix's guard against requests to private addresses stays on).
+    assert not config.has_option("pretix", "allow_http_to_private_networks")
     assert config.getboolean("pretix", "trust_x_forwarded_for")
     assert config.getboolean("pretix", "trust_x_forwarded_proto")
     assert not (config.getboolean("mail", "tls") and config.getboolean("mail", "ssl"))

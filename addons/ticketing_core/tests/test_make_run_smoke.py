@@ -2,8 +2,10 @@
 Smoke test: the real server, started exactly as `make run` starts it, on a fresh SQLite database.
 
 Also proves on that database that every migration of ours applies and reverses (the unit tests build
-their PostgreSQL schema without migrations, as pretix's own test suite does).
+their PostgreSQL schema without migrations, as pretix's own test suite does), that the YooKassa emulator
+starts beside the server, and that stopping the server stops it too.
 """
+import json
 import os
 import signal
 import socket
@@ -20,10 +22,19 @@ ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
+def _free_port(*taken: int) -> int:
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in taken:
+            return port
+
+
+def _listening(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _get(url: str, lang: str | None = None) -> tuple[int, str]:
@@ -42,8 +53,9 @@ def _get(url: str, lang: str | None = None) -> tuple[int, str]:
 def instance(tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
     port = _free_port()
+    yookassa_port = _free_port(port)
     env = {**os.environ, "PRETIX_CONFIG_FILE": str(ROOT / "pretix.cfg"), "DJANGO_SETTINGS_MODULE": "pretix.settings",
-           "PRICHAL_VAR": str(var), "PRICHAL_PORT": str(port),
+           "PRICHAL_VAR": str(var), "PRICHAL_PORT": str(port), "PRICHAL_YOOKASSA_PORT": str(yookassa_port),
            "PRETIX_PRETIX_DATADIR": str(var / "data"), "PRETIX_DATABASE_NAME": str(var / "db.sqlite3"),
            "PRETIX_PRETIX_URL": f"http://127.0.0.1:{port}"}
     log = open(var / "server.log", "w")  # noqa: SIM115
@@ -63,10 +75,11 @@ def instance(tmp_path_factory):
             time.sleep(2)
         else:
             pytest.fail("the server did not answer within 10 minutes:\n" + (var / "server.log").read_text()[-4000:])
-        yield {"base": base, "env": env, "var": var}
+        yield {"base": base, "env": env, "var": var, "proc": proc, "port": port, "yookassa_port": yookassa_port}
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
         log.close()
 
 
@@ -74,6 +87,15 @@ def test_banner_prints_urls_and_admin_login(instance):
     out = (instance["var"] / "server.log").read_text()
     assert "/neva/" in out and "/control/" in out
     assert "admin@prichal.local" in out and "prichal-admin" in out
+    assert f"http://127.0.0.1:{instance['yookassa_port']}/_emulator/state" in out
+
+
+def test_yookassa_emulator_runs_beside_the_server(instance):
+    status, body = _get(f"http://127.0.0.1:{instance['yookassa_port']}/_emulator/state")
+    assert status == 200
+    state = json.loads(body)
+    # The demo shop, whose notifications go to this server's webhook.
+    assert state["shops"]["100500"]["webhook_url"] == instance["base"] + "/_yookassa/webhook/"
 
 
 @pytest.mark.parametrize("lang,text", [
@@ -117,3 +139,15 @@ def test_our_migrations_reverse_and_reapply(instance):
         r = subprocess.run([sys.executable, "-m", "pretix", *args, "--noinput"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
         assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
+
+
+def test_stopping_the_server_stops_the_emulator(instance):
+    """Runs last: SIGTERM to the supervisor alone (as a terminal or `kill` would) stops every child."""
+    proc = instance["proc"]
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (_listening(instance["port"]) or _listening(instance["yookassa_port"])):
+        time.sleep(0.2)
+    assert not _listening(instance["yookassa_port"]), "the YooKassa emulator outlived the server"
+    assert not _listening(instance["port"]), "the web server outlived its supervisor"
