@@ -4,6 +4,7 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from django.utils.timezone import now
 
@@ -114,5 +115,6 @@ def rf_request(shop):
     request = RequestFactory().get("/")
     request.event = shop
     request.organizer = shop.organizer
-    request.session = {}
+    request.session = SessionStore()
+    request.session.create()
     return request

@@ -194,3 +194,29 @@ def test_payment_after_the_order_was_paid_otherwise_refunds_the_surplus(pending_
     refund = pending_order.refunds.get()
     assert refund.amount == Decimal("2400.00") and refund.payment_id == payment.pk
     assert pending_order.pending_sum == Decimal("0.00")
+
+
+def test_test_mode_orders_never_use_a_live_shop(shop, organizer, rf_request):
+    provider = shop.get_payment_providers()["yookassa"]
+    assert provider.is_allowed(rf_request, Decimal("100.00"))
+    shop.testmode = True
+    shop.save()
+    assert provider.is_allowed(rf_request, Decimal("100.00"))  # a test shop may serve pretix's test mode
+    organizer.settings.payment_yookassa_test_mode = False
+    assert not provider.is_allowed(rf_request, Decimal("100.00"))
+
+
+def test_not_offered_without_credentials_or_outside_roubles(shop, organizer, rf_request):
+    provider = shop.get_payment_providers()["yookassa"]
+    shop.currency = "EUR"
+    assert not provider.is_allowed(rf_request, Decimal("100.00"))
+    shop.currency = "RUB"
+    organizer.settings.delete("payment_yookassa_secret_key")
+    assert not provider.is_allowed(rf_request, Decimal("100.00"))
+
+
+def test_allowed_method_hint_is_sent(pending_order, rf_request, emulator, organizer):
+    organizer.settings.payment_yookassa_method = "sbp"
+    payment, _ = start(pending_order, rf_request)
+    assert payment.info_data["request"]["payment_method_data"] == {"type": "sbp"}
+    assert emulator.payments()[0]["payment_method"]["type"] == "sbp"
