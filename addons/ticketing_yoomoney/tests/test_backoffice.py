@@ -37,7 +37,7 @@ def test_organizer_settings_are_inherited_by_events_and_can_be_overridden(admin_
 
 
 @pytest.mark.parametrize("data,message", [
-    ({"payment_yookassa_shop_id": "shop-1"}, "digits"),
+    ({"payment_yookassa_shop_id": "shop-1"}, "123456"),
     ({"payment_yookassa_secret_key": "sk_123"}, "live_"),
     ({"payment_yookassa_shop_id": "1", "payment_yookassa_secret_key": "live_abc", "payment_yookassa_test_mode": "on"},
      "test_"),

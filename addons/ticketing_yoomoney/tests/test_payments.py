@@ -135,7 +135,7 @@ def test_yookassa_refusing_the_payment_fails_it_with_a_clear_message(pending_ord
     emulator.call("POST", "/_emulator/settings", {"measure_required": True})  # a shop on FFD 1.2 rules
     try:
         payment = new_payment(pending_order)
-        with pytest.raises(PaymentException, match="YooKassa"):
+        with pytest.raises(PaymentException, match="Kassa"):
             payment.payment_provider.execute_payment(rf_request, payment)
     finally:
         emulator.call("POST", "/_emulator/settings", {"measure_required": False})
