@@ -218,7 +218,7 @@ class YooKassaProvider(BasePaymentProvider):
 
     def payment_pending_render(self, request, payment) -> str:
         return get_template("ticketing_yoomoney/pending.html").render({
-            "payment": payment,
+            "payment": payment, "details": payment_details(payment),
             "status_url": eventreverse(self.event, "plugins:ticketing_yoomoney:status", kwargs={
                 "order": payment.order.code, "hash": payment.order.tagged_secret("ticketing_yoomoney"),
                 "payment": payment.pk}),

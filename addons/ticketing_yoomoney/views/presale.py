@@ -34,19 +34,20 @@ def _payment_of(request, kwargs) -> OrderPayment:
 
 
 def _refresh(payment: OrderPayment) -> None:
-    """Re-fetch at most every few seconds per payment, however many tabs poll."""
+    """Re-fetch at most every few seconds per payment, however many tabs poll; always reload our record."""
+    if _worth_asking(payment) and cache.add(f"ticketing_yoomoney:poll:{payment.pk}", 1, POLL_INTERVAL):
+        try:
+            sync_payment(payment)
+        except (remote.Unreachable, remote.Refused, LockTimeoutException) as e:
+            logger.warning("Could not check YooKassa payment %s: %s", payment.full_id, e)
+    payment.refresh_from_db()  # a webhook may have settled it meanwhile
+
+
+def _worth_asking(payment: OrderPayment) -> bool:
     if payment.state in (OrderPayment.PAYMENT_STATE_CONFIRMED, OrderPayment.PAYMENT_STATE_REFUNDED):
-        return
+        return False
     # a payment cancelled on our side can still succeed at YooKassa until YooKassa's state is final
-    if YooKassaObject.objects.filter(payment=payment, kind=YooKassaObject.KIND_PAYMENT, final=True).exists():
-        return
-    if not cache.add(f"ticketing_yoomoney:poll:{payment.pk}", 1, POLL_INTERVAL):
-        return
-    try:
-        sync_payment(payment)
-    except (remote.Unreachable, remote.Refused, LockTimeoutException) as e:
-        logger.warning("Could not check YooKassa payment %s: %s", payment.full_id, e)
-    payment.refresh_from_db()
+    return not YooKassaObject.objects.filter(payment=payment, kind=YooKassaObject.KIND_PAYMENT, final=True).exists()
 
 
 def return_view(request, *args, **kwargs):
