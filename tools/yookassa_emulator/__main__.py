@@ -41,6 +41,18 @@ def parse_webhooks(values: list[str], shops: dict[str, str]) -> dict[str, str]:
     return urls
 
 
+def parse_fault(spec: str) -> dict:
+    """``kind,key=value,...`` → the control API's fault object (``after=true`` → True)."""
+    kind, *pairs = [part.strip() for part in spec.split(",") if part.strip()]
+    fault: dict = {"kind": kind}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"expected key=value, got {pair!r}")
+        fault[key] = {"true": True, "false": False}.get(value.lower(), value)
+    return fault
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.yookassa_emulator",
                                      description="Local emulator of the YooKassa API v3")
@@ -58,6 +70,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="FFD 1.2: receipt items must carry measure")
     parser.add_argument("--webhook-retries", default="0.5,1,2,5",
                         help="seconds between webhook retries (default 0.5,1,2,5)")
+    parser.add_argument("--fault", action="append", default=[], metavar="KIND[,key=value...]",
+                        help="inject a fault from the start, e.g. 'slow,delay=3,count=100' or "
+                             "'error_500,path=/payments' or 'lose_webhook,count=5'; repeatable "
+                             "(also YOOKASSA_EMULATOR_FAULTS, separated by ';')")
     parser.add_argument("--quiet", action="store_true", help="don't log requests")
     args = parser.parse_args(argv)
 
@@ -70,6 +86,13 @@ def main(argv: list[str] | None = None) -> None:
         state_file=args.state_file, public_url=args.public_url, quiet=args.quiet,
         receipt_required=args.require_receipt, measure_required=args.measure_required,
         webhook_retry_delays=retries)
+    fault_specs = args.fault + [f for f in os.environ.get("YOOKASSA_EMULATOR_FAULTS", "").split(";") if f.strip()]
+    for spec in fault_specs:
+        try:
+            server.emulator.faults.add(parse_fault(spec))
+        except ValueError as error:
+            stop_server(server)
+            raise SystemExit(f"invalid --fault {spec!r}: {error}")
     print(f"YooKassa emulator: api_url={base_url}/v3 shops={','.join(shops)} "
           f"checkout={base_url}/checkout/<payment_id> control={base_url}/_emulator/state", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))

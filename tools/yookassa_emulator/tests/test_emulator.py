@@ -821,3 +821,17 @@ class socket_port:  # noqa: N801 (a tiny context manager)
 
     def __exit__(self, *exc):
         self.sock.close()
+
+
+def test_faults_from_the_command_line():
+    from tools.yookassa_emulator.__main__ import parse_fault
+    from tools.yookassa_emulator.faults import Faults
+
+    assert parse_fault("error_500, path=/payments, after=true, count=2") == {
+        "kind": "error_500", "path": "/payments", "after": True, "count": "2"}
+    fault = Faults().add(parse_fault("slow,delay=3,count=100"))
+    assert (fault.kind, fault.delay, fault.remaining) == ("slow", 3.0, 100)
+    with pytest.raises(ValueError):
+        Faults().add(parse_fault("explode"))
+    with pytest.raises(ValueError):
+        parse_fault("slow,delay")
