@@ -162,6 +162,13 @@ DEFAULT_SOURCES = [
     "pretix/presale/forms/",
     "pretix/base/forms/auth.py",
     "pretix/base/templates/pretixbase/",
+    # The action log of orders, events and organizers ("Order history" and the logs of every other
+    # object): the texts of all log entries, the names of the objects they link to, and the note
+    # about log entries of inactive plugins (the log texts of the plugins we use are in their
+    # directories, listed above).
+    "pretix/control/logdisplay.py",
+    "pretix/base/logentrytypes.py",
+    "pretix/base/logentrytype_registry.py",
 ]
 
 LANGUAGES = {
