@@ -52,3 +52,23 @@ def admin_client(client, admin):
     session["pretix_auth_login_time"] = int(now().timestamp())
     session.save()
     return client
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make browser`; downloads are impossible here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page in headless Chromium, Russian locale, for the end-to-end tests (mark them ``e2e``)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls in the test are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="ru-RU", viewport={"width": 1200, "height": 900}).new_page()
+        page.set_default_timeout(20000)
+        yield page
+        browser.close()

@@ -12,25 +12,6 @@ from ticketing_core.testing import factories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread; the ORM calls in the test are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_context(locale="ru-RU", viewport={"width": 1200, "height": 900}).new_page()
-        page.set_default_timeout(20000)
-        yield page
-        browser.close()
-
-
 def test_guest_buys_two_tickets_and_sees_the_refund_deadline(live_server, browser_page):
     organizer = factories.make_organizer()
     pier = factories.make_pier(organizer)

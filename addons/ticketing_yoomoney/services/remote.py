@@ -157,20 +157,21 @@ def create_payment(provider, payment: OrderPayment, params: dict) -> str:
         obj = ShopPayment.create(request, payment_key(payment))
         if retry:  # YooKassa replays its first answer to a known key; the payer may have paid since
             obj = ShopPayment.find_one(obj.id)
+    confirmation = getattr(obj, "confirmation", None)
+    url = getattr(confirmation, "confirmation_url", None) if obj.status == "pending" else None
+    if not url:  # paid or declined meanwhile (a retry): settle it, then show the order
+        apply_payment(payment, obj)
+        return request["confirmation"]["return_url"]
     with transaction.atomic():
+        locked = OrderPayment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
         remember(YooKassaObject.KIND_PAYMENT, obj.id, credentials, payment.order, payment=payment,
                  status=obj.status, receipt_status=getattr(obj, "receipt_registration", None) or "")
-        locked = OrderPayment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
         locked.info_data = {**locked.info_data, **remote_payment_info(obj)}
         if locked.state == OrderPayment.PAYMENT_STATE_CREATED:
             locked.state = OrderPayment.PAYMENT_STATE_PENDING
         locked.save(update_fields=["info", "state"])
     payment.refresh_from_db()
-    confirmation = getattr(obj, "confirmation", None)
-    if obj.status == "pending" and confirmation is not None and getattr(confirmation, "confirmation_url", None):
-        return confirmation.confirmation_url
-    apply_payment(payment, obj)
-    return request["confirmation"]["return_url"]
+    return url
 
 
 def fetch_payment(credentials: ShopCredentials, reference: str):
@@ -188,8 +189,6 @@ def create_refund(provider, refund: OrderRefund, params: dict) -> None:
     refund.save(update_fields=["info"])
     with api(credentials):
         obj = ShopRefund.create(request, refund_key(refund))
-    remember(YooKassaObject.KIND_REFUND, obj.id, credentials, refund.order, payment=refund.payment, refund=refund,
-             status=obj.status, receipt_status=getattr(obj, "receipt_registration", None) or "")
     apply_refund(refund, obj)
 
 

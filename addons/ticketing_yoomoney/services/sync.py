@@ -38,15 +38,17 @@ def sync_payment(payment: OrderPayment) -> str:
 
 def apply_payment(payment: OrderPayment, obj) -> str:
     """Apply a payment object fetched from YooKassa (never one taken from a notification body)."""
-    ref = api.remember(YooKassaObject.KIND_PAYMENT, obj.id, payment.payment_provider.credentials, payment.order,
-                       payment=payment, status=obj.status,
-                       receipt_status=getattr(obj, "receipt_registration", None) or "")
-    if ref.payment_id != payment.pk:
-        logger.error("YooKassa payment %s belongs to %s, not %s", obj.id, ref.payment_id, payment.pk)
-        return ""
     confirmed = False
     with transaction.atomic():
         locked = OrderPayment.objects.select_for_update(of=("self",)).select_related("order").get(pk=payment.pk)
+        # Recorded in the same transaction as the state change: "final" must never be visible while the
+        # payment it settles is still open, or the return view, the poll and the reconciliation stop looking.
+        ref = api.remember(YooKassaObject.KIND_PAYMENT, obj.id, payment.payment_provider.credentials,
+                           payment.order, payment=payment, status=obj.status,
+                           receipt_status=getattr(obj, "receipt_registration", None) or "")
+        if ref.payment_id != payment.pk:
+            logger.error("YooKassa payment %s belongs to %s, not %s", obj.id, ref.payment_id, payment.pk)
+            return ""
         locked.info_data = {**locked.info_data, **api.remote_payment_info(obj)}
         locked.save(update_fields=["info"])
         if obj.status == "succeeded" and locked.state != OrderPayment.PAYMENT_STATE_CONFIRMED:
@@ -140,11 +142,12 @@ def sync_refund(refund: OrderRefund) -> str:
 
 
 def apply_refund(refund: OrderRefund, obj) -> str:
-    api.remember(YooKassaObject.KIND_REFUND, obj.id, refund.payment_provider.credentials, refund.order,
-                 payment=refund.payment, refund=refund, status=obj.status,
-                 receipt_status=getattr(obj, "receipt_registration", None) or "")
+    """Apply a refund object fetched from YooKassa; recorded under the same lock as the state change."""
     with transaction.atomic():
         locked = OrderRefund.objects.select_for_update(of=("self",)).get(pk=refund.pk)
+        api.remember(YooKassaObject.KIND_REFUND, obj.id, refund.payment_provider.credentials, refund.order,
+                     payment=refund.payment, refund=refund, status=obj.status,
+                     receipt_status=getattr(obj, "receipt_registration", None) or "")
         locked.info_data = {**locked.info_data, "id": obj.id, "status": obj.status,
                             "receipt_status": getattr(obj, "receipt_registration", None) or "",
                             **api.cancellation_of(obj)}
