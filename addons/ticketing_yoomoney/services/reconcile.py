@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 # YooKassa keeps an idempotence key for 24 hours; a replay later than this could create a new object.
 REPLAY_WINDOW = timedelta(hours=23)
 MIN_AGE = timedelta(minutes=1)
+# YooKassa finishes everything within days; what is still open after this is for the mismatch report.
+GIVE_UP = timedelta(days=30)
 
 
 def _age(settings) -> timedelta:
@@ -34,7 +36,7 @@ def reconcile_open(now: datetime | None = None) -> dict:
     """Settle what is not final yet; returns counts per outcome (for the log and the tests)."""
     now = now or utcnow()
     counts = {"checked": 0, "replayed": 0, "failed": 0}
-    objects = (YooKassaObject.objects.filter(final=False, created__lt=now - MIN_AGE)
+    objects = (YooKassaObject.objects.filter(final=False, created__lt=now - MIN_AGE, created__gt=now - GIVE_UP)
                .select_related("payment", "refund", "order__event__organizer").order_by("created"))
     for obj in objects.iterator(chunk_size=200):
         provider = (obj.payment or obj.refund).payment_provider
