@@ -2,7 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.logentrytype_registry import LogEntryType, log_entry_types
-from pretix.base.logentrytypes import EventLogEntryType
+from pretix.base.logentrytypes import EventLogEntryType, OrderLogEntryType
 
 
 @log_entry_types.new_from_dict({
@@ -32,4 +32,36 @@ class FleetLogEntryType(LogEntryType):
     "ticketing_core.kind.changed": _("The product kind of the event was changed."),
 })
 class SailingLogEntryType(EventLogEntryType):
+    pass
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_core.notification.sent": _("Message \"{kind}\" sent by {channel} to {recipient}."),
+    "ticketing_core.notification.delivered": _("Message \"{kind}\" delivered by {channel} to {recipient}."),
+    "ticketing_core.notification.failed": _("Message \"{kind}\" by {channel} to {recipient} failed: {detail}"),
+    "ticketing_core.notification.unknown": _("Message \"{kind}\" by {channel}: outcome unknown ({detail})."),
+    "ticketing_core.notification.resent": _("Staff asked to send the message \"{kind}\" again by {channel}."),
+})
+class NotificationLogEntryType(OrderLogEntryType):
+    def display(self, logentry, data):
+        from .notifications.kinds import CHANNELS, KINDS
+
+        kind = KINDS.get(data.get("kind"))
+        data = {**data, "kind": str(kind.label) if kind else data.get("kind", "?"),
+                "channel": str(dict(CHANNELS).get(data.get("channel"), data.get("channel", "?")))}
+        return super().display(logentry, data)
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_core.notifications.changed": _("The notification texts or switches of the event were changed."),
+})
+class NotificationSettingsLogEntryType(EventLogEntryType):
+    pass
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_core.sms.changed": _("The SMS settings were changed."),
+    "ticketing_core.contact_preference.changed": _("The customer changed their SMS and reminder choices."),
+})
+class SmsSettingsLogEntryType(LogEntryType):
     pass

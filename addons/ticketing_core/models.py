@@ -188,3 +188,6 @@ class Sailing(LoggedModel):
     @property
     def is_canceled(self) -> bool:
         return self.canceled_at is not None
+
+
+from .notifications.models import ContactPreference, Notification  # noqa: E402, F401 - models of this app

@@ -16,11 +16,12 @@ from pretix.control.signals import (
     nav_event,
     nav_event_settings,
     nav_organizer,
+    order_info,
     subevent_detail_html,
     subevent_forms,
 )
 from pretix.multidomain.urlreverse import eventreverse
-from pretix.presale.signals import order_info_top, process_request
+from pretix.presale.signals import global_footer_link, order_info_top, process_request
 
 from .forms import SailingForm
 from .models import Sailing
@@ -77,6 +78,55 @@ def navbar_event_settings(sender, request, **kwargs):
             "organizer": request.organizer.slug, "event": request.event.slug}),
         "active": url.namespace == f"plugins:{APP}" and url.url_name == "settings",
     }]
+
+
+@receiver(nav_event_settings, dispatch_uid="ticketing_core_nav_event_settings_notifications")
+def navbar_event_settings_notifications(sender, request, **kwargs):
+    if not request.user.has_event_permission(request.organizer, request.event, "event.settings.general:write",
+                                             request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Notifications"),
+        "url": reverse(f"plugins:{APP}:notifications.settings", kwargs={
+            "organizer": request.organizer.slug, "event": request.event.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == "notifications.settings",
+    }]
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_core_nav_organizer_messages")
+def navbar_organizer_messages(sender, request, organizer, **kwargs):
+    """Messages: the delivery log (any team member; rows limited to what they may see) and the SMS settings."""
+    url = resolve(request.path_info)
+    ours = url.namespace == f"plugins:{APP}"
+    log_url = reverse(f"plugins:{APP}:messages", kwargs={"organizer": organizer.slug})
+    children = [{"label": _("Delivery log"), "url": log_url, "active": ours and url.url_name == "messages"}]
+    if request.user.has_organizer_permission(organizer, "organizer.settings.general:write", request=request):
+        children.append({"label": _("SMS settings"),
+                         "url": reverse(f"plugins:{APP}:sms.settings", kwargs={"organizer": organizer.slug}),
+                         "active": ours and url.url_name == "sms.settings"})
+    return [{
+        "label": _("Messages"), "url": log_url, "icon": "envelope",
+        "active": ours and url.url_name in ("messages", "sms.settings"), "children": children,
+    }]
+
+
+@receiver(order_info, dispatch_uid="ticketing_core_order_messages")
+def order_messages(sender, order, request, **kwargs):
+    """The delivery log and "send the confirmation again" on the back-office order page."""
+    from .views.notifications import order_panel
+
+    return order_panel(request, order)
+
+
+@receiver(global_footer_link, dispatch_uid="ticketing_core_customer_notifications_link")
+def customer_notifications_link(sender, request=None, **kwargs):
+    """A logged-in customer finds their SMS and reminder choices in the shop's footer."""
+    organizer = getattr(request, "organizer", None)
+    if organizer is None or not getattr(request, "customer", None) or APP not in (organizer.plugins or ""):
+        return []
+    return [{"label": _("SMS and reminders"),
+             "url": eventreverse(organizer, f"plugins:{APP}:customer.notifications")}]
 
 
 @receiver(subevent_forms, dispatch_uid="ticketing_core_subevent_forms")

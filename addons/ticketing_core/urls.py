@@ -3,10 +3,13 @@ from django.urls import re_path
 from pretix.api.urls import orga_router
 
 from .api import PierViewSet, SailingViewSet, VesselViewSet
-from .views import fleet, sailings
+from .notifications import delivery
+from .views import fleet, notifications, sailings
 
 ORG = r"^control/organizer/(?P<organizer>[^/]+)/fleet/"
 EVENT = r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/sailings/"
+NOTIFY = r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/notifications/"
+MESSAGES = r"^control/organizer/(?P<organizer>[^/]+)/messages/"
 
 urlpatterns = [
     re_path(ORG + r"vessels/$", fleet.VesselList.as_view(), name="vessels"),
@@ -21,6 +24,18 @@ urlpatterns = [
     re_path(EVENT + r"$", sailings.SailingList.as_view(), name="sailings"),
     re_path(EVENT + r"settings$", sailings.EventSailingSettings.as_view(), name="settings"),
     re_path(EVENT + r"(?P<sailing>\d+)/cancel$", sailings.SailingCancel.as_view(), name="sailing.cancel"),
+    re_path(NOTIFY + r"$", notifications.NotificationSettings.as_view(), name="notifications.settings"),
+    re_path(NOTIFY + r"resend/(?P<code>[0-9A-Z]+)$", notifications.ResendConfirmation.as_view(),
+            name="notifications.resend"),
+    re_path(MESSAGES + r"$", notifications.MessageList.as_view(), name="messages"),
+    re_path(MESSAGES + r"sms$", notifications.SmsSettings.as_view(), name="sms.settings"),
+    # the SMS gateway's delivery reports, per organizer account
+    re_path(r"^_sms/(?P<organizer>[^/]+)/callback/$", delivery.sms_callback, name="sms.callback"),
+]
+
+# the shop, organizer level: /<organizer>/account/notifications (a logged-in customer's SMS and reminder choices)
+organizer_patterns = [
+    re_path(r"^account/notifications$", notifications.CustomerPreferences.as_view(), name="customer.notifications"),
 ]
 
 orga_router.register(r"piers", PierViewSet, basename="ticketing-piers")
