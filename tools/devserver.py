@@ -12,8 +12,10 @@ Steps, each skipped when already done so that a second start takes seconds:
 6. start the background helpers (see :data:`HELPERS`) and pretix's development server with autoreload.
 
 Helpers: the YooKassa emulator (``tools/yookassa_emulator``, the demo shop 100500) on http://127.0.0.1:8010, its
-state kept in var/yookassa.json, its webhooks sent to this server's ``/_yookassa/webhook/``. The demo's payments
-go to it and never leave the machine.
+state kept in var/yookassa.json, its webhooks sent to this server's ``/_yookassa/webhook/``; the SMS.ru emulator
+(``tools/sms_emulator``) on http://127.0.0.1:8011, state in var/sms.json, delivery reports sent to
+``/_sms/neva/callback/``, every SMS readable on its inbox page. The demo's payments and messages go to them and
+never leave the machine.
 
 The server runs as ``tools/devserver.py runserver 127.0.0.1:8000``, i.e. pretix's own ``runserver`` command with
 a few development-only overrides applied before Django starts (see :func:`apply_dev_overrides`). This process stays
@@ -21,7 +23,8 @@ as a small supervisor: Ctrl-C or SIGTERM stop the server and every helper, nothi
 8010. If one of those ports is already taken it says so and exits before doing anything.
 
 Environment (set by the Makefile): PRETIX_CONFIG_FILE=pretix.cfg, DJANGO_SETTINGS_MODULE=pretix.settings.
-Optional: PRICHAL_VAR (instead of var/), PRICHAL_PORT (instead of 8000), PRICHAL_YOOKASSA_PORT (instead of 8010).
+Optional: PRICHAL_VAR (instead of var/), PRICHAL_PORT (instead of 8000), PRICHAL_YOOKASSA_PORT (instead of 8010),
+PRICHAL_SMS_PORT (instead of 8011; the SMS.ru emulator, whose inbox page shows every SMS the demo sends).
 """
 import os
 import signal
@@ -44,6 +47,9 @@ ADDRESS = f"{HOST}:{PORT}"
 # The YooKassa emulator; ticketing_core.demo points the demo shop's api_url at the same port.
 YOOKASSA_PORT = int(os.environ.get("PRICHAL_YOOKASSA_PORT", "8010"))
 YOOKASSA_URL = f"http://{HOST}:{YOOKASSA_PORT}"
+# The SMS.ru emulator; the demo operator's SMS settings point at the same port.
+SMS_PORT = int(os.environ.get("PRICHAL_SMS_PORT", "8011"))
+SMS_URL = f"http://{HOST}:{SMS_PORT}"
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,6 @@ class Helper:
     banner: tuple[str, str]  # (label, URL) for the banner
 
 
-# The SMS emulator in tools/ is added here by its own issue.
 HELPERS: list[Helper] = [
     Helper(
         "YooKassa emulator",
@@ -66,6 +71,14 @@ HELPERS: list[Helper] = [
         YOOKASSA_PORT,
         "PRICHAL_YOOKASSA_PORT",
         ("YooKassa (emulator)", f"{YOOKASSA_URL}/_emulator/state"),
+    ),
+    Helper(
+        "SMS emulator",
+        [sys.executable, "-m", "tools.sms_emulator", "--host", HOST, "--port", str(SMS_PORT),
+         "--state-file", str(VAR / "sms.json"), "--callback-url", f"http://{ADDRESS}/_sms/neva/callback/"],
+        SMS_PORT,
+        "PRICHAL_SMS_PORT",
+        ("SMS inbox (emulator)", f"{SMS_URL}/_emulator/inbox"),
     ),
 ]
 

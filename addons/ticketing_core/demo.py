@@ -366,6 +366,7 @@ def _organizer(tally: _Tally) -> Organizer:
     if organizer.plugins != before:
         organizer.save(update_fields=["plugins"])
     _yookassa_shop(organizer, tally)
+    _sms_account(organizer, tally)
     return organizer
 
 
@@ -395,6 +396,28 @@ def _yookassa_shop(organizer: Organizer, tally: _Tally) -> None:
         s.set("payment_yookassa_api_url", api_url)
         changed = True
     tally.add("YooKassa demo shop settings", changed)
+
+
+SMS_API_ID = "prichal-demo-api-id"  # the SMS.ru emulator's demo account (tools/sms_emulator)
+
+
+def sms_api_url() -> str:
+    return f"http://127.0.0.1:{int(os.environ.get('PRICHAL_SMS_PORT', '8011'))}"
+
+
+def _sms_account(organizer: Organizer, tally: _Tally) -> None:
+    """The SMS.ru emulator as the organizer's SMS gateway; kept like the YooKassa settings above."""
+    s = organizer.settings
+    changed = False
+    for key, value in (("ticketing_sms_api_id", SMS_API_ID), ("ticketing_sms_sender", "Prichal")):
+        if not _stored(s, key):
+            s.set(key, value)
+            changed = True
+    current = s.get("ticketing_sms_api_url") if _stored(s, "ticketing_sms_api_url") else None
+    if current is None or (current.startswith("http://127.0.0.1:") and current != sms_api_url()):
+        s.set("ticketing_sms_api_url", sms_api_url())
+        changed = True
+    tally.add("SMS demo account settings", changed)
 
 
 def _admin(organizer: Organizer, tally: _Tally) -> User:

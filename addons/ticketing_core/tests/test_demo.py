@@ -100,6 +100,9 @@ def test_load_demo_is_complete_and_idempotent(db):
             assert event.settings.payment_yookassa_api_url == "http://127.0.0.1:8010/v3"
             providers = event.get_payment_providers()
             assert providers["yookassa"].is_enabled and providers["manual"].is_enabled
+        # SMS go to the SMS.ru emulator's demo account
+        assert organizer.settings.ticketing_sms_api_id == "prichal-demo-api-id"
+        assert organizer.settings.ticketing_sms_api_url == "http://127.0.0.1:8011"
 
     client = Client()
     assert client.login(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)

@@ -54,9 +54,11 @@ def instance(tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
     port = _free_port()
     yookassa_port = _free_port(port)
+    sms_port = _free_port(port, yookassa_port)
     env = {**os.environ, "PRETIX_CONFIG_FILE": str(ROOT / "pretix.cfg"), "DJANGO_SETTINGS_MODULE": "pretix.settings",
            "PRICHAL_VAR": str(var), "PRICHAL_PORT": str(port), "PRICHAL_YOOKASSA_PORT": str(yookassa_port),
-           "PRETIX_PRETIX_DATADIR": str(var / "data"), "PRETIX_DATABASE_NAME": str(var / "db.sqlite3"),
+           "PRICHAL_SMS_PORT": str(sms_port), "PRETIX_PRETIX_DATADIR": str(var / "data"),
+           "PRETIX_DATABASE_NAME": str(var / "db.sqlite3"),
            "PRETIX_PRETIX_URL": f"http://127.0.0.1:{port}"}
     log = open(var / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "tools/devserver.py"], cwd=ROOT, env=env, stdout=log,
@@ -75,7 +77,8 @@ def instance(tmp_path_factory):
             time.sleep(2)
         else:
             pytest.fail("the server did not answer within 10 minutes:\n" + (var / "server.log").read_text()[-4000:])
-        yield {"base": base, "env": env, "var": var, "proc": proc, "port": port, "yookassa_port": yookassa_port}
+        yield {"base": base, "env": env, "var": var, "proc": proc, "port": port, "yookassa_port": yookassa_port,
+               "sms_port": sms_port}
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -141,13 +144,21 @@ def test_our_migrations_reverse_and_reapply(instance):
         assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
 
 
+def test_sms_emulator_runs_beside_the_server(instance):
+    assert f"http://127.0.0.1:{instance['sms_port']}/_emulator/inbox" in (instance["var"] / "server.log").read_text()
+    status, body = _get(f"http://127.0.0.1:{instance['sms_port']}/_emulator/inbox")
+    assert status == 200 and "<html" in body.lower()
+
+
 def test_stopping_the_server_stops_the_emulator(instance):
     """Runs last: SIGTERM to the supervisor alone (as a terminal or `kill` would) stops every child."""
     proc = instance["proc"]
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and (_listening(instance["port"]) or _listening(instance["yookassa_port"])):
+    ports = (instance["port"], instance["yookassa_port"], instance["sms_port"])
+    while time.monotonic() < deadline and any(_listening(p) for p in ports):
         time.sleep(0.2)
     assert not _listening(instance["yookassa_port"]), "the YooKassa emulator outlived the server"
+    assert not _listening(instance["sms_port"]), "the SMS emulator outlived the server"
     assert not _listening(instance["port"]), "the web server outlived its supervisor"
