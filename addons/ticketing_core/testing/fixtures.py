@@ -45,13 +45,18 @@ def sailing(series, boat, pier):
     return factories.make_sailing(series, boat, pier, now() + timedelta(days=3))
 
 
-@pytest.fixture
-def admin_client(client, admin):
-    client.login(email=admin.email, password="admin-password-123")
+def login(client, user, password: str = "admin-password-123"):  # noqa: S107 - the factories' test password
+    """A back-office session for ``user`` (pretix wants a recent login time for sensitive pages)."""
+    client.login(email=user.email, password=password)
     session = client.session
     session["pretix_auth_login_time"] = int(now().timestamp())
     session.save()
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    return login(client, admin)
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make browser`; downloads are impossible here
@@ -72,3 +77,21 @@ def browser_page(monkeypatch):
         page.set_default_timeout(20000)
         yield page
         browser.close()
+
+
+def checkout_as_guest(page, base_url: str, sailing, item, quantity: int, payment: str,
+                      email: str = "anna@example.org", name: str = "Анна Смирнова") -> None:
+    """pretix's checkout in the shop, as a guest, in Russian: from the date's page to "Создать заказ"."""
+    event = sailing.event
+    page.goto(f"{base_url}/{event.organizer.slug}/{event.slug}/{sailing.subevent_id}/")
+    page.fill(f"#item_{item.pk}", str(quantity))
+    page.click("#btn-add-to-cart")
+    page.get_by_role("button", name="Приступить к оформлению заказа").click()
+    page.wait_for_selector("#id_email")  # the account step appears only where customer accounts are on
+    page.fill("#id_email", email)
+    for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
+        field.fill(name)
+    page.get_by_role("button", name="Продолжить").click()
+    page.check(f"input[name=payment][value={payment}]")
+    page.get_by_role("button", name="Продолжить").click()
+    page.get_by_role("button", name="Создать заказ").click()

@@ -10,16 +10,9 @@ from pretix.base.models import LogEntry, Team, User
 from ticketing_core.forms import SailingForm
 from ticketing_core.models import Pier, Sailing, Vessel
 from ticketing_core.testing import factories
+from ticketing_core.testing.fixtures import login
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, user, password="admin-password-123"):
-    client.login(email=user.email, password=password)
-    s = client.session
-    s["pretix_auth_login_time"] = int(now().timestamp())
-    s.save()
-    return client
 
 
 @pytest.fixture
@@ -99,7 +92,7 @@ def test_pier_create_validates_coordinates(admin_client, organizer):
 
 
 def test_staff_without_fleet_permission_may_look_but_not_change(client, viewer, organizer, boat):
-    _login(client, viewer)
+    login(client, viewer)
     assert client.get(f"/control/organizer/{organizer.slug}/fleet/vessels/").status_code == 200
     assert client.get(f"/control/organizer/{organizer.slug}/fleet/vessels/add").status_code == 403
     assert client.post(f"/control/organizer/{organizer.slug}/fleet/vessels/{boat.pk}/archive",
@@ -108,7 +101,7 @@ def test_staff_without_fleet_permission_may_look_but_not_change(client, viewer, 
 
 
 def test_staff_without_cancel_permission_cannot_cancel_a_sailing(client, viewer, organizer, series, sailing):
-    _login(client, viewer)
+    login(client, viewer)
     url = f"/control/event/{organizer.slug}/{series.slug}/sailings/{sailing.pk}/cancel"
     assert client.get(url).status_code == 403
     assert client.post(url, {"reason": "x", "confirm": "on"}).status_code == 403

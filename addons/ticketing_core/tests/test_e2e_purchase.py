@@ -9,6 +9,7 @@ from pretix.base.models import Order
 from ticketing_core.models import Sailing
 from ticketing_core.services.capacity import sold_places
 from ticketing_core.testing import factories
+from ticketing_core.testing.fixtures import checkout_as_guest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,18 +22,7 @@ def test_guest_buys_two_tickets_and_sees_the_refund_deadline(live_server, browse
     adult = event.items.filter(admission=True).order_by("pk").first()
     page = browser_page
 
-    page.goto(f"{live_server.url}/{organizer.slug}/{event.slug}/{sailing.subevent_id}/")
-    page.fill(f"#item_{adult.pk}", "2")
-    page.click("#btn-add-to-cart")
-    page.get_by_role("button", name="Приступить к оформлению заказа").click()
-    page.wait_for_selector("#id_email")  # the account step appears only where customer accounts are on
-    page.fill("#id_email", "anna@example.org")
-    for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
-        field.fill("Анна Смирнова")
-    page.get_by_role("button", name="Продолжить").click()
-    page.check("input[name=payment][value=manual]")
-    page.get_by_role("button", name="Продолжить").click()
-    page.get_by_role("button", name="Создать заказ").click()
+    checkout_as_guest(page, live_server.url, sailing, adult, 2, "manual")
     page.wait_for_selector("#ticketing-refund-policy")
 
     order = Order.objects.get(email="anna@example.org")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils.timezone import now
 from i18nfield.strings import LazyI18nString
 
 from pretix.base.models import Customer, LogEntry, Order, Team, User
@@ -22,19 +21,12 @@ from ticketing_core.notifications.models import ContactPreference, Notification
 from ticketing_core.notifications.sms.base import GatewayRefused, GatewayUnavailable
 from ticketing_core.notifications.sms.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments
 from ticketing_core.testing import factories
+from ticketing_core.testing.fixtures import login
 
 pytestmark = pytest.mark.django_db
 
 LANG_INDEX = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
 RU = "ru"
-
-
-def _login(client, user, password="admin-password-123"):
-    client.login(email=user.email, password=password)
-    s = client.session
-    s["pretix_auth_login_time"] = int(now().timestamp())
-    s.save()
-    return client
 
 
 def member(organizer, email, **team):
@@ -212,7 +204,7 @@ def test_preview_shows_an_overlong_sms_with_its_count(admin_client, series):
 
 def test_settings_page_needs_the_settings_permission(client, organizer, series):
     user = member(organizer, "cashier@example.org", limit_event_permissions={"event.orders:write": True})
-    _login(client, user)
+    login(client, user)
     assert client.get(settings_url(series)).status_code == 403
     assert client.post(settings_url(series), form_data(series)).status_code == 403
 
@@ -296,7 +288,7 @@ def test_check_connection_reports_in_plain_words(admin_client, organizer, monkey
 
 def test_sms_settings_need_the_organizer_settings_permission(client, organizer):
     user = member(organizer, "agent@example.org", limit_event_permissions={"event.orders:write": True})
-    _login(client, user)
+    login(client, user)
     assert client.get(sms_url(organizer)).status_code == 403
     nav = client.get(f"/control/organizer/{organizer.slug}/messages/").content.decode()
     assert "/messages/sms" not in nav
@@ -374,7 +366,7 @@ def test_sms_resend_is_enabled_with_consent_and_gateway(admin_client, order, org
 
 def test_resend_needs_the_orders_write_permission(client, organizer, order):
     user = member(organizer, "reader@example.org", limit_event_permissions={"event.orders:read": True})
-    _login(client, user)
+    login(client, user)
     html = client.get(order_url(order)).content.decode()
     assert 'id="ticketing-messages"' in html and 'name="channel"' not in html
     assert client.post(resend_url(order), {"channel": "email"}).status_code == 403
@@ -442,11 +434,11 @@ def test_message_log_shows_only_events_whose_orders_the_user_may_see(client, org
     team = Team.objects.create(organizer=organizer, name="Fleet", limit_organizer_permissions={
         "organizer.fleet:write": True})
     team.members.add(fleet_only)
-    _login(client, fleet_only)
+    login(client, fleet_only)
     resp = client.get(messages_url(organizer))
     assert resp.status_code == 200 and resp.context["rows"] == []
     outsider = User.objects.create_user("outsider@example.org", "admin-password-123")
-    _login(client, outsider)
+    login(client, outsider)
     assert client.get(messages_url(organizer)).status_code in (403, 404)
 
 
@@ -471,7 +463,7 @@ def prefs_url(organizer):
     return f"/{organizer.slug}/account/notifications"
 
 
-def test_customer_preferences_need_a_login(client, organizer):
+def test_customer_preferences_need_alogin(client, organizer):
     organizer.settings.customer_accounts = True
     resp = client.get(prefs_url(organizer))
     assert resp.status_code == 302 and "/account/login" in resp["Location"]

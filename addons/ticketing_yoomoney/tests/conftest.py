@@ -118,3 +118,24 @@ def rf_request(shop):
     request.session = SessionStore()
     request.session.create()
     return request
+
+
+@pytest.fixture
+def paying(pending_order, rf_request, emulator) -> OrderPayment:
+    """A YooKassa payment started at checkout; the customer is on YooKassa's page."""
+    payment = new_payment(pending_order)
+    payment.payment_provider.execute_payment(rf_request, payment)
+    payment.refresh_from_db()
+    return payment
+
+
+@pytest.fixture
+def paid(paying, emulator) -> OrderPayment:
+    """The same payment, paid and confirmed."""
+    from ticketing_yoomoney.services.sync import sync_payment
+
+    emulator.succeed(paying.info_data["id"])
+    sync_payment(paying)
+    paying.refresh_from_db()
+    assert paying.order.status == Order.STATUS_PAID
+    return paying

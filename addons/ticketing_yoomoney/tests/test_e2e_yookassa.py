@@ -17,6 +17,7 @@ from django_scopes import scopes_disabled
 from pretix.base.models import Order, OrderPayment
 
 from ticketing_core.testing import factories
+from ticketing_core.testing.fixtures import checkout_as_guest
 
 from .conftest import configure
 
@@ -60,18 +61,7 @@ def shop(live_server, settings, emulator, _compress_root):
 def buy_one_adult_ticket(page, live_server, emulator, event, sailing) -> tuple[Order, str]:
     """pretix's checkout with YooKassa chosen; ends on the emulator's page. Returns the order and YooKassa's id."""
     adult = event.items.filter(admission=True).order_by("pk").first()
-    page.goto(f"{live_server.url}/{event.organizer.slug}/{event.slug}/{sailing.subevent_id}/")
-    page.fill(f"#item_{adult.pk}", "1")
-    page.click("#btn-add-to-cart")
-    page.get_by_role("button", name="Приступить к оформлению заказа").click()
-    page.wait_for_selector("#id_email")
-    page.fill("#id_email", "anna@example.org")
-    for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
-        field.fill("Анна Смирнова")
-    page.get_by_role("button", name="Продолжить").click()
-    page.check("input[name=payment][value=yookassa]")
-    page.get_by_role("button", name="Продолжить").click()
-    page.get_by_role("button", name="Создать заказ").click()
+    checkout_as_guest(page, live_server.url, sailing, adult, 1, "yookassa")
     yk_id = wait_for_emulator_page(page, emulator)
     return Order.objects.get(email="anna@example.org"), yk_id
 

@@ -20,14 +20,6 @@ from .conftest import new_payment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def paying(pending_order, rf_request, emulator):
-    payment = new_payment(pending_order)
-    payment.payment_provider.execute_payment(rf_request, payment)
-    payment.refresh_from_db()
-    return payment
-
-
 def test_a_lost_webhook_is_settled_by_the_reconciliation(paying, emulator):
     emulator.fault(kind="lose_webhook")
     emulator.succeed(paying.info_data["id"])

@@ -12,24 +12,7 @@ from ticketing_core.tasks import cancel_sailing
 from ticketing_yoomoney.models import YooKassaObject
 from ticketing_yoomoney.services.sync import sync_refund
 
-from .conftest import new_payment
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paid(pending_order, rf_request, emulator):
-    payment = new_payment(pending_order)
-    payment.payment_provider.execute_payment(rf_request, payment)
-    payment.refresh_from_db()
-    emulator.succeed(payment.info_data["id"])
-    from ticketing_yoomoney.services.sync import sync_payment
-
-    sync_payment(payment)
-    pending_order.refresh_from_db()
-    assert pending_order.status == Order.STATUS_PAID
-    payment.refresh_from_db()
-    return payment
 
 
 def staff_refund(payment: OrderPayment, amount: Decimal) -> OrderRefund:

@@ -5,7 +5,7 @@ import pytest
 
 from pretix.base.models import Order, OrderPayment
 
-from .conftest import configure, new_payment
+from .conftest import configure
 
 pytestmark = pytest.mark.django_db
 
@@ -15,14 +15,6 @@ URL = "/_yookassa/webhook/"
 def notify(client, event: str, obj: dict, **extra):
     return client.post(URL, json.dumps({"type": "notification", "event": event, "object": obj}),
                        content_type="application/json", **extra)
-
-
-@pytest.fixture
-def paying(pending_order, rf_request, emulator):
-    payment = new_payment(pending_order)
-    payment.payment_provider.execute_payment(rf_request, payment)
-    payment.refresh_from_db()
-    return payment
 
 
 def paid_log_count(order) -> int:
