@@ -25,7 +25,7 @@ class TicketingCoreApp(PluginConfig):
     def ready(self) -> None:
         from . import logdisplay, permissions, settings, signals  # noqa: F401
         from .middleware import install
-        from .notifications import checkout, receivers  # noqa: F401
+        from .notifications import checkout, receivers, shredder  # noqa: F401
 
         install()
 

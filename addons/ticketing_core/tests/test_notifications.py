@@ -235,3 +235,17 @@ def test_the_profile_choice_applies_to_orders_of_the_customer(order):
     assert preference_for(order).sms is True
     ContactPreference.objects.create(order=order, sms=False)  # chosen at this checkout
     assert preference_for(order).sms is False
+
+
+def test_the_shredder_removes_recipients_and_texts(order, django_capture_on_commit_callbacks):
+    from ticketing_core.notifications.shredder import NotificationShredder
+
+    ContactPreference.objects.create(order=order, sms=True, phone="+79161234567")
+    send(order, "refund_confirmed", django_capture_on_commit_callbacks, occasion="r1", extra={"amount": Decimal("1")})
+    shredder = NotificationShredder(order.event)
+    exported = dict((name, data) for name, _type, data in shredder.generate_files())
+    assert "buyer@example.org" in exported["messages.json"]
+    shredder.shred_data()
+    assert set(Notification.objects.filter(order=order).values_list("recipient", flat=True)) == {"█"}
+    assert not Notification.objects.filter(order=order).exclude(text="").exists()
+    assert not ContactPreference.objects.filter(order=order).exists()
