@@ -4,11 +4,9 @@ Command line: ``python -m tools.sms_emulator --port 8011 [--state-file var/sms.j
 ``python tools/sms_emulator``).
 
 Environment: SMS_EMULATOR_API_IDS="a,b:500", SMS_EMULATOR_CALLBACK_URL and SMS_EMULATOR_FAULTS ("a;b") add to
-the options. Without any api_id the demo account prichal-demo-api-id (1000 ₽) is served.
+the options. Without any api_id the demo account prichal-demo-api-id (1000 ₽) is served. The options both
+emulators have are ``tools/emulator_kit/cli.py``.
 """
-import argparse
-import os
-import signal
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,7 +15,9 @@ if not __package__:  # run as a script: python tools/sms_emulator
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "tools.sms_emulator"  # noqa: A001
 
-from tools.sms_emulator.server import start_server, stop_server  # noqa: E402
+from tools.emulator_kit import cli  # noqa: E402
+from tools.emulator_kit.cli import parse_fault  # noqa: E402
+from tools.sms_emulator.server import start_server  # noqa: E402
 from tools.sms_emulator.store import DEFAULT_API_ID, DEFAULT_PRICE, DEFAULT_SENDERS, DEFAULT_STEP_SECONDS  # noqa: E402
 
 
@@ -36,23 +36,12 @@ def parse_api_ids(values: list[str], balance: Decimal) -> dict[str, Decimal]:
     return api_ids
 
 
-def parse_fault(spec: str) -> dict:
-    """``kind,key=value,...`` → the control API's fault object (``after=true`` → True)."""
-    kind, *pairs = [part.strip() for part in spec.split(",") if part.strip()]
-    fault: dict = {"kind": kind}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise ValueError(f"expected key=value, got {pair!r}")
-        fault[key] = {"true": True, "false": False}.get(value.lower(), value)
-    return fault
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tools.sms_emulator",
-                                     description="Local emulator of the SMS.ru HTTP API")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8011)
+    parser = cli.make_parser(
+        "python -m tools.sms_emulator", "Local emulator of the SMS.ru HTTP API", port=8011, noun="callback",
+        state_help="JSON file that keeps messages and balances across restarts",
+        fault_examples="'error,status_code=220,count=3' or 'slow,delay=3,count=100' or 'fail_delivery,status=104'",
+        env_prefix="SMS_EMULATOR")
     parser.add_argument("--api-id", action="append", default=[], metavar="ID[:BALANCE]",
                         help=f"an account's api_id (and balance); repeatable (default {DEFAULT_API_ID})")
     parser.add_argument("--balance", default="1000.00", help="balance of accounts given without one (roubles)")
@@ -63,46 +52,23 @@ def main(argv: list[str] | None = None) -> None:
                         help="seconds between statuses: 100 → 102 → 103 (default %(default)s)")
     parser.add_argument("--callback-url", action="append", default=[], metavar="URL",
                         help="a handler URL for delivery reports; repeatable")
-    parser.add_argument("--callback-retries", default="0.5,1,2,5",
-                        help="seconds between callback retries (default %(default)s)")
-    parser.add_argument("--state-file", help="JSON file that keeps messages and balances across restarts")
-    parser.add_argument("--fault", action="append", default=[], metavar="KIND[,key=value...]",
-                        help="inject a fault from the start, e.g. 'error,status_code=220,count=3' or "
-                             "'slow,delay=3,count=100' or 'fail_delivery,status=104'; repeatable "
-                             "(also SMS_EMULATOR_FAULTS, separated by ';')")
-    parser.add_argument("--quiet", action="store_true", help="don't log requests")
     args = parser.parse_args(argv)
 
     try:
         balance = Decimal(args.balance)
     except InvalidOperation:
         raise SystemExit(f"invalid --balance {args.balance!r}")
-    api_ids = parse_api_ids(args.api_id + [os.environ.get("SMS_EMULATOR_API_IDS", "")], balance)
-    api_ids = api_ids or {DEFAULT_API_ID: balance}
-    callback_urls = args.callback_url + ([os.environ["SMS_EMULATOR_CALLBACK_URL"]]
-                                         if os.environ.get("SMS_EMULATOR_CALLBACK_URL") else [])
-    retries = tuple(float(x) for x in args.callback_retries.split(",") if x.strip())
+    api_ids = parse_api_ids(cli.with_env(args.api_id, "SMS_EMULATOR_API_IDS"), balance) or {DEFAULT_API_ID: balance}
+    callback_urls = cli.with_env(args.callback_url, "SMS_EMULATOR_CALLBACK_URL")
     server, thread, base_url = start_server(
         args.port, args.host, api_ids=api_ids, callback_url=callback_urls, state_file=args.state_file,
         quiet=args.quiet, senders=args.sender or DEFAULT_SENDERS, price=Decimal(args.price),
-        step_seconds=args.step_seconds, callback_retry_delays=retries)
-    fault_specs = args.fault + [f for f in os.environ.get("SMS_EMULATOR_FAULTS", "").split(";") if f.strip()]
-    for spec in fault_specs:
-        try:
-            server.emulator.faults.add(parse_fault(spec))
-        except ValueError as error:
-            stop_server(server)
-            raise SystemExit(f"invalid --fault {spec!r}: {error}")
-    print(f"SMS.ru emulator: api={base_url} api_id={','.join(api_ids)} inbox={base_url}/_emulator/inbox "
-          f"control={base_url}/_emulator/state", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
-    try:
-        thread.join()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop_server(server)
+        step_seconds=args.step_seconds, callback_retry_delays=cli.parse_delays(args.callback_retries))
+    cli.serve(server, thread, args, f"SMS.ru emulator: api={base_url} api_id={','.join(api_ids)} "
+                                    f"inbox={base_url}/_emulator/inbox control={base_url}/_emulator/state")
 
+
+__all__ = ["main", "parse_api_ids", "parse_fault"]
 
 if __name__ == "__main__":
     main()

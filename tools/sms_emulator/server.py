@@ -6,30 +6,29 @@ The HTTP side: SMS.ru's HTTP API (``/sms/send``, ``/sms/status``, ``/sms/cost``,
 Like SMS.ru, every API method takes its parameters from the query string or a form-encoded POST body,
 answers HTTP 200 whatever happened (``"status": "ERROR"`` and a ``status_code`` say what went wrong), in JSON
 with ``json=1`` and in SMS.ru's older line-based text otherwise.
+
+The server, the handler's plumbing, request faults and the control endpoints both emulators have (state, reset,
+faults, the callback log) are ``tools/emulator_kit/server.py``; here is what is SMS.ru's own.
 """
-import json
 import re
-import sys
 import threading
 import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qsl
+
+from tools.emulator_kit import server as kit
+from tools.emulator_kit.server import stop_server
 
 from . import pages
 from .callbacks import CallbackDispatcher
 from .codes import FINAL_STATUSES, OK, STATUS_TEXT
-from .faults import FaultError, Faults
+from .faults import Faults
 from .store import DEFAULT_API_ID, DEFAULT_BALANCE, ApiError, Store, masked
 
 API_METHODS = {"/sms/send", "/sms/status", "/sms/cost", "/my/balance", "/my/senders", "/auth/check",
                "/callback/add", "/callback/get", "/callback/del"}
 API_PREFIXES = ("/sms/", "/my/", "/auth/", "/callback/", "/stoplist/", "/callcheck/")
 _MULTI_KEY = re.compile(r"^(?:to|multi)\[(.+)\]$")
-
-
-class _Dropped(Exception):
-    """The connection is to be closed without an answer (fault injection)."""
 
 
 def _api_ids(value) -> dict[str, Decimal]:
@@ -81,83 +80,18 @@ class Emulator:
         self.store.save()
 
 
-class EmulatorHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, emulator: Emulator | None = None, quiet: bool = False):
-        super().__init__(address, Handler)
-        self.emulator = emulator
-        self.quiet = quiet
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def server_close(self) -> None:
-        super().server_close()
-        if self.emulator is not None:
-            self.emulator.close()
-
-
-class Handler(BaseHTTPRequestHandler):
+class Handler(kit.EmulatorHandler):
     server_version = "SmsRuEmulator/1.0"
-    sys_version = ""
+    log_name = "sms-emulator"
+    deliveries = "callbacks"
 
-    # ------------------------------------------------------------------ plumbing
+    index_page = staticmethod(pages.index_page)
 
-    @property
-    def emulator(self) -> Emulator:
-        return self.server.emulator
-
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-        if not self.server.quiet:
-            sys.stderr.write(f"[sms-emulator] {self.address_string()} {format % args}\n")
-
-    def do_GET(self):  # noqa: N802
-        self._dispatch("GET")
-
-    def do_POST(self):  # noqa: N802
-        self._dispatch("POST")
-
-    def do_DELETE(self):  # noqa: N802
-        self._dispatch("DELETE")
-
-    def _dispatch(self, method: str) -> None:
-        url = urlsplit(self.path)
-        path = url.path.rstrip("/") or "/"
-        try:
-            raw = self._read_body()
-            if path in API_METHODS or path.startswith(API_PREFIXES):
-                self._api(method, path, url.query, raw)
-            elif path == "/_emulator" or path.startswith("/_emulator/"):
-                self._control(method, path[len("/_emulator"):] or "/", parse_qs(url.query), raw)
-            elif path == "/" and method == "GET":
-                page = pages.index_page(self.emulator.store.snapshot(), self.server.base_url)
-                self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
-            else:
-                self._send(404, b"Not found", "text/plain; charset=utf-8")
-        except _Dropped:
-            self.close_connection = True
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _send(self, status: int, data: bytes, content_type: str, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, str(value))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _send_json(self, status: int, body) -> None:
-        self._send(status, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+    def route(self, method: str, path: str, query: str, raw: bytes) -> None:
+        if path in API_METHODS or path.startswith(API_PREFIXES):
+            self._api(method, path, query, raw)
+        else:
+            self.send_body(404, b"Not found", "text/plain; charset=utf-8")
 
     # ------------------------------------------------------------------ API
 
@@ -179,27 +113,22 @@ class Handler(BaseHTTPRequestHandler):
             encoding_error = True
         params = dict(pairs)
         as_json = params.get("json") == "1"
-        faults = self.emulator.faults.for_request(method, path)
-        for fault in faults:
-            if fault.kind == "slow":
-                time.sleep(fault.delay)
-        terminal = next((f for f in faults if f.kind != "slow"), None)
-        if terminal is not None and not terminal.after:
-            self._fault_answer(terminal, as_json)
-            return
-        try:
-            if encoding_error:
-                raise ApiError(212)
-            answer = self._call(path, params, pairs)
-        except ApiError as error:
-            answer = error.body()
+
+        def call() -> dict:
+            try:
+                if encoding_error:
+                    raise ApiError(212)
+                return self._call(path, params, pairs)
+            except ApiError as error:
+                return error.body()
+
+        terminal, answer = self.run_faulted(self.emulator.faults.for_request(method, path), call)
         if terminal is not None:
-            self._fault_answer(terminal, as_json)
-            return
-        if as_json:
-            self._send_json(200, answer)
+            self.fault_answer(terminal, as_json)
+        elif as_json:
+            self.send_json(200, answer)
         else:
-            self._send(200, self._plain(path, answer).encode("utf-8"), "text/plain; charset=utf-8")
+            self.send_body(200, self._plain(path, answer).encode("utf-8"), "text/plain; charset=utf-8")
 
     def _call(self, path: str, params: dict, pairs: list[tuple[str, str]]) -> dict:
         store = self.emulator.store
@@ -288,64 +217,39 @@ class Handler(BaseHTTPRequestHandler):
             lines += answer["callback"]
         return "\n".join(lines)
 
-    def _fault_answer(self, fault, as_json: bool) -> None:
+    def fault_answer(self, fault, as_json: bool = True) -> None:
         if fault.kind == "error":
             body = ApiError(fault.status_code).body()
             if as_json:
-                self._send_json(200, body)
+                self.send_json(200, body)
             else:
-                self._send(200, str(fault.status_code).encode(), "text/plain; charset=utf-8")
+                self.send_body(200, str(fault.status_code).encode(), "text/plain; charset=utf-8")
         elif fault.kind == "http_error":
             page = (f"<html><head><title>{fault.http_status}</title></head><body><center><h1>{fault.http_status}"
                     "</h1></center><hr><center>nginx</center></body></html>")
-            self._send(fault.http_status, page.encode(), "text/html")
-        elif fault.kind == "timeout":
-            time.sleep(fault.delay)
-            raise _Dropped
-        else:  # drop
-            raise _Dropped
+            self.send_body(fault.http_status, page.encode(), "text/html")
+        else:  # drop, timeout
+            super().fault_answer(fault)
 
     # ------------------------------------------------------------------ control API and inbox
 
-    def _control(self, method: str, path: str, query: dict, raw: bytes) -> None:
-        host = self.client_address[0]
-        if not (host.startswith("127.") or host in ("::1", "::ffff:127.0.0.1")):
-            self._send_json(403, {"error": "the control API answers loopback clients only"})
-            return
+    def control_page(self, method: str, path: str, query: dict) -> bool:
         if path == "/inbox" and method == "GET":
             phone = (query.get("phone") or [None])[0]
             messages = self.emulator.store.list_messages(phone=phone)
-            self._send(200, pages.inbox_page(messages, phone).encode("utf-8"), "text/html; charset=utf-8")
-            return
-        try:
-            body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-        except (UnicodeDecodeError, ValueError):
-            self._send_json(400, {"error": "body isn't valid JSON"})
-            return
-        if not isinstance(body, dict):
-            self._send_json(400, {"error": "body must be a JSON object"})
-            return
-        try:
-            status, answer = self._control_call(method, path, query, body)
-        except (FaultError, ValueError, TypeError) as error:
-            status, answer = 400, {"error": str(error)}
-        except KeyError as error:
-            status, answer = 404, {"error": f"unknown {error.args[0]}"}
-        self._send_json(status, answer)
+            self.send_html(200, pages.inbox_page(messages, phone))
+            return True
+        return False
 
-    def _control_call(self, method: str, path: str, query: dict, body: dict) -> tuple[int, object]:
-        emu = self.emulator
-        store = emu.store
-        if path in ("/", "/state") and method == "GET":
-            state = store.snapshot()
-            state["faults"] = emu.faults.describe()
-            state["callbacks"] = emu.callbacks.entries()
-            return 200, state
-        if path == "/reset" and method == "POST":
-            store.reset(callbacks=bool(body.get("callbacks", False)))
-            emu.faults.clear()
-            emu.callbacks.clear_log()
-            return 200, {"reset": True}
+    def control_error(self, error: Exception) -> tuple[int, object] | None:
+        if isinstance(error, (ValueError, TypeError)):  # FaultError too
+            return 400, {"error": str(error)}
+        if isinstance(error, KeyError):
+            return 404, {"error": f"unknown {error.args[0]}"}
+        return None
+
+    def control_call(self, method: str, path: str, query: dict, body: dict) -> tuple[int, object]:
+        store = self.emulator.store
         if path == "/messages":
             if method == "DELETE":
                 store.clear_messages()
@@ -380,23 +284,6 @@ class Handler(BaseHTTPRequestHandler):
                     store.callback_urls[:] = urls
                     store.save()
             return 200, {"callback_urls": list(store.callback_urls)}
-        if path == "/callbacks":
-            if method == "DELETE":
-                emu.callbacks.clear_log()
-                return 200, []
-            return 200, emu.callbacks.entries()
-        if path == "/callbacks/wait":
-            deadline = time.monotonic() + float((query.get("timeout") or ["5"])[0])
-            while emu.callbacks.pending() and time.monotonic() < deadline:
-                time.sleep(0.02)
-            return 200, {"pending": emu.callbacks.pending()}
-        if path == "/faults":
-            if method == "POST":
-                return 200, emu.faults.add(body).__dict__
-            if method == "DELETE":
-                emu.faults.clear()
-                return 200, []
-            return 200, emu.faults.describe()
         if path == "/settings" and method == "POST":
             with store.lock:
                 if "senders" in body:
@@ -411,7 +298,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, store.settings()
         if path == "/balance" and method == "POST":
             return 200, store.set_balance(body.get("api_id"), body.get("balance"))
-        return 404, {"error": f"unknown control endpoint {method} /_emulator{path}"}
+        return super().control_call(method, path, query, body)
 
     def _wait(self, query: dict) -> dict:
         """Until message ``sms_id`` has ``status`` (default: any final one), at most ``timeout`` seconds."""
@@ -428,6 +315,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(0.02)
 
 
+class EmulatorHTTPServer(kit.EmulatorHTTPServer):
+    handler_class = Handler
+
+
 def start_server(port: int = 0, host: str = "127.0.0.1", *, api_ids=None, callback_url=None, state_file=None,
                  quiet: bool = True, **options) -> tuple[EmulatorHTTPServer, threading.Thread, str]:
     """
@@ -440,15 +331,7 @@ def start_server(port: int = 0, host: str = "127.0.0.1", *, api_ids=None, callba
     """
     server = EmulatorHTTPServer((host, port), quiet=quiet)
     server.emulator = Emulator(api_ids, state_file=state_file, callback_url=callback_url, **options)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name="sms-emulator", daemon=True)
-    thread.start()
-    return server, thread, server.base_url
-
-
-def stop_server(server: EmulatorHTTPServer) -> None:
-    server.shutdown()
-    server.server_close()
+    return server, kit.serve_in_thread(server, "sms-emulator"), server.base_url
 
 
 __all__ = ["Emulator", "EmulatorHTTPServer", "masked", "start_server", "stop_server"]

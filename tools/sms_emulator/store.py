@@ -6,16 +6,17 @@ A queued message carries a *plan*: the statuses still ahead and when each become
 100 → 102 after one step, → 103 after two; ``step_seconds`` is 0.2 s). :meth:`Store.advance` applies
 whatever is due; a ticker thread calls it (so callbacks go out on time) and so does every read (so a status
 is never stale). Everything lives under one re-entrant lock and is optionally written to a JSON state file
-after each change, so messages and balances survive a restart of ``make run``.
+after each change, so messages and balances survive a restart of ``make run`` (``load``/``save``:
+``tools/emulator_kit/state.py``).
 """
 import copy
-import json
-import os
 import threading
 import time
 from collections import OrderedDict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+
+from tools.emulator_kit.state import StateFile
 
 from . import segments
 from .codes import ERROR_TEXT, FAILURE_STATUSES, FINAL_STATUSES, HOLD_STATUSES, OK, STATUS_TEXT, parse_number
@@ -59,7 +60,7 @@ def masked(api_id: str) -> str:
     return api_id if len(api_id) < 10 else f"{api_id[:4]}…{api_id[-3:]}"
 
 
-class Store:
+class Store(StateFile):
     def __init__(self, api_ids: dict[str, Decimal] | None = None, *, senders=DEFAULT_SENDERS,
                  price: Decimal = DEFAULT_PRICE, step_seconds: float = DEFAULT_STEP_SECONDS,
                  state_file: str | Path | None = None, faults: Faults | None = None, daily_limit: int = 100,
@@ -90,30 +91,19 @@ class Store:
 
     # ------------------------------------------------------------------ persistence
 
-    def load(self) -> None:
-        if not self.state_file or not self.state_file.exists():
-            return
-        data = json.loads(self.state_file.read_text(encoding="utf-8") or "{}")
-        with self.lock:
-            self.messages = OrderedDict((m["sms_id"], m) for m in data.get("messages", []))
-            self.balances.update({key: money(value) for key, value in data.get("balances", {}).items()
-                                  if key in self.balances})
-            self.callback_urls[:] = [u for u in data.get("callback_urls", []) if u not in self.callback_urls]
-            self.outcomes = data.get("outcomes", [])
-            self.seq = data.get("seq", 0)
-            self._active = {sms_id for sms_id, m in self.messages.items() if m.get("plan")}
+    def restore_state(self, data: dict) -> None:
+        self.messages = OrderedDict((m["sms_id"], m) for m in data.get("messages", []))
+        self.balances.update({key: money(value) for key, value in data.get("balances", {}).items()
+                              if key in self.balances})
+        self.callback_urls[:] = [u for u in data.get("callback_urls", []) if u not in self.callback_urls]
+        self.outcomes = data.get("outcomes", [])
+        self.seq = data.get("seq", 0)
+        self._active = {sms_id for sms_id, m in self.messages.items() if m.get("plan")}
 
-    def save(self) -> None:
-        if not self.state_file:
-            return
-        with self.lock:
-            data = {"version": STATE_VERSION, "seq": self.seq, "callback_urls": self.callback_urls,
-                    "balances": {key: str(value) for key, value in self.balances.items()},
-                    "outcomes": self.outcomes, "messages": list(self.messages.values())}
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.state_file.with_name(self.state_file.name + ".tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(tmp, self.state_file)
+    def dump_state(self) -> dict:
+        return {"version": STATE_VERSION, "seq": self.seq, "callback_urls": self.callback_urls,
+                "balances": {key: str(value) for key, value in self.balances.items()},
+                "outcomes": self.outcomes, "messages": list(self.messages.values())}
 
     def reset(self, *, callbacks: bool = False) -> None:
         with self.lock:

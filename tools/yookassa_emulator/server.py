@@ -1,21 +1,24 @@
 """
 The HTTP side: YooKassa API v3 under ``/v3``, the payer's confirmation page under ``/checkout/{id}`` and the
 test/control API under ``/_emulator/`` (loopback clients only). Standard library only.
+
+The server, the handler's plumbing, request faults and the control endpoints both emulators have (state, reset,
+faults, the webhook log) are ``tools/emulator_kit/server.py``; here is what is YooKassa's own.
 """
 import base64
 import binascii
 import hashlib
 import json
 import re
-import sys
 import threading
-import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+
+from tools.emulator_kit import server as kit
+from tools.emulator_kit.server import stop_server
 
 from . import checkout
-from .faults import FaultError, Faults
+from .faults import Faults
 from .store import Store
 from .validation import ApiError, invalid
 from .webhooks import WebhookDispatcher
@@ -37,10 +40,6 @@ API_ROUTES = [
     ("/me", {"GET": "me"}),
 ]
 _COMPILED = [(re.compile("^" + p.replace("{id}", "(?P<id>[^/]+)") + "$"), methods) for p, methods in API_ROUTES]
-
-
-class _Dropped(Exception):
-    """The connection is to be closed without an answer (fault injection)."""
 
 
 class Emulator:
@@ -79,52 +78,11 @@ class Emulator:
         self.store.save()
 
 
-class EmulatorHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, emulator: Emulator | None = None, quiet: bool = False):
-        super().__init__(address, Handler)
-        self.emulator = emulator
-        self.quiet = quiet
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-    @property
-    def api_url(self) -> str:
-        return self.base_url + "/v3"
-
-    def server_close(self) -> None:
-        super().server_close()
-        if self.emulator is not None:
-            self.emulator.close()
-
-
-class Handler(BaseHTTPRequestHandler):
+class Handler(kit.EmulatorHandler):
     server_version = "YooKassaEmulator/1.0"
-    sys_version = ""
-
-    # ------------------------------------------------------------------ plumbing
-
-    @property
-    def emulator(self) -> Emulator:
-        return self.server.emulator
-
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-        if not self.server.quiet:
-            sys.stderr.write(f"[yookassa-emulator] {self.address_string()} {format % args}\n")
-
-    def do_GET(self):  # noqa: N802
-        self._dispatch("GET")
-
-    def do_POST(self):  # noqa: N802
-        self._dispatch("POST")
-
-    def do_DELETE(self):  # noqa: N802
-        self._dispatch("DELETE")
+    log_name = "yookassa-emulator"
+    json_content_type = "application/json;charset=UTF-8"
+    deliveries = "webhooks"
 
     def do_PUT(self):  # noqa: N802
         self._dispatch("PUT")
@@ -132,45 +90,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self):  # noqa: N802
         self._dispatch("PATCH")
 
-    def _dispatch(self, method: str) -> None:
-        url = urlsplit(self.path)
-        path = url.path.rstrip("/") or "/"
-        query = parse_qs(url.query, keep_blank_values=True)
-        try:
-            raw = self._read_body()
-            if path == "/v3" or path.startswith("/v3/"):
-                self._api(method, path[3:], query, raw)
-            elif path.startswith("/checkout/"):
-                self._checkout(method, path[len("/checkout/"):], raw)
-            elif path == "/_emulator" or path.startswith("/_emulator/"):
-                self._control(method, path[len("/_emulator"):] or "/", query, raw)
-            elif path == "/" and method == "GET":
-                page = checkout.index_page(self.emulator.store.snapshot(), self.server.base_url)
-                self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
-            else:
-                self._send_json(404, ApiError(404, "not_found", "Not found").body())
-        except _Dropped:
-            self.close_connection = True
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+    index_page = staticmethod(checkout.index_page)
 
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _send(self, status: int, data: bytes, content_type: str, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, str(value))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def _send_json(self, status: int, body, headers: dict | None = None) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self._send(status, data, "application/json;charset=UTF-8", headers)
+    def route(self, method: str, path: str, query: str, raw: bytes) -> None:
+        if path == "/v3" or path.startswith("/v3/"):
+            self._api(method, path[3:], parse_qs(query, keep_blank_values=True), raw)
+        elif path.startswith("/checkout/"):
+            self._checkout(method, path[len("/checkout/"):], raw)
+        else:
+            self.send_json(404, ApiError(404, "not_found", "Not found").body())
 
     # ------------------------------------------------------------------ API
 
@@ -195,24 +123,20 @@ class Handler(BaseHTTPRequestHandler):
             shop_id = self._shop()
             name, object_id = self._route(method, path)
         except ApiError as error:
-            self._send_json(error.status, error.body(), error.headers)
+            self.send_json(error.status, error.body(), error.headers)
             return
-        faults = self.emulator.faults.for_request(method, path, shop_id)
-        for fault in faults:
-            if fault.kind == "slow":
-                time.sleep(fault.delay)
-        terminal = next((f for f in faults if f.kind != "slow"), None)
-        if terminal is not None and not terminal.after:
-            self._fault_answer(terminal)
-            return
-        try:
-            status, body = self._api_call(method, path, name, shop_id, object_id, query, raw)
-        except ApiError as error:
-            status, body = error.status, error.body()
+
+        def call() -> tuple[int, dict]:
+            try:
+                return self._api_call(method, path, name, shop_id, object_id, query, raw)
+            except ApiError as error:
+                return error.status, error.body()
+
+        terminal, answer = self.run_faulted(self.emulator.faults.for_request(method, path, shop_id), call)
         if terminal is not None:
-            self._fault_answer(terminal)
-            return
-        self._send_json(status, body)
+            self.fault_answer(terminal)
+        else:
+            self.send_json(*answer)
 
     def _route(self, method: str, path: str) -> tuple[str, str | None]:
         for pattern, methods in _COMPILED:
@@ -249,24 +173,21 @@ class Handler(BaseHTTPRequestHandler):
             shop_id, key, fingerprint, lambda: (200, self.emulator.call(name, shop_id, object_id, body, query)))
         return status, answer
 
-    def _fault_answer(self, fault) -> None:
+    def fault_answer(self, fault, *context) -> None:
         if fault.kind == "error_500":
-            self._send_json(500, ApiError(500, "internal_server_error",
-                                          "Internal server error. Repeat the request later with the same "
-                                          "Idempotence-Key").body())
+            self.send_json(500, ApiError(500, "internal_server_error",
+                                         "Internal server error. Repeat the request later with the same "
+                                         "Idempotence-Key").body())
         elif fault.kind == "error_429":
-            self._send_json(429, ApiError(429, "too_many_requests", "Too many requests. Try again later").body(),
-                            {"Retry-After": fault.retry_after})
+            self.send_json(429, ApiError(429, "too_many_requests", "Too many requests. Try again later").body(),
+                           {"Retry-After": fault.retry_after})
         elif fault.kind == "processing":
-            self._send_json(202, {"type": "processing", "id": str(uuid.uuid4()),
-                                  "description": "Request accepted, processing isn't finished. Repeat it with "
-                                                 "the same Idempotence-Key later",
-                                  "retry_after": fault.retry_after * 1000})
-        elif fault.kind == "timeout":
-            time.sleep(fault.delay)
-            raise _Dropped
-        else:  # drop
-            raise _Dropped
+            self.send_json(202, {"type": "processing", "id": str(uuid.uuid4()),
+                                 "description": "Request accepted, processing isn't finished. Repeat it with "
+                                                "the same Idempotence-Key later",
+                                 "retry_after": fault.retry_after * 1000})
+        else:  # drop, timeout
+            super().fault_answer(fault)
 
     # ------------------------------------------------------------------ checkout page
 
@@ -274,7 +195,7 @@ class Handler(BaseHTTPRequestHandler):
         store = self.emulator.store
         record = store.payment_record(payment_id)
         if record is None:
-            self._send(404, checkout.not_found_page(payment_id).encode("utf-8"), "text/html; charset=utf-8")
+            self.send_html(404, checkout.not_found_page(payment_id))
             return
         confirmation = record["object"].get("confirmation") or {}
         return_url = confirmation.get("return_url")
@@ -288,54 +209,27 @@ class Handler(BaseHTTPRequestHandler):
                     elif action == "decline":
                         store.complete_payment(payment_id, "cancel", reason=(form.get("reason") or [None])[0])
             except ApiError as error:
-                self._send(400, error.description.encode("utf-8"), "text/plain; charset=utf-8")
+                self.send_body(400, error.description.encode("utf-8"), "text/plain; charset=utf-8")
                 return
             if return_url:
-                self._send(303, b"", "text/html; charset=utf-8", {"Location": return_url})
+                self.send_body(303, b"", "text/html; charset=utf-8", {"Location": return_url})
                 return
             record = store.payment_record(payment_id)
         elif method != "GET":
-            self._send(405, b"", "text/plain")
+            self.send_body(405, b"", "text/plain")
             return
         record["return_url"] = return_url
-        self._send(200, checkout.checkout_page(record).encode("utf-8"), "text/html; charset=utf-8")
+        self.send_html(200, checkout.checkout_page(record))
 
     # ------------------------------------------------------------------ control API
 
-    def _control(self, method: str, path: str, query: dict, raw: bytes) -> None:
-        host = self.client_address[0]
-        if not (host.startswith("127.") or host in ("::1", "::ffff:127.0.0.1")):
-            self._send_json(403, {"error": "the control API answers loopback clients only"})
-            return
-        try:
-            body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-        except (UnicodeDecodeError, ValueError):
-            self._send_json(400, {"error": "body isn't valid JSON"})
-            return
-        if not isinstance(body, dict):
-            self._send_json(400, {"error": "body must be a JSON object"})
-            return
-        try:
-            status, answer = self._control_call(method, path, query, body)
-        except ApiError as error:
-            status, answer = error.status, error.body()
-        except FaultError as error:
-            status, answer = 400, {"error": str(error)}
-        self._send_json(status, answer)
+    def control_error(self, error: Exception) -> tuple[int, object] | None:
+        if isinstance(error, ApiError):
+            return error.status, error.body()
+        return super().control_error(error)
 
-    def _control_call(self, method: str, path: str, query: dict, body: dict) -> tuple[int, object]:
-        emu = self.emulator
-        store = emu.store
-        if path in ("/", "/state") and method == "GET":
-            state = store.snapshot()
-            state["faults"] = emu.faults.describe()
-            state["webhooks"] = [{k: v for k, v in e.items() if k != "payload"} for e in emu.webhooks.entries()]
-            return 200, state
-        if path == "/reset" and method == "POST":
-            store.reset(webhooks=bool(body.get("webhooks", False)))
-            emu.faults.clear()
-            emu.webhooks.clear_log()
-            return 200, {"reset": True}
+    def control_call(self, method: str, path: str, query: dict, body: dict) -> tuple[int, object]:
+        store = self.emulator.store
         if path == "/webhook-url":
             if method == "POST":
                 url = body.get("url") or None
@@ -354,23 +248,6 @@ class Handler(BaseHTTPRequestHandler):
             elif method != "GET":
                 return 405, {"error": "GET or POST"}
             return 200, {shop: store.webhook_urls.get(shop) for shop in store.shops}
-        if path == "/webhooks":
-            if method == "DELETE":
-                emu.webhooks.clear_log()
-                return 200, []
-            return 200, emu.webhooks.entries()
-        if path == "/webhooks/wait":
-            deadline = time.monotonic() + float((query.get("timeout") or ["5"])[0])
-            while emu.webhooks.pending() and time.monotonic() < deadline:
-                time.sleep(0.02)
-            return 200, {"pending": emu.webhooks.pending()}
-        if path == "/faults":
-            if method == "POST":
-                return 200, emu.faults.add(body).__dict__
-            if method == "DELETE":
-                emu.faults.clear()
-                return 200, []
-            return 200, emu.faults.describe()
         if path == "/shops" and method == "POST":
             shop_id, secret = str(body.get("shop_id") or ""), body.get("secret")
             if not shop_id or not isinstance(secret, str) or not secret:
@@ -394,7 +271,15 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, store.complete_payment(object_id, outcome, reason=body.get("reason"),
                                                    party=body.get("party"), method_type=body.get("payment_method"))
             return 200, store.complete_refund(object_id, outcome, reason=body.get("reason"))
-        return 404, {"error": f"unknown control endpoint {method} /_emulator{path}"}
+        return super().control_call(method, path, query, body)
+
+
+class EmulatorHTTPServer(kit.EmulatorHTTPServer):
+    handler_class = Handler
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/v3"
 
 
 def start_server(port: int = 0, host: str = "127.0.0.1", *, shops: dict[str, str] | None = None,
@@ -411,12 +296,7 @@ def start_server(port: int = 0, host: str = "127.0.0.1", *, shops: dict[str, str
     base_url = server.base_url
     server.emulator = Emulator(shops, public_url=public_url or base_url, state_file=state_file,
                                webhook_url=webhook_url, **options)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name="yookassa-emulator", daemon=True)
-    thread.start()
-    return server, thread, base_url
+    return server, kit.serve_in_thread(server, "yookassa-emulator"), base_url
 
 
-def stop_server(server: EmulatorHTTPServer) -> None:
-    server.shutdown()
-    server.server_close()
+__all__ = ["DEFAULT_SHOPS", "Emulator", "EmulatorHTTPServer", "start_server", "stop_server"]

@@ -3,13 +3,12 @@ State and business rules of the emulated YooKassa API v3: payments, refunds, rec
 
 Everything lives in memory under one re-entrant lock (requests are quick; slow-downs injected by the fault
 API happen outside it) and is optionally written to a JSON state file after every change, so payments
-survive a restart of ``make run``. Webhook notifications are handed to ``Store.notify`` (set by the server
-to the webhook dispatcher) while the lock is held; the dispatcher only queues them.
+survive a restart of ``make run`` (``load``/``save``: ``tools/emulator_kit/state.py``). Webhook notifications
+are handed to ``Store.notify`` (set by the server to the webhook dispatcher) while the lock is held; the
+dispatcher only queues them.
 """
 import base64
 import copy
-import json
-import os
 import secrets
 import threading
 import time
@@ -17,6 +16,8 @@ import uuid
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+
+from tools.emulator_kit.state import StateFile
 
 from .validation import (
     CENT,
@@ -92,7 +93,7 @@ def gateway_id(shop_id: str) -> str:
     return str(100700 + sum(map(ord, shop_id)) % 1000)
 
 
-class Store:
+class Store(StateFile):
     def __init__(self, shops: dict[str, str], *, public_url: str, state_file: str | Path | None = None,
                  commission: Decimal = Decimal("0.035"), measure_required: bool = False,
                  receipt_required: bool = False, hold_seconds: float = HOLD_SECONDS,
@@ -120,32 +121,19 @@ class Store:
 
     # ------------------------------------------------------------------ persistence
 
-    def load(self) -> None:
-        if not self.state_file or not self.state_file.exists():
-            return
-        data = json.loads(self.state_file.read_text(encoding="utf-8") or "{}")
-        with self.lock:
-            self.payments = data.get("payments", {})
-            self.refunds = data.get("refunds", {})
-            self.receipts = data.get("receipts", {})
-            self.idempotence = data.get("idempotence", {})
-            self.webhook_urls.update(data.get("webhook_urls", {}))
-            self.seq = data.get("seq", 0)
-            self._purge_idempotence()
+    def restore_state(self, data: dict) -> None:
+        self.payments = data.get("payments", {})
+        self.refunds = data.get("refunds", {})
+        self.receipts = data.get("receipts", {})
+        self.idempotence = data.get("idempotence", {})
+        self.webhook_urls.update(data.get("webhook_urls", {}))
+        self.seq = data.get("seq", 0)
+        self._purge_idempotence()
 
-    def save(self) -> None:
-        if not self.state_file:
-            return
-        with self.lock:
-            data = {
-                "version": STATE_VERSION, "seq": self.seq, "webhook_urls": self.webhook_urls,
+    def dump_state(self) -> dict:
+        return {"version": STATE_VERSION, "seq": self.seq, "webhook_urls": self.webhook_urls,
                 "payments": self.payments, "refunds": self.refunds, "receipts": self.receipts,
-                "idempotence": self.idempotence,
-            }
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.state_file.with_name(self.state_file.name + ".tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(tmp, self.state_file)
+                "idempotence": self.idempotence}
 
     def reset(self, *, webhooks: bool = False) -> None:
         with self.lock:

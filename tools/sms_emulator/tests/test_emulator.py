@@ -12,80 +12,43 @@ SMS.ru behaviour these tests pin down (from https://sms.ru/api):
 * callbacks are form posts of ``data[N]=sms_status\\n<id>\\n<code>\\n<time>`` and the handler must answer ``100``.
 """
 import os
-import queue
-import subprocess
-import sys
-import threading
 import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
 import requests
 
+from tools.emulator_kit.testing import (
+    Receiver,
+    command_line,
+    control,
+    loopback_allowed,  # noqa: F401 (an autouse fixture)
+    running,
+)
 from tools.sms_emulator import DEFAULT_API_ID, start_server, stop_server
 
 API_ID = DEFAULT_API_ID
 OTHER_API_ID = "other-account-api-id"
 PHONE = "79161234567"
-ROOT = Path(__file__).resolve().parents[3]
 STEP = 0.05
 
 
 # ---------------------------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _loopback_allowed():
-    """
-    Once Django has loaded pretix (the project's pytest-django setup does), pretix's SSRF protection may refuse
-    urllib3 connections to 127.0.0.1 unless ALLOW_HTTP_TO_PRIVATE_NETWORKS is on. Without Django: nothing.
-    """
-    try:
-        from django.conf import settings
-        from django.test import override_settings
-    except ImportError:
-        yield
-        return
-    if not settings.configured:
-        yield
-        return
-    with override_settings(ALLOW_HTTP_TO_PRIVATE_NETWORKS=True):
-        yield
-
-
-class Handler:
+class Handler(Receiver):
     """A callback handler: records every form it gets; answers ``answers`` in turn, then "100"."""
 
     def __init__(self):
-        self.received: queue.Queue = queue.Queue()
         self.answers: list[tuple[int, str]] = []
-        handler = self
+        super().__init__("/sms/callback/")
 
-        class RequestHandler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, text = handler.answers.pop(0) if handler.answers else (200, "100")
-                if status == 200 and text == "100":
-                    handler.received.put({"body": body, "form": parse_qsl(body.decode()),
-                                          "content_type": self.headers.get("Content-Type")})
-                data = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms/callback/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def next(self, timeout: float = 5.0) -> dict:
-        return self.received.get(timeout=timeout)
+    def answer(self, body: bytes, headers) -> tuple[int, str]:
+        status, text = self.answers.pop(0) if self.answers else (200, "100")
+        if status == 200 and text == "100":
+            self.received.put({"body": body, "form": parse_qsl(body.decode()), "content_type": headers["Content-Type"]})
+        return status, text
 
     def lines(self, timeout: float = 5.0) -> list[str]:
         """The next callback's single entry, as lines."""
@@ -93,32 +56,18 @@ class Handler:
         assert key == "data[0]"
         return value.split("\n")
 
-    def nothing(self, within: float = 0.4) -> bool:
-        try:
-            self.received.get(timeout=within)
-        except queue.Empty:
-            return True
-        return False
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture(scope="module")
 def handler():
-    handler = Handler()
-    yield handler
-    handler.close()
+    with Handler() as handler:
+        yield handler
 
 
 @pytest.fixture(scope="module")
 def emulator(handler):
-    server, _thread, base_url = start_server(
-        0, api_ids={API_ID: "1000.00", OTHER_API_ID: "50.00"}, callback_url=handler.url, step_seconds=STEP,
-        callback_retry_delays=(0.1, 0.2, 0.3))
-    yield base_url
-    stop_server(server)
+    with running(start_server(0, api_ids={API_ID: "1000.00", OTHER_API_ID: "50.00"}, callback_url=handler.url,
+                              step_seconds=STEP, callback_retry_delays=(0.1, 0.2, 0.3))) as base_url:
+        yield base_url
 
 
 @pytest.fixture(autouse=True)
@@ -131,12 +80,6 @@ def clean(emulator, handler):
     while not handler.received.empty():
         handler.received.get_nowait()
     yield
-
-
-def control(base_url: str, method: str, path: str, body: dict | None = None, expect: int = 200):
-    response = requests.request(method, f"{base_url}/_emulator{path}", json=body, timeout=10)
-    assert response.status_code == expect, response.text
-    return response.json()
 
 
 def api(base_url: str, path: str, *, as_json: bool = True, method: str = "POST", api_id: str = API_ID, **params):
@@ -614,51 +557,27 @@ def test_state_file_survives_a_restart(tmp_path):
 
 
 def test_command_line(tmp_path):
-    with socket_port() as port:
-        pass
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tools.sms_emulator", "--port", str(port), "--quiet", "--api-id", "cli-key:50",
-         "--sender", "CliShop", "--state-file", str(tmp_path / "state.json"), "--fault", "error,status_code=220"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("SMS_EMULATOR_")},
-             "SMS_EMULATOR_FAULTS": "rate_limit,status_code=232"})
-    try:
-        banner = process.stdout.readline()
-        assert f"api=http://127.0.0.1:{port}" in banner and "inbox=" in banner
-        base_url = f"http://127.0.0.1:{port}"
+    state_file = tmp_path / "state.json"
+    with command_line("tools.sms_emulator", "--api-id", "cli-key:50", "--sender", "CliShop", "--state-file",
+                      str(state_file), "--fault", "error,status_code=220",
+                      env={**{k: v for k, v in os.environ.items() if not k.startswith("SMS_EMULATOR_")},
+                           "SMS_EMULATOR_FAULTS": "rate_limit,status_code=232"}) as (base_url, banner):
+        assert f"api={base_url}" in banner and "inbox=" in banner
         assert send(base_url, api_id="cli-key", **{"from": "CliShop"})["status_code"] == 220  # --fault
         answer = send(base_url, api_id="cli-key", **{"from": "CliShop"})
         assert answer["sms"][PHONE]["status_code"] == 232  # SMS_EMULATOR_FAULTS
         assert send(base_url, api_id="cli-key", **{"from": "CliShop"})["balance"] == 45.0
         assert send(base_url)["status_code"] == 200  # the demo key isn't served
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    assert "messages" in (tmp_path / "state.json").read_text()
-
-
-class socket_port:  # noqa: N801 (a tiny context manager)
-    def __enter__(self) -> int:
-        import socket
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        return self.sock.getsockname()[1]
-
-    def __exit__(self, *exc):
-        self.sock.close()
+    assert "messages" in state_file.read_text()
 
 
 def test_faults_from_the_command_line():
     from tools.sms_emulator.__main__ import parse_api_ids, parse_fault
     from tools.sms_emulator.faults import Faults
 
-    assert parse_fault("error, status_code=201, count=2") == {"kind": "error", "status_code": "201", "count": "2"}
     fault = Faults().add(parse_fault("drop,after=true,path=/sms/send"))
     assert (fault.kind, fault.after, fault.path) == ("drop", True, "/sms/send")
     assert Faults().add(parse_fault("rate_limit")).status_code == 231
     with pytest.raises(ValueError):
         Faults().add(parse_fault("explode"))
-    with pytest.raises(ValueError):
-        parse_fault("slow,delay")
     assert parse_api_ids(["a,b:20.50"], Decimal("1000")) == {"a": Decimal("1000"), "b": Decimal("20.50")}

@@ -14,15 +14,9 @@ SDK behaviour these tests pin down (yookassa 3.13.0):
   raises ``ValueError`` before sending; the server-side checks are exercised with raw HTTP.
 """
 import json
-import queue
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import requests
@@ -37,94 +31,49 @@ from yookassa.domain.exceptions import (
 )
 from yookassa.domain.notification import WebhookNotificationFactory
 
+from tools.emulator_kit.testing import (
+    Receiver,
+    command_line,
+    control,
+    loopback_allowed,  # noqa: F401 (an autouse fixture)
+    running,
+)
 from tools.yookassa_emulator import start_server, stop_server
 
 SHOP, SECRET = "100500", "test_prichal_secret"
 OTHER_SHOP, OTHER_SECRET = "200600", "other_secret"
 RETURN_URL = "http://127.0.0.1:9/return"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 # ---------------------------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _loopback_allowed():
-    """
-    Once Django has loaded pretix (the project's pytest-django setup does), pretix's SSRF protection refuses
-    urllib3 connections to private addresses such as 127.0.0.1 unless ALLOW_HTTP_TO_PRIVATE_NETWORKS
-    ([pretix] allow_http_to_private_networks) is on. Without Django this fixture does nothing.
-    """
-    try:
-        from django.conf import settings
-        from django.test import override_settings
-    except ImportError:
-        yield
-        return
-    if not settings.configured:
-        yield
-        return
-    with override_settings(ALLOW_HTTP_TO_PRIVATE_NETWORKS=True):
-        yield
-
-
-class Listener:
-    """A tiny webhook receiver: collects POSTed JSON; answers 500 to the first ``fail_first`` requests."""
+class Listener(Receiver):
+    """A webhook receiver: collects POSTed JSON; answers 500 to the first ``fail_first`` requests."""
 
     def __init__(self):
-        self.received: queue.Queue = queue.Queue()
-        self.fail_first = 0
-        self.hits = 0
-        listener = self
+        self.fail_first = self.hits = 0
+        super().__init__("/yookassa/webhook")
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                listener.hits += 1
-                if listener.hits <= listener.fail_first:
-                    self.send_response(500)
-                    self.end_headers()
-                    return
-                listener.received.put(json.loads(body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/yookassa/webhook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def next(self, timeout: float = 5.0) -> dict:
-        return self.received.get(timeout=timeout)
-
-    def nothing(self, within: float = 0.5) -> bool:
-        try:
-            self.received.get(timeout=within)
-        except queue.Empty:
-            return True
-        return False
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, body: bytes, headers) -> tuple[int, str]:
+        self.hits += 1
+        if self.hits <= self.fail_first:
+            return 500, ""
+        self.received.put(json.loads(body))
+        return 200, ""
 
 
 @pytest.fixture(scope="module")
 def listener():
-    listener = Listener()
-    yield listener
-    listener.close()
+    with Listener() as listener:
+        yield listener
 
 
 @pytest.fixture(scope="module")
 def emulator(listener):
-    server, _thread, base_url = start_server(
-        0, shops={SHOP: SECRET, OTHER_SHOP: OTHER_SECRET}, webhook_url={SHOP: listener.url},
-        webhook_retry_delays=(0.1, 0.2, 0.3))
-    yield base_url
-    stop_server(server)
+    with running(start_server(0, shops={SHOP: SECRET, OTHER_SHOP: OTHER_SECRET}, webhook_url={SHOP: listener.url},
+                              webhook_retry_delays=(0.1, 0.2, 0.3))) as base_url:
+        yield base_url
 
 
 @pytest.fixture(autouse=True)
@@ -146,12 +95,6 @@ def sdk(emulator):
     yield emulator
     for name, value in saved.items():
         setattr(Configuration, name, value)
-
-
-def control(base_url: str, method: str, path: str, body: dict | None = None):
-    response = requests.request(method, f"{base_url}/_emulator{path}", json=body, timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def raw_post(base_url: str, path: str, body, key: str | None = "auto", auth=(SHOP, SECRET)):
@@ -792,35 +735,15 @@ def test_state_file_survives_a_restart(tmp_path):
 
 
 def test_command_line(tmp_path):
-    with socket_port() as port:
-        pass
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tools.yookassa_emulator", "--port", str(port), "--quiet",
-         "--shop", "123456:cli_secret", "--state-file", str(tmp_path / "state.json")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        banner = process.stdout.readline()
-        assert f"http://127.0.0.1:{port}/v3" in banner
-        response = raw_post(f"http://127.0.0.1:{port}", "/payments", payment_params(), auth=("123456", "cli_secret"))
+    state_file = tmp_path / "state.json"
+    with command_line("tools.yookassa_emulator", "--shop", "123456:cli_secret", "--state-file", str(state_file)) as (
+            base_url, banner):
+        assert f"{base_url}/v3" in banner
+        response = raw_post(base_url, "/payments", payment_params(), auth=("123456", "cli_secret"))
         assert response.status_code == 200
-        denied = raw_post(f"http://127.0.0.1:{port}", "/payments", payment_params())  # the demo shop isn't served
+        denied = raw_post(base_url, "/payments", payment_params())  # the demo shop isn't served
         assert denied.status_code == 401
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    assert json.loads((tmp_path / "state.json").read_text())["payments"]
-
-
-class socket_port:  # noqa: N801 (a tiny context manager)
-    def __enter__(self) -> int:
-        import socket
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        return self.sock.getsockname()[1]
-
-    def __exit__(self, *exc):
-        self.sock.close()
+    assert json.loads(state_file.read_text())["payments"]
 
 
 def test_faults_from_the_command_line():
@@ -833,5 +756,3 @@ def test_faults_from_the_command_line():
     assert (fault.kind, fault.delay, fault.remaining) == ("slow", 3.0, 100)
     with pytest.raises(ValueError):
         Faults().add(parse_fault("explode"))
-    with pytest.raises(ValueError):
-        parse_fault("slow,delay")
