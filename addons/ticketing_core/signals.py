@@ -67,31 +67,23 @@ def navbar_event(sender, request, **kwargs):
     }]
 
 
+# (label, url name, permission) of the addon's pages under the event's settings
+EVENT_SETTINGS_PAGES = (
+    (_("Sailing and refund policy"), "settings", SAILINGS_WRITE),
+    (_("Notifications"), "notifications.settings", "event.settings.general:write"),
+)
+
+
 @receiver(nav_event_settings, dispatch_uid="ticketing_core_nav_event_settings")
 def navbar_event_settings(sender, request, **kwargs):
-    if not request.user.has_event_permission(request.organizer, request.event, SAILINGS_WRITE, request=request):
-        return []
     url = resolve(request.path_info)
     return [{
-        "label": _("Sailing and refund policy"),
-        "url": reverse(f"plugins:{APP}:settings", kwargs={
+        "label": label,
+        "url": reverse(f"plugins:{APP}:{name}", kwargs={
             "organizer": request.organizer.slug, "event": request.event.slug}),
-        "active": url.namespace == f"plugins:{APP}" and url.url_name == "settings",
-    }]
-
-
-@receiver(nav_event_settings, dispatch_uid="ticketing_core_nav_event_settings_notifications")
-def navbar_event_settings_notifications(sender, request, **kwargs):
-    if not request.user.has_event_permission(request.organizer, request.event, "event.settings.general:write",
-                                             request=request):
-        return []
-    url = resolve(request.path_info)
-    return [{
-        "label": _("Notifications"),
-        "url": reverse(f"plugins:{APP}:notifications.settings", kwargs={
-            "organizer": request.organizer.slug, "event": request.event.slug}),
-        "active": url.namespace == f"plugins:{APP}" and url.url_name == "notifications.settings",
-    }]
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == name,
+    } for label, name, permission in EVENT_SETTINGS_PAGES
+        if request.user.has_event_permission(request.organizer, request.event, permission, request=request)]
 
 
 @receiver(nav_organizer, dispatch_uid="ticketing_core_nav_organizer_messages")
