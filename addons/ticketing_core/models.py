@@ -191,3 +191,4 @@ class Sailing(LoggedModel):
 
 
 from .notifications.models import ContactPreference, Notification  # noqa: E402, F401 - models of this app
+from .rentals.models import RentalOffer, RentalRate, RentalVessel, VesselOccupancy  # noqa: E402, F401 - models of this app

@@ -26,6 +26,7 @@ from pretix.presale.signals import global_footer_link, order_info_top, process_r
 from .forms import SailingForm
 from .models import Sailing
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
+from .rentals.occupancy import sync_date
 from .services.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
 from .services.policy import check_refund, policy_issues
 from .services.schedule import guard_date_move
@@ -206,6 +207,14 @@ def quota_guard(sender, instance, **kwargs):
 def date_move_guard(sender, instance, raw=False, **kwargs):
     if not raw:
         guard_date_move(instance)
+
+
+@receiver(post_save, sender=SubEvent, dispatch_uid="ticketing_core_subevent_occupancy_sync")
+@receiver(post_save, sender=Event, dispatch_uid="ticketing_core_event_occupancy_sync")
+def date_occupancy_sync(sender, instance, raw=False, **kwargs):
+    """A moved date moves its sailing's row in the vessel occupancy (the pre_save guard checked the move)."""
+    if not raw:
+        sync_date(instance)
 
 
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Event, SubEvent, User
 
 from ..models import Pier, Sailing, Vessel
+from ..rentals.occupancy import sync_sailing
 from .capacity import check_capacity, sync_quota
 from .errors import FleetError
 from .schedule import check_schedule
@@ -72,6 +73,7 @@ def save_sailing(
         sailing.sellable_capacity = sellable_capacity
         sailing.save()
         sync_quota(sailing)
+        sync_sailing(sailing)
         if changes:
             sailing.log_action(
                 "ticketing_core.sailing.added" if is_new else "ticketing_core.sailing.changed",
@@ -90,6 +92,7 @@ def mark_canceled(sailing: Sailing, reason: str, user: User | None = None) -> No
         sailing.canceled_at = now()
         sailing.cancel_reason = reason
         sailing.save(update_fields=["canceled_at", "cancel_reason"])
+        sync_sailing(sailing)
         sailing.log_action("ticketing_core.sailing.canceled", data={
             "reason": reason, "subevent": sailing.subevent_id,
         }, user=user)

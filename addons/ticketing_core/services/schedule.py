@@ -1,4 +1,9 @@
-"""Vessel schedule: one vessel, one sailing at a time, plus the turnaround time between sailings."""
+"""
+Vessel schedule: one vessel, one sailing or charter at a time, plus the turnaround time between them.
+
+Sailings are compared with sailings here (the Sailing table is the source of truth for them); charters
+and holds live in the occupancy table (``rentals/``), which a sailing must not clash with either.
+"""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +15,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Organizer, SubEvent
 
 from ..models import Sailing, Vessel
+from ..rentals.occupancy import describe_clash, find_rental_clash
 from .errors import ScheduleConflict
 
 
@@ -39,6 +45,7 @@ def find_conflict(vessel: Vessel, start: datetime, end: datetime, exclude_pk: in
 
 
 def check_schedule(vessel: Vessel, start: datetime, end: datetime, exclude_pk: int | None = None) -> None:
+    """Refuse a sailing of ``vessel`` in ``[start, end)`` that clashes with another sailing or a charter."""
     other = find_conflict(vessel, start, end, exclude_pk)
     if other is not None:
         tz = ZoneInfo(other.departure_pier.timezone)
@@ -50,6 +57,11 @@ def check_schedule(vessel: Vessel, start: datetime, end: datetime, exclude_pk: i
                 end=date_format(other.end.astimezone(tz), "TIME_FORMAT"),
                 minutes=vessel.organizer.settings.ticketing_turnaround_minutes)
         )
+    buffer = turnaround(vessel.organizer)
+    rental = find_rental_clash(vessel, start, end, buffer)
+    if rental is not None:
+        tz = ZoneInfo(str(vessel.organizer.settings.timezone))
+        raise ScheduleConflict(describe_clash(rental, vessel, tz, int(buffer.total_seconds() // 60), "sailing"))
 
 
 def guard_date_move(date_obj) -> None:

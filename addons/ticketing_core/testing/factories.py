@@ -48,16 +48,20 @@ def make_vessel(organizer: Organizer, name: str = "Нева-1", capacity: int = 
                                  vessel_type=Vessel.TYPE_BOAT, capacity=capacity, **kwargs)
 
 
-def make_series(organizer: Organizer, slug: str = "evening", with_addon: bool = True, plugins: str = PLUGINS,
-                with_policy: bool = True) -> Event:
-    event = Event.objects.create(
-        organizer=organizer, name={"ru": "Вечерняя прогулка", "en": "Evening cruise", "zh-hans": "晚间游船"},
-        slug=slug, has_subevents=True, currency="RUB", date_from=now() + timedelta(days=1), live=True,
-        plugins=plugins,
-    )
+def _event(organizer: Organizer, slug: str, name: dict, has_subevents: bool, plugins: str) -> Event:
+    """A live RUB event in Moscow time, in the three shop languages, starting tomorrow."""
+    event = Event.objects.create(organizer=organizer, name=name, slug=slug, has_subevents=has_subevents,
+                                 currency="RUB", date_from=now() + timedelta(days=1), live=True, plugins=plugins)
     event.settings.locales = ["ru", "en", "zh-hans"]
     event.settings.locale = "ru"
     event.settings.timezone = "Europe/Moscow"
+    return event
+
+
+def make_series(organizer: Organizer, slug: str = "evening", with_addon: bool = True, plugins: str = PLUGINS,
+                with_policy: bool = True) -> Event:
+    event = _event(organizer, slug, {"ru": "Вечерняя прогулка", "en": "Evening cruise", "zh-hans": "晚间游船"},
+                   has_subevents=True, plugins=plugins)
     event.settings.payment_manual__enabled = True
     if with_policy:
         apply_policy(event)
@@ -97,3 +101,36 @@ def make_order(event: Event, subevent: SubEvent | None, items: list[Item], statu
         order.status = Order.STATUS_PAID
         order.save()
     return order
+
+
+def make_rental_event(organizer: Organizer, slug: str = "charter", plugins: str = PLUGINS) -> Event:
+    """An event of kind "rental" with one product for the charter time (its price comes from the rates)."""
+    from ..models import EventKind
+
+    event = _event(organizer, slug, {"ru": "Аренда яхты", "en": "Yacht charter", "zh-hans": "游艇租赁"},
+                   has_subevents=False, plugins=plugins)
+    EventKind.objects.create(event=event, kind=EventKind.KIND_RENTAL)
+    Item.objects.create(event=event, name={"ru": "Время аренды", "en": "Charter time"}, default_price=Decimal("0.00"),
+                        admission=False)
+    return event
+
+
+def make_rental_offer(event: Event, vessels: dict[Vessel, int], opening_hours: dict | None = None,
+                      rates: list[tuple[list[int], str, str, str]] | None = None, **kwargs):
+    """
+    An offer with ``vessels`` (vessel → max guests) and ``rates`` as ``(weekdays, "HH:MM", "HH:MM", "price")``.
+    Defaults: open 10:00–22:00 Sunday to Thursday and 10:00–02:00 on Friday and Saturday nights.
+    """
+    from datetime import time
+
+    from ..models import RentalOffer, RentalRate, RentalVessel
+
+    hours = opening_hours if opening_hours is not None else {
+        str(d): ["10:00", "02:00"] if d in (4, 5) else ["10:00", "22:00"] for d in range(7)}
+    offer = RentalOffer.objects.create(event=event, item=event.items.first(), opening_hours=hours, **kwargs)
+    for vessel, guests in vessels.items():
+        RentalVessel.objects.create(offer=offer, vessel=vessel, max_guests=guests)
+    for weekdays, start, end, hourly in rates or []:
+        RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=time.fromisoformat(start),
+                                  end_time=time.fromisoformat(end), hourly_price=Decimal(hourly))
+    return offer
