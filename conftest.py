@@ -1,2 +1,2 @@
 # Shared fixtures of every addon's tests live in ticketing_core (shared helpers belong there).
-pytest_plugins = ["ticketing_core.testing.fixtures"]
+pytest_plugins = ["ticketing_core.testing.fixtures", "ticketing_core.testing.rentals"]

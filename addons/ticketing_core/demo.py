@@ -36,7 +36,7 @@ from pretix.base.models import (
     User,
 )
 
-from .models import EventKind, Pier, Vessel
+from .models import EventKind, Pier, RentalOffer, RentalRate, RentalVessel, Vessel
 from .services.errors import TicketingError
 from .services.sailings import save_sailing
 
@@ -263,6 +263,26 @@ EVENTS = [
         ],
     },
 ]
+
+# The charter of the yacht (the "aurora-rental" event): 1 to 8 hours in 30-minute steps, 10:00–23:00 and on
+# Friday and Saturday nights until 01:00, booked at least 3 hours ahead. Rates per hour, by the weekday on
+# which the stretch starts: weekdays 15 000 ₽, evenings from 18:00 18 000 ₽ (Friday's until 01:00),
+# Saturday and Sunday 20 000 ₽. The Aurora sails no excursions, so every opening hour is hers to charter.
+RENTAL = {
+    "event": "aurora-rental",
+    "vessels": {"aurora": 12},  # vessel key → guests per charter (≤ certified capacity)
+    "pier": "palace",
+    "product": "Аренда яхты, 1 час",
+    "min_duration_minutes": 60, "max_duration_minutes": 480, "step_minutes": 30, "notice_minutes": 180,
+    "opening_hours": {str(d): ["10:00", "01:00"] if d in (4, 5) else ["10:00", "23:00"] for d in range(7)},
+    "rates": [
+        ([0, 1, 2, 3, 4], time(10, 0), time(18, 0), Decimal("15000.00")),
+        ([0, 1, 2, 3], time(18, 0), time(23, 0), Decimal("18000.00")),
+        ([4], time(18, 0), time(1, 0), Decimal("18000.00")),
+        ([5], time(10, 0), time(1, 0), Decimal("20000.00")),
+        ([6], time(10, 0), time(23, 0), Decimal("20000.00")),
+    ],
+}
 
 BAR_QUOTA_NAME = "Бар на борту"
 
@@ -574,6 +594,24 @@ def _dates(event: Event, spec: dict, vessels: dict, piers: dict, tally: _Tally) 
         event.save(update_fields=["date_from"])
 
 
+def _rental_offer(event: Event, vessels: dict, piers: dict, tally: _Tally) -> None:
+    """The yacht's charter offer; created once, then left to staff (an older demo gets it on the next run)."""
+    if RentalOffer.objects.filter(event=event).exists():
+        return
+    item = next((i for i in event.items.all() if _ru(i.name) == RENTAL["product"]), None)
+    offer = RentalOffer.objects.create(
+        event=event, pier=piers[RENTAL["pier"]], item=item, opening_hours=RENTAL["opening_hours"],
+        **{k: RENTAL[k] for k in ("min_duration_minutes", "max_duration_minutes", "step_minutes",
+                                  "notice_minutes")},
+    )
+    for key, guests in RENTAL["vessels"].items():
+        RentalVessel.objects.create(offer=offer, vessel=vessels[key], max_guests=min(guests, vessels[key].capacity))
+    for weekdays, start, end, hourly in RENTAL["rates"]:
+        RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=start, end_time=end,
+                                  hourly_price=hourly)
+    tally.add("rental offer")
+
+
 def _bar_quotas(event: Event, tally: _Tally) -> None:
     """
     pretix sells a product on a date only if a quota of that date covers it. The sailing's managed quota
@@ -611,6 +649,8 @@ def load_demo() -> dict:
             event = _event(organizer, spec, piers, tally)
             _products(event, spec, tally)
             _dates(event, spec, vessels, piers, tally)
+            if event.slug == RENTAL["event"]:
+                _rental_offer(event, vessels, piers, tally)
             events.append(event)
 
     base = settings.SITE_URL.rstrip("/")

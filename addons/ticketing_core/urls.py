@@ -1,10 +1,11 @@
 from django.urls import re_path
 
 from pretix.api.urls import orga_router
+from pretix.multidomain import event_url
 
 from .api import PierViewSet, SailingViewSet, VesselViewSet
 from .notifications import delivery
-from .views import fleet, notifications, sailings
+from .views import fleet, notifications, rentals, sailings
 
 ORG = r"^control/organizer/(?P<organizer>[^/]+)/fleet/"
 EVENT = r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/sailings/"
@@ -36,6 +37,12 @@ urlpatterns = [
 # the shop, organizer level: /<organizer>/account/notifications (a logged-in customer's SMS and reminder choices)
 organizer_patterns = [
     re_path(r"^account/notifications$", notifications.CustomerPreferences.as_view(), name="customer.notifications"),
+]
+
+# the shop, event level: /<organizer>/<event>/rentals/availability.json (public; not live → 404 by the view)
+event_patterns = [
+    event_url(r"^rentals/availability\.json$", rentals.availability, name="rentals.availability",
+              require_live=False),
 ]
 
 orga_router.register(r"piers", PierViewSet, basename="ticketing-piers")

@@ -39,16 +39,30 @@ RETRIES = 3
 
 __all__ = [
     "PriceBreakdown", "PriceLine", "RentalError", "SlotTaken", "availability_calendar", "confirm", "durations",
-    "free_durations", "free_slots", "hold", "offer_timezone", "opening_window", "price", "rate_segments",
-    "release", "release_expired",
+    "free_durations", "free_slots", "hold", "offer_timezone", "opening_window", "pin_timezone", "price",
+    "rate_segments", "release", "release_expired",
 ]
 
 
 def offer_timezone(offer: RentalOffer) -> ZoneInfo:
-    """The pier's time zone where the offer names one, else the event's (pretix's event setting)."""
+    """
+    The pier's time zone where the offer names one, else the event's (pretix's event setting). A caller
+    that computes many slots in one go may pin it first with :func:`pin_timezone` (one settings read).
+    """
+    pinned = offer.__dict__.get("_ticketing_timezone")
+    if pinned is not None:
+        return pinned
     if offer.pier_id:
         return ZoneInfo(offer.pier.timezone)
     return ZoneInfo(str(offer.event.settings.timezone))
+
+
+def pin_timezone(offer: RentalOffer) -> ZoneInfo:
+    """Read the offer's time zone once and keep it on this instance (for one request's many computations)."""
+    offer.__dict__.pop("_ticketing_timezone", None)
+    tz = offer_timezone(offer)
+    offer.__dict__["_ticketing_timezone"] = tz
+    return tz
 
 
 def _minutes(duration: timedelta | int) -> int:
@@ -78,7 +92,11 @@ def durations(offer: RentalOffer) -> list[int]:
 
 
 def _rental_vessel(offer: RentalOffer, vessel: Vessel) -> RentalVessel:
-    rv = offer.offer_vessels.filter(vessel=vessel).select_related("vessel").first()
+    prefetched = getattr(offer, "_prefetched_objects_cache", {}).get("offer_vessels")
+    if prefetched is not None:  # the caller prefetched the offer's vessels: no query per call
+        rv = next((r for r in prefetched if r.vessel_id == vessel.pk), None)
+    else:
+        rv = offer.offer_vessels.filter(vessel=vessel).select_related("vessel").first()
     if rv is None:
         raise RentalError(_("{vessel} cannot be chartered in this offer.").format(vessel=vessel.name))
     return rv
@@ -101,18 +119,13 @@ def free_slots(offer: RentalOffer, vessel: Vessel, day: date, duration: timedelt
     respect the notice period. A window running past midnight yields its after-midnight starts here, under
     the day it opened, not under the next calendar day.
     """
-    _rental_vessel(offer, vessel)
-    window = opening_window(offer, day)
-    if window is None:
-        return []
-    minutes = timedelta(minutes=_minutes(duration) if duration is not None else offer.min_duration_minutes)
-    at = at or now()
+    return availability_calendar(offer, vessel, day, day, duration, at)[day]
+
+
+def _slots_in(offer: RentalOffer, window: tuple[datetime, datetime], minutes: timedelta, earliest: datetime,
+              busy: list[tuple], buffer: timedelta, tz: ZoneInfo) -> list[datetime]:
     opens, closes = window
-    earliest = at + timedelta(minutes=offer.notice_minutes)
-    buffer = turnaround(vessel.organizer)
-    busy = _busy(vessel, opens, closes, buffer, at)
     step = timedelta(minutes=offer.step_minutes)
-    tz = offer_timezone(offer)
     slots = []
     t = opens
     while t + minutes <= closes:
@@ -150,14 +163,26 @@ def free_durations(offer: RentalOffer, vessel: Vessel, start: datetime, at: date
 def availability_calendar(offer: RentalOffer, vessel: Vessel, date_from: date, date_to: date,
                           duration: timedelta | int | None = None,
                           at: datetime | None = None) -> dict[date, list[datetime]]:
-    """Free start times per day from ``date_from`` to ``date_to`` inclusive (days without any are kept, empty)."""
+    """
+    Free start times per day from ``date_from`` to ``date_to`` inclusive (days without any are kept, empty),
+    each day as :func:`free_slots` describes. The vessel's bookings are read once for the whole range.
+    """
+    _rental_vessel(offer, vessel)
     at = at or now()
-    out = {}
+    minutes = timedelta(minutes=_minutes(duration) if duration is not None else offer.min_duration_minutes)
+    earliest = at + timedelta(minutes=offer.notice_minutes)
+    tz = offer_timezone(offer)
+    windows = {}
     day = date_from
     while day <= date_to:
-        out[day] = free_slots(offer, vessel, day, duration, at)
+        windows[day] = opening_window(offer, day)
         day += timedelta(days=1)
-    return out
+    open_windows = [w for w in windows.values() if w is not None]
+    if not open_windows:
+        return {d: [] for d in windows}
+    buffer = turnaround(vessel.organizer)
+    busy = _busy(vessel, min(w[0] for w in open_windows), max(w[1] for w in open_windows), buffer, at)
+    return {d: _slots_in(offer, w, minutes, earliest, busy, buffer, tz) if w else [] for d, w in windows.items()}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from i18nfield.strings import LazyI18nString
 from pretix.base.models import Event, Item, Organizer, Quota, SubEvent, Team, User
 
 from ticketing_core.demo import ADMIN_EMAIL, ADMIN_PASSWORD, EVENTS, load_demo
-from ticketing_core.models import EventKind, Pier, Sailing, Vessel
+from ticketing_core.models import EventKind, Pier, RentalOffer, RentalRate, RentalVessel, Sailing, Vessel
 
 
 def _counts() -> dict:
@@ -26,6 +26,9 @@ def _counts() -> dict:
             "subevents": SubEvent.objects.count(),
             "sailings": Sailing.objects.count(),
             "quotas": Quota.objects.count(),
+            "rental offers": RentalOffer.objects.count(),
+            "rental vessels": RentalVessel.objects.count(),
+            "rental rates": RentalRate.objects.count(),
         }
 
 
@@ -41,6 +44,8 @@ def test_load_demo_is_complete_and_idempotent(db):
     assert before["vessels"] == 3
     assert before["events"] == 4
     assert before["kinds"] == 4
+    assert (before["rental offers"], before["rental vessels"], before["rental rates"]) == (1, 1, 5)
+    assert first["created"]["rental offer"] == 1
 
     second = load_demo()
     assert second["created"] == {}
@@ -150,3 +155,67 @@ def test_load_demo_adds_yookassa_to_an_older_demo_and_follows_the_emulator_port(
         organizer = Organizer.objects.get(slug="neva")
         assert organizer.settings.payment_yookassa_api_url == "https://api.yookassa.ru/v3"
         assert organizer.settings.payment_yookassa_shop_id == "777"
+
+
+def _weekday(d, weekday: int):
+    return d + timedelta(days=(weekday - d.weekday()) % 7)
+
+
+@pytest.mark.django_db
+def test_the_demo_yacht_is_rentable(db, client):
+    from datetime import datetime
+
+    from ticketing_core.rentals import services as rentals
+    from ticketing_core.rentals.validation import validate_offer
+
+    load_demo()
+    with scopes_disabled():
+        offer = RentalOffer.objects.select_related("event", "pier").get(event__slug="aurora-rental")
+        validate_offer(offer)  # every opening minute has exactly one rate
+        [rv] = offer.offer_vessels.select_related("vessel")
+        assert rv.vessel.registration_number == "ЯХ-0012-СПБ" and rv.vessel.vessel_type == Vessel.TYPE_YACHT
+        assert rv.max_guests <= rv.vessel.capacity
+        assert (offer.min_duration_minutes, offer.max_duration_minutes, offer.step_minutes,
+                offer.notice_minutes) == (60, 480, 30, 180)
+        assert str(offer.item.name.localize("ru")) == "Аренда яхты, 1 час"
+        yacht, tz = rv.vessel, rentals.offer_timezone(offer)
+        assert str(tz) == "Europe/Moscow"
+        base = now().astimezone(tz).date() + timedelta(days=7)
+        monday, friday, saturday, sunday = (_weekday(base, d) for d in (0, 4, 5, 6))
+
+        def price(day, hhmm, minutes):
+            start = datetime.combine(day, datetime.strptime(hhmm, "%H:%M").time(), tzinfo=tz)
+            return rentals.price(offer, yacht, start, minutes).total
+
+        assert price(monday, "10:00", 60) == 15000
+        assert price(monday, "17:00", 120) == 15000 + 18000  # across the evening boundary
+        assert price(friday, "23:00", 120) == 36000  # Friday night until 01:00
+        assert price(saturday, "12:00", 60) == 20000
+        slots = rentals.free_slots(offer, yacht, monday)
+        assert slots[0].strftime("%H:%M") == "10:00" and slots[-1].strftime("%H:%M") == "22:00"
+        assert rentals.free_slots(offer, yacht, friday)[-1].strftime("%d %H:%M") == f"{saturday.day:02d} 00:00"
+        assert rentals.free_slots(offer, yacht, sunday)[-1].strftime("%H:%M") == "22:00"
+
+    r = client.get(f"/neva/aurora-rental/rentals/availability.json?date_from={monday}&date_to={monday}&duration=120")
+    assert r.status_code == 200
+    day = r.json()["availability"][0]["days"][0]
+    assert day["starts"][0] == {"start": f"{monday}T10:00:00+03:00", "end": f"{monday}T12:00:00+03:00",
+                                "price": "30000.00"}
+
+
+@pytest.mark.django_db
+def test_an_older_demo_gets_the_rental_offer(db):
+    load_demo()
+    with scopes_disabled():
+        RentalOffer.objects.all().delete()
+    assert load_demo()["created"] == {"rental offer": 1}
+    assert load_demo()["created"] == {}
+    with scopes_disabled():
+        offer = RentalOffer.objects.get(event__slug="aurora-rental")
+        assert offer.rates.count() == 5 and offer.offer_vessels.count() == 1
+        # what staff change stays as it is
+        offer.notice_minutes = 60
+        offer.save()
+    assert load_demo()["created"] == {}
+    with scopes_disabled():
+        assert RentalOffer.objects.get(event__slug="aurora-rental").notice_minutes == 60

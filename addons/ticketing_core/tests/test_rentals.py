@@ -8,28 +8,19 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.timezone import now
 from django.utils.translation import override
 
-from ticketing_core.models import EventKind, RentalRate, RentalVessel, Vessel, VesselOccupancy
+from ticketing_core.models import EventKind, RentalRate, RentalVessel, VesselOccupancy
 from ticketing_core.rentals import services as rentals
 from ticketing_core.rentals.validation import validate_offer
 from ticketing_core.services.errors import RentalError, ScheduleConflict, SlotTaken
 from ticketing_core.services.sailings import mark_canceled
 from ticketing_core.testing import factories
 from ticketing_core.testing.factories import MSK
+from ticketing_core.testing.rentals import WEEKDAYS, WEEKEND
 
 pytestmark = pytest.mark.django_db
 
-WEEKDAYS, WEEKEND = [0, 1, 2, 3, 4], [5, 6]
-RATES = [
-    (WEEKDAYS, "10:00", "18:00", "5000.00"),   # weekday daytime
-    (WEEKDAYS, "18:00", "02:00", "7000.00"),   # weekday evening, into the night after Friday
-    (WEEKEND, "02:00", "02:00", "9000.00"),    # Saturday and Sunday, 02:00 to 02:00 the next day
-]
 
 
-def monday() -> date:
-    """A Monday two to three weeks ahead: far beyond the notice period, never in the past."""
-    d = now().astimezone(MSK).date() + timedelta(days=14)
-    return d - timedelta(days=d.weekday())
 
 
 def at(day: date, hhmm: str, days: int = 0) -> datetime:
@@ -37,27 +28,12 @@ def at(day: date, hhmm: str, days: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, h, m, tzinfo=MSK) + timedelta(days=days)
 
 
-@pytest.fixture
-def yacht(organizer):
-    y = factories.make_vessel(organizer, "Аврора", capacity=12, reg="ЯХТ-1")
-    y.vessel_type = Vessel.TYPE_YACHT
-    y.save()
-    return y
 
 
-@pytest.fixture
-def charter(organizer):
-    return factories.make_rental_event(organizer)
 
 
-@pytest.fixture
-def offer(charter, yacht):
-    return factories.make_rental_offer(charter, {yacht: 10}, rates=RATES)
 
 
-@pytest.fixture
-def mon():
-    return monday()
 
 
 def hold(offer, vessel, start, minutes, token="cart-1", **kw):
