@@ -6,7 +6,6 @@ lists every difference between our records and YooKassa's.
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.timezone import now as utcnow
@@ -136,28 +135,26 @@ def find_mismatches(since: datetime, organizer=None, fix: bool = False) -> list[
     if organizer is not None:
         payments = payments.filter(order__event__organizer=organizer)
         refunds = refunds.filter(order__event__organizer=organizer)
-    refs = {o.reference: o for o in YooKassaObject.objects.filter(
-        Q(payment__in=payments) | Q(refund__in=refunds)).select_related("payment", "refund")}
+    objects = list(YooKassaObject.objects.filter(Q(payment__in=payments) | Q(refund__in=refunds)))
+    payment_refs = {o.payment_id: o for o in objects if o.kind == YooKassaObject.KIND_PAYMENT}
+    refund_refs = {o.refund_id: o for o in objects if o.kind == YooKassaObject.KIND_REFUND}
     shops = {}
     for payment in payments:
         creds = payment.payment_provider.credentials
         shops.setdefault(creds, []).append(payment)
     for creds, local in shops.items():
-        seen = set()
         try:
             remote_payments = {p.id: p for p in remote.list_payments(creds, {"created_at.gte": _iso(since)})}
         except (remote.Unreachable, remote.Refused) as e:
             found.append(Mismatch("", creds.shop_id, "", "", f"cannot list payments: {e}"))
             continue
         for payment in local:
-            ref = next((r for r in refs.values()
-                        if r.payment_id == payment.pk and r.kind == YooKassaObject.KIND_PAYMENT), None)
+            ref = payment_refs.get(payment.pk)
             if ref is None:
                 if payment.state in (OrderPayment.PAYMENT_STATE_CONFIRMED, OrderPayment.PAYMENT_STATE_PENDING):
                     found.append(Mismatch(payment.order.code, payment.full_id, payment.state, "-",
                                           "no YooKassa payment recorded"))
                 continue
-            seen.add(ref.reference)
             theirs = remote_payments.get(ref.reference)
             if theirs is None:
                 try:
@@ -174,14 +171,16 @@ def find_mismatches(since: datetime, organizer=None, fix: bool = False) -> list[
                 found.append(Mismatch(payment.order.code, ref.reference, payment.state, theirs.status, problem))
                 if fix:
                     apply_payment(payment, theirs)
+        known = set(YooKassaObject.objects.filter(reference__in=list(remote_payments)).values_list(
+            "reference", flat=True))
         for ref_id, theirs in remote_payments.items():
-            if ref_id in seen or ref_id in refs or YooKassaObject.objects.filter(reference=ref_id).exists():
+            if ref_id in known:
                 continue
             metadata = getattr(theirs, "metadata", None) or {}
             found.append(Mismatch(metadata.get("order", ""), ref_id, "-", theirs.status,
                                   f"not recorded by us ({theirs.amount.value} {theirs.amount.currency})"))
     for refund in refunds:
-        ref = next((r for r in refs.values() if r.refund_id == refund.pk), None)
+        ref = refund_refs.get(refund.pk)
         if ref is None:
             if refund.state in (OrderRefund.REFUND_STATE_DONE, OrderRefund.REFUND_STATE_TRANSIT,
                                 OrderRefund.REFUND_STATE_CREATED):
@@ -196,8 +195,7 @@ def find_mismatches(since: datetime, organizer=None, fix: bool = False) -> list[
         except (remote.Unreachable, remote.Refused) as e:
             found.append(Mismatch(refund.order.code, ref.reference, refund.state, "?", f"cannot fetch: {e}"))
             continue
-        if theirs.status not in REFUND_EXPECTED.get(refund.state, set()) or \
-                Decimal(str(theirs.amount.value)) != refund.amount:
+        if theirs.status not in REFUND_EXPECTED.get(refund.state, set()) or remote.amount_of(theirs) != refund.amount:
             found.append(Mismatch(refund.order.code, ref.reference, refund.state, theirs.status, "refund differs"))
             if fix:
                 sync_refund(refund)

@@ -81,10 +81,7 @@ def surplus_of(payment: OrderPayment) -> Decimal:
     cancelled meanwhile, the overpaid part when the order was paid another way meanwhile.
     """
     order = Order.objects.get(pk=payment.order_id)
-    refunded = sum((r.amount for r in payment.refunds.filter(state__in=(
-        OrderRefund.REFUND_STATE_DONE, OrderRefund.REFUND_STATE_TRANSIT, OrderRefund.REFUND_STATE_CREATED))),
-        Decimal("0.00"))
-    left = payment.amount - refunded
+    left = payment.amount - payment.refunded_amount  # pretix's sum of done, transit and created refunds
     if order.status == Order.STATUS_EXPIRED:
         return max(left, Decimal("0.00"))
     return max(min(left, -order.pending_sum), Decimal("0.00"))
