@@ -10,7 +10,7 @@ from django.utils.timezone import now as utcnow
 
 from pretix.base.models import Event, Order, SubEvent
 
-from .service import facts_of, notify
+from .service import notify
 
 DEFAULT_HOURS = "24,2"
 
@@ -24,22 +24,15 @@ def lead_hours(event: Event) -> list[int]:
 
 def send_due_reminders(now: datetime | None = None) -> int:
     """Remind every paid order whose departure is within a lead time, once per lead time."""
-    from ..models import Sailing
-
     now = now or utcnow()
     sent = 0
     horizon = now + timedelta(hours=168)
-    dates = (SubEvent.objects.filter(active=True, date_from__gt=now, date_from__lte=horizon,
-                                     event__plugins__contains="ticketing_core")
-             .select_related("event", "event__organizer", "ticketing_sailing__departure_pier"))
+    dates = SubEvent.objects.filter(active=True, date_from__gt=now, date_from__lte=horizon,
+                                    event__plugins__contains="ticketing_core").select_related("event")
     singles = Event.objects.filter(has_subevents=False, date_from__gt=now, date_from__lte=horizon,
-                                   plugins__contains="ticketing_core").select_related("organizer")
-    targets = [(d.event, d, d.date_from, getattr(getattr(d, "ticketing_sailing", None), "departure_pier", None))
-               for d in dates]
-    for e in singles:
-        sailing = Sailing.objects.filter(event=e, subevent__isnull=True).select_related("departure_pier").first()
-        targets.append((e, None, e.date_from, sailing.departure_pier if sailing else None))
-    for event, subevent, start, pier in targets:
+                                   plugins__contains="ticketing_core")
+    targets = [(d.event, d, d.date_from) for d in dates] + [(e, None, e.date_from) for e in singles]
+    for event, subevent, start in targets:
         for hours in lead_hours(event):
             due = start - timedelta(hours=hours)
             if not (due <= now < start):
@@ -48,9 +41,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
             if subevent is not None:
                 orders = orders.filter(Q(all_positions__subevent=subevent, all_positions__canceled=False)).distinct()
             for order in orders:
-                facts = facts_of(start, pier, event)
+                # the facts of this very sailing, worked out in the order's language by notify()
                 created = notify(order, "reminder", occasion=f"{subevent.pk if subevent else 'e'}:{hours}h",
-                                 extra={"hours": hours, "date": facts["date"], "pier": facts["pier"],
-                                        "boarding": facts["boarding"]})
+                                 extra={"hours": hours}, subevent=subevent)
                 sent += len([n for n in created if n.status == n.PENDING])
     return sent

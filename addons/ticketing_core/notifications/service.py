@@ -41,16 +41,19 @@ def template_of(event, kind: Kind, part: str) -> LazyI18nString:
     return LazyI18nString(getattr(kind, part))
 
 
-def sailing_facts(order: Order) -> dict:
-    """Departure, pier and boarding instructions of the order's first sailing, in the pier's time zone."""
+def sailing_facts(order: Order, subevent=None) -> dict:
+    """
+    Departure, pier and boarding instructions of ``subevent`` (by default the order's first sailing),
+    in the pier's time zone and the active language.
+    """
     from ..models import Sailing
 
-    positions = [p for p in order.positions.all()]
-    subevents = sorted({p.subevent for p in positions if p.subevent_id}, key=lambda s: s.date_from)
-    sailing = None
-    if subevents:
-        sailing = Sailing.objects.filter(subevent=subevents[0]).select_related("departure_pier").first()
-        start = subevents[0].date_from
+    if subevent is None:
+        subevents = {p.subevent for p in order.positions.select_related("subevent") if p.subevent_id}
+        subevent = min(subevents, key=lambda s: s.date_from) if subevents else None
+    if subevent is not None:
+        sailing = Sailing.objects.filter(subevent=subevent).select_related("departure_pier").first()
+        start = subevent.date_from
     else:
         sailing = Sailing.objects.filter(event=order.event, subevent__isnull=True).select_related(
             "departure_pier").first()
@@ -78,7 +81,7 @@ def facts_of(start: datetime, pier, event) -> dict:
     }
 
 
-def order_context(order: Order, extra: dict | None = None) -> dict:
+def order_context(order: Order, extra: dict | None = None, subevent=None) -> dict:
     """Placeholder values in the order's language (call inside ``language(order.locale)``)."""
     ctx = {
         "code": order.code,
@@ -88,7 +91,7 @@ def order_context(order: Order, extra: dict | None = None) -> dict:
             "order": order.code, "secret": order.secret}),
         "total": money_filter(order.total, order.event.currency),
     }
-    ctx.update(sailing_facts(order))
+    ctx.update(sailing_facts(order, subevent))
     for key, value in (extra or {}).items():
         ctx[key] = money_filter(value, order.event.currency) if key == "amount" and not isinstance(value, str) \
             else str(value)
@@ -106,18 +109,19 @@ def render(event, kind: Kind, locale: str, context: dict) -> tuple[str, str, str
 
 
 def notify(order: Order, kind_key: str, occasion: str = "", extra: dict | None = None,
-           channels: tuple[str, ...] | None = None, user: User | None = None) -> list[Notification]:
+           channels: tuple[str, ...] | None = None, user: User | None = None, subevent=None) -> list[Notification]:
     """
     Record the message ``kind_key`` for ``order`` on each of its channels and send it after commit.
     ``occasion`` tells apart two messages of the same kind (a refund id, a reminder's lead time);
-    the same (order, kind, channel, occasion) is recorded once, whoever asks how often.
+    the same (order, kind, channel, occasion) is recorded once, whoever asks how often. ``subevent``
+    names the sailing the message is about, when it is not the order's first.
     """
     kind = KINDS[kind_key]
     pref = preference_for(order)
     wanted = [c for c in kind.channels if (channels is None and not (c == EMAIL and kind.pretix_email))
               or (channels is not None and c in channels)]
     with language(order.locale, order.event.settings.region):
-        context = order_context(order, extra)
+        context = order_context(order, extra, subevent)
         subject, body, sms = render(order.event, kind, order.locale or "ru", context)
     created = []
     for channel in wanted:
