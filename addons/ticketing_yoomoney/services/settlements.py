@@ -25,13 +25,19 @@ logger = logging.getLogger(__name__)
 
 def service_end(order: Order) -> datetime:
     """When the last sailing of the order has ended (its arrival), or the date's end or start."""
-    ends = []
-    for p in order.positions.select_related("subevent").all():
-        date = p.subevent or order.event
-        sailing = Sailing.objects.filter(subevent=p.subevent).first() if p.subevent_id else \
-            Sailing.objects.filter(event=order.event, subevent__isnull=True).first()
-        ends.append(sailing.end if sailing else (date.date_to or date.date_from))
-    return max(ends) if ends else (order.event.date_to or order.event.date_from)
+    positions = list(order.positions.select_related("subevent"))
+    subevents = {p.subevent for p in positions if p.subevent_id}
+    sailings = {s.subevent_id: s for s in Sailing.objects.filter(event=order.event).filter(
+        Q(subevent__in=subevents) | Q(subevent__isnull=True)).select_related("subevent", "event")}
+
+    def end(date, key):
+        sailing = sailings.get(key)
+        return sailing.end if sailing else (date.date_to or date.date_from)
+
+    ends = [end(se, se.pk) for se in subevents]
+    if not positions or any(not p.subevent_id for p in positions):
+        ends.append(end(order.event, None))
+    return max(ends)
 
 
 def _open_refunds(payment: OrderPayment) -> bool:
