@@ -395,27 +395,34 @@ def _stored(settings_proxy, key: str) -> bool:
     return settings_proxy._objects.filter(key=key).exists()
 
 
-def _yookassa_shop(organizer: Organizer, tally: _Tally) -> None:
+def _emulator_account(organizer: Organizer, tally: _Tally, label: str, values: tuple, url_key: str, url: str,
+                      is_local) -> None:
     """
-    The emulator's demo shop as the organizer's YooKassa account. Values staff set are kept, except that an
-    api_url pointing at a local emulator follows the current PRICHAL_YOOKASSA_PORT.
+    An outside service's demo account, pointed at its local emulator. Values staff set are kept, except that
+    an address pointing at a local emulator follows the emulator's current port.
     """
     s = organizer.settings
     changed = False
-    for key, value in (("payment_yookassa_shop_id", YOOKASSA_SHOP_ID),
-                       ("payment_yookassa_secret_key", YOOKASSA_SECRET_KEY),
-                       ("payment_yookassa_test_mode", True),
-                       # The emulator's notifications come from 127.0.0.1, not from YooKassa's networks.
-                       ("payment_yookassa_restrict_networks", False)):
+    for key, value in values:
         if not _stored(s, key):
             s.set(key, value)
             changed = True
-    api_url = yookassa_api_url()
-    current = s.get("payment_yookassa_api_url") if _stored(s, "payment_yookassa_api_url") else None
-    if current is None or (_is_emulator_url(current) and current != api_url):
-        s.set("payment_yookassa_api_url", api_url)
+    current = s.get(url_key) if _stored(s, url_key) else None
+    if current is None or (is_local(current) and current != url):
+        s.set(url_key, url)
         changed = True
-    tally.add("YooKassa demo shop settings", changed)
+    tally.add(label, changed)
+
+
+def _yookassa_shop(organizer: Organizer, tally: _Tally) -> None:
+    """The emulator's demo shop as the organizer's YooKassa account (port from PRICHAL_YOOKASSA_PORT)."""
+    _emulator_account(organizer, tally, "YooKassa demo shop settings", (
+        ("payment_yookassa_shop_id", YOOKASSA_SHOP_ID),
+        ("payment_yookassa_secret_key", YOOKASSA_SECRET_KEY),
+        ("payment_yookassa_test_mode", True),
+        # The emulator's notifications come from 127.0.0.1, not from YooKassa's networks.
+        ("payment_yookassa_restrict_networks", False),
+    ), "payment_yookassa_api_url", yookassa_api_url(), _is_emulator_url)
 
 
 SMS_API_ID = "prichal-demo-api-id"  # the SMS.ru emulator's demo account (tools/sms_emulator)
@@ -426,18 +433,10 @@ def sms_api_url() -> str:
 
 
 def _sms_account(organizer: Organizer, tally: _Tally) -> None:
-    """The SMS.ru emulator as the organizer's SMS gateway; kept like the YooKassa settings above."""
-    s = organizer.settings
-    changed = False
-    for key, value in (("ticketing_sms_api_id", SMS_API_ID), ("ticketing_sms_sender", "Prichal")):
-        if not _stored(s, key):
-            s.set(key, value)
-            changed = True
-    current = s.get("ticketing_sms_api_url") if _stored(s, "ticketing_sms_api_url") else None
-    if current is None or (current.startswith("http://127.0.0.1:") and current != sms_api_url()):
-        s.set("ticketing_sms_api_url", sms_api_url())
-        changed = True
-    tally.add("SMS demo account settings", changed)
+    """The SMS.ru emulator as the organizer's SMS gateway (port from PRICHAL_SMS_PORT)."""
+    _emulator_account(organizer, tally, "SMS demo account settings", (
+        ("ticketing_sms_api_id", SMS_API_ID), ("ticketing_sms_sender", "Prichal"),
+    ), "ticketing_sms_api_url", sms_api_url(), lambda url: str(url).startswith("http://127.0.0.1:"))
 
 
 def _admin(organizer: Organizer, tally: _Tally) -> User:
