@@ -131,6 +131,6 @@ class SmsGateway(ABC):
         read at all. Callbacks are usually unsigned: trust them only for messages this account sent.
         """
 
+    @abstractmethod
     def check_connection(self) -> str:
         """A short human-readable confirmation that the credentials work (e.g. the balance); raises otherwise."""
-        raise NotImplementedError
