@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Build the catalogues that complete pretix's own translations: i18n/<lang>/LC_MESSAGES/django.po.
+"""Build the catalogues that complete pretix's own translations: i18n/<lang>/LC_MESSAGES/django.po and djangojs.po.
 
 pretix.cfg sets ``[languages] path=i18n``; pretix puts that directory first in LOCALE_PATHS, so a
 message translated there wins over pretix's own catalogue (and fills in what pretix has left
 untranslated or fuzzy, which gettext ignores).
 
 The catalogues hold only the pretix messages of selected source files: the entries of pretix's
-template (pretix/locale/django.pot) whose ``#:`` references name one of those files. For each entry
+template (pretix/locale/django.pot, and djangojs.pot for the JavaScript catalogue that pretix's
+/jsi18n/<lang>/ view serves, also from LOCALE_PATHS) whose ``#:`` references name one of those files
+(DEFAULT_SOURCES and DEFAULT_JS_SOURCES below). For each entry
 the translation comes from
 
 1. pretix's own catalogue for the language, when it is translated there (non-empty, not fuzzy);
@@ -26,6 +28,8 @@ Usage (from the repository root, with the project's virtualenv):
     .venv/bin/python tools/make_pretix_overrides.py                 # the default sources below
     .venv/bin/python tools/make_pretix_overrides.py pretix/presale/  # a directory: all files under it
     .venv/bin/python tools/make_pretix_overrides.py --check         # exit 1 if out of date/untranslated
+    .venv/bin/python tools/make_pretix_overrides.py --stats         # translated/total per catalogue
+    .venv/bin/python tools/make_pretix_overrides.py --domain djangojs pretix/static/pretixpresale/
 
 Sources are paths as in pretix's ``#:`` comments (pretix/base/services/cart.py); a path ending in "/"
 selects every file under it, and ``*``/``?`` match within one path segment
@@ -169,7 +173,75 @@ DEFAULT_SOURCES = [
     "pretix/control/logdisplay.py",
     "pretix/base/logentrytypes.py",
     "pretix/base/logentrytype_registry.py",
+    # The rest of what customers can meet: every model's messages (order, position, payment and refund
+    # states, customer accounts, vouchers, memberships, gift cards, tax rules such as "incl. 22% VAT",
+    # seats, check-ins, discounts), every service (check-in, pricing, tickets, notifications, refunds,
+    # memberships, shredder, ...), the ticket PDF layout's texts and variables, sales channels, address
+    # and other validators, the error pages and pretix's views shared by shop and back office, country
+    # names pretix adds, relative dates of the "sell until"/"refund until" settings, and the calendar
+    # files (ical) of the shop.
+    "pretix/presale/",
+    "pretix/base/models/",
+    "pretix/base/services/",
+    "pretix/base/pdf.py",
+    "pretix/base/ticketoutput.py",
+    "pretix/base/context.py",
+    "pretix/base/channels.py",
+    "pretix/base/validators.py",
+    "pretix/base/addressvalidation.py",
+    "pretix/base/views/",
+    "pretix/base/forms/",
+    "pretix/base/reldate.py",
+    "pretix/helpers/",
+    "pretix/base/exporter.py",
+    # The rest of the staff's daily screens: the product editor's remaining pages (item/), the event
+    # list and creation wizard, pagination, search, quota boxes, widgets, the dashboard widgets,
+    # automatic discounts, the recurrence rules that create the dates of a series, the waiting list
+    # form, the PDF editor's view, the time frames of filters and exports, the event timeline, the
+    # staff notifications, and the data shredder (deleting personal data, 152-FZ).
+    _CONTROL_TPL + "item/",
+    _CONTROL_TPL + "events/",
+    _CONTROL_TPL + "pagination.html",
+    _CONTROL_TPL + "pagination_huge.html",
+    _CONTROL_TPL + "fragment_*.html",
+    _CONTROL_TPL + "search/",
+    _CONTROL_TPL + "select2_widget.html",
+    _CONTROL_TPL + "multi_languages_widget.html",
+    _CONTROL_TPL + "shredder/",
+    "pretix/control/views/dashboards.py",
+    "pretix/control/views/discounts.py",
+    "pretix/control/views/typeahead.py",
+    "pretix/control/views/main.py",
+    "pretix/control/views/mail.py",
+    "pretix/control/views/pdf.py",
+    "pretix/control/views/__init__.py",
+    "pretix/control/views/shredder.py",
+    "pretix/control/forms/rrule.py",
+    "pretix/control/forms/waitinglist.py",
+    "pretix/control/forms/__init__.py",
+    "pretix/control/middleware.py",
+    "pretix/control/templatetags/",
+    "pretix/base/timeframes.py",
+    "pretix/base/timeline.py",
+    "pretix/base/notifications.py",
+    "pretix/base/shredder.py",
 ]
+
+# The JavaScript catalogue (djangojs): the shop's scripts (cart expiry timer, questions, wallet
+# detection, asynchronous tasks, address form, lightbox), the embeddable widget, and the back office's
+# scripts (editor, check-in rules, mail, statistics, web check-in, bank transfer). Stripe and PayPal
+# are not used.
+DEFAULT_JS_SOURCES = [
+    "pretix/static/pretixpresale/",
+    "pretix/static/pretixbase/",
+    "pretix/static/lightbox/",
+    "pretix/static/pretixcontrol/",
+    "pretix/plugins/webcheckin/",
+    "pretix/plugins/statistics/",
+    "pretix/plugins/banktransfer/",
+]
+
+DOMAINS = {"django": DEFAULT_SOURCES, "djangojs": DEFAULT_JS_SOURCES}
 
 LANGUAGES = {
     "ru": (
@@ -423,10 +495,10 @@ def header_text(lang, pot_header, old_header, stamp):
     return "".join(f"{k}: {v}\n" for k, v in wanted.items())
 
 
-def build(lang, pot, patterns, pdir, stamp):
+def build(lang, pot, patterns, pdir, stamp, domain="django"):
     nplurals = int(re.search(r"nplurals=(\d+)", LANGUAGES[lang][1]).group(1))
-    pretix_po = pdir / "locale" / lang / "LC_MESSAGES" / "django.po"
-    ours_po = OUT_DIR / lang / "LC_MESSAGES" / "django.po"
+    pretix_po = pdir / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
+    ours_po = OUT_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     theirs = {e.key: e for e in parse_po(pretix_po) if not e.obsolete and e.msgid} if pretix_po.exists() else {}
     ours_list = parse_po(ours_po) if ours_po.exists() else []
     ours = {}
@@ -481,7 +553,7 @@ def build(lang, pot, patterns, pdir, stamp):
             stats["obsolete"] += 1
 
     name = LANGUAGES[lang][0]
-    title = (f"# Prichal: {name} translations of pretix messages, ahead of pretix's own catalogue\n"
+    title = (f"# Prichal: {name} translations of pretix messages ({domain}), ahead of pretix's own catalogue\n"
              f"# (pretix.cfg [languages] path=i18n). Generated and merged by tools/make_pretix_overrides.py;\n"
              f"# translate the empty entries, keep the rest. '# {OVERRIDE_MARK}' on an entry: ours beats pretix's.\n")
 
@@ -506,46 +578,66 @@ def build(lang, pot, patterns, pdir, stamp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sources", nargs="*", help="pretix source files, directories ending in / or globs "
-                                               "(fragment_*.html); default: DEFAULT_SOURCES in this "
-                                               f"script ({len(DEFAULT_SOURCES)} paths)")
+                                               "(fragment_*.html); default: DEFAULT_SOURCES (django, "
+                                               f"{len(DEFAULT_SOURCES)} paths) and DEFAULT_JS_SOURCES "
+                                               f"(djangojs, {len(DEFAULT_JS_SOURCES)} paths) in this script")
     ap.add_argument("--lang", action="append", choices=sorted(LANGUAGES), help="default: all")
-    ap.add_argument("--check", action="store_true",
-                    help="write nothing; exit 1 if a catalogue is out of date or has untranslated/fuzzy entries")
+    ap.add_argument("--domain", action="append", choices=sorted(DOMAINS),
+                    help="default: all; exactly one when sources are given")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 if a catalogue is out of date or has untranslated/fuzzy entries")
+    mode.add_argument("--stats", action="store_true",
+                      help="write nothing; print translated/total of the selected messages per catalogue")
     args = ap.parse_args()
 
+    domains = args.domain or list(DOMAINS)
+    if args.sources and len(domains) != 1:
+        ap.error("sources given: name their catalogue with one --domain (django or djangojs)")
     pdir = pretix_dir()
-    sources = [normalise_source(s, pdir) for s in (args.sources or DEFAULT_SOURCES)]
-    pot = parse_po(pdir / "locale" / "django.pot")
-    if not pot or pot[0].msgid != "":
-        sys.exit("pretix's django.pot has no header")
-    patterns = [source_pattern(s) for s in sources]
-    if not any(selected(e, patterns) for e in pot if e.msgid):
-        sys.exit("no message of pretix's django.pot refers to: " + " ".join(sources))
-    for src, pat in zip(sources, patterns, strict=True):
-        if not any(selected(e, [pat]) for e in pot if e.msgid):
-            print(f"warning: no message of pretix's django.pot refers to {src}", file=sys.stderr)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M+0000")
 
     status = 0
-    for lang in args.lang or list(LANGUAGES):
-        path, old_text, text, stats, notes = build(lang, pot, patterns, pdir, stamp)
-        for n in notes:
-            print(n, file=sys.stderr)
-        rel = path.relative_to(ROOT)
-        changed = text != old_text
-        if args.check:
-            if changed:
-                print(f"{rel}: out of date, run {Path(__file__).relative_to(ROOT)}")
-                status = 1
-        elif changed:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        if stats["untranslated"] or stats["fuzzy"]:
-            status = 1 if args.check else status
-        print(f"{rel}: {stats['entries']} entries: {stats['pretix']} from pretix, {stats['ours']} ours, "
-              f"{stats['fuzzy']} fuzzy, {stats['untranslated']} untranslated"
-              + (f"; {stats['obsolete']} obsolete kept" if stats["obsolete"] else "")
-              + ("" if changed else " (unchanged)"))
+    if args.stats:
+        print(f"{'catalogue':<40} {'translated':>10} / {'total':<6} {'of them ours':>12}")
+    for domain in domains:
+        sources = [normalise_source(s, pdir) for s in (args.sources or DOMAINS[domain])]
+        pot = parse_po(pdir / "locale" / f"{domain}.pot")
+        if not pot or pot[0].msgid != "":
+            sys.exit(f"pretix's {domain}.pot has no header")
+        patterns = [source_pattern(s) for s in sources]
+        if not any(selected(e, patterns) for e in pot if e.msgid):
+            sys.exit(f"no message of pretix's {domain}.pot refers to: " + " ".join(sources))
+        for src, pat in zip(sources, patterns, strict=True):
+            if not any(selected(e, [pat]) for e in pot if e.msgid):
+                print(f"warning: no message of pretix's {domain}.pot refers to {src}", file=sys.stderr)
+
+        for lang in args.lang or list(LANGUAGES):
+            path, old_text, text, stats, notes = build(lang, pot, patterns, pdir, stamp, domain)
+            rel = path.relative_to(ROOT)
+            changed = text != old_text
+            done = stats["pretix"] + stats["ours"]
+            if args.stats:
+                print(f"{str(rel):<40} {done:>10} / {stats['entries']:<6} {stats['ours']:>12}"
+                      + ("" if done == stats["entries"] else
+                         f"   {stats['untranslated']} untranslated, {stats['fuzzy']} fuzzy")
+                      + ("   (out of date: run the tool)" if changed else ""))
+                continue
+            for n in notes:
+                print(n, file=sys.stderr)
+            if args.check:
+                if changed:
+                    print(f"{rel}: out of date, run {Path(__file__).relative_to(ROOT)}")
+                    status = 1
+                if stats["untranslated"] or stats["fuzzy"]:
+                    status = 1
+            elif changed:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            print(f"{rel}: {stats['entries']} entries: {stats['pretix']} from pretix, {stats['ours']} ours, "
+                  f"{stats['fuzzy']} fuzzy, {stats['untranslated']} untranslated"
+                  + (f"; {stats['obsolete']} obsolete kept" if stats["obsolete"] else "")
+                  + ("" if changed else " (unchanged)"))
     return status
 
 
