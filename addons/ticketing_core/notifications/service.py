@@ -47,7 +47,12 @@ def sailing_facts(order: Order, subevent=None) -> dict:
     in the pier's time zone and the active language.
     """
     from ..models import Sailing
+    from ..rentals.cart import charter_of
 
+    if subevent is None and not order.event.has_subevents:
+        charter = charter_of(order)
+        if charter is not None:  # a charter departs when it starts, from its offer's pier
+            return facts_of(charter.starts_at, charter.offer.pier if charter.offer_id else None, order.event)
     if subevent is None:
         subevents = {p.subevent for p in order.positions.select_related("subevent") if p.subevent_id}
         subevent = min(subevents, key=lambda s: s.date_from) if subevents else None
@@ -162,6 +167,45 @@ def notify(order: Order, kind_key: str, occasion: str = "", extra: dict | None =
     return created
 
 
+def notify_contact(organizer, kind_key: str, *, occasion: str, context: dict, email: str = "", phone: str = "",
+                   locale: str = "ru", customer=None, event=None, channels: tuple[str, ...] = (EMAIL,),
+                   sms_consent: bool = False, user: User | None = None) -> list[Notification]:
+    """
+    Record and send ``kind_key`` to someone who is not reached through an order (a support case's
+    customer): the caller supplies the recipient and the placeholder values. Same guarantees as
+    :func:`notify`: one row per (kind, channel, occasion), sent after commit; SMS only with consent.
+    """
+    kind = KINDS[kind_key]
+    subject, body, sms = render(event, kind, locale or "ru", context)
+    created = []
+    for channel in [c for c in kind.channels if c in channels]:
+        status, detail = Notification.PENDING, ""
+        recipient = email if channel == EMAIL else phone
+        if channel == EMAIL and not recipient:
+            status, detail = Notification.SKIPPED, "no e-mail address"
+        elif channel == SMS and not sms_consent:
+            status, detail = Notification.SKIPPED, "no SMS consent"
+        elif channel == SMS and not recipient:
+            status, detail = Notification.SKIPPED, "no phone number"
+        key = f"{kind.key}:{channel}:g{organizer.pk}:{occasion}"[:190]
+        try:
+            with transaction.atomic():
+                n, new = Notification.objects.get_or_create(key=key, defaults={
+                    "organizer": organizer, "event": event, "order": None,
+                    "customer_id": getattr(customer, "pk", None), "kind": kind.key, "channel": channel,
+                    "recipient": recipient or "", "locale": locale or "",
+                    "subject": subject if channel == EMAIL else "", "text": body if channel == EMAIL else sms,
+                    "context": {"occasion": occasion}, "status": status, "detail": detail, "requested_by": user,
+                })
+        except IntegrityError:
+            continue
+        if new:
+            created.append(n)
+            if status == Notification.PENDING:
+                schedule(n)
+    return created
+
+
 def schedule(n: Notification) -> None:
     from .tasks import send_notification
 
@@ -188,4 +232,4 @@ def describe_skip(n: Notification) -> str:
     }.get(n.detail, n.detail)
 
 
-__all__ = ["notify", "resend", "preference_for", "render", "EMAIL", "SMS"]
+__all__ = ["notify", "notify_contact", "resend", "preference_for", "render", "EMAIL", "SMS"]

@@ -60,6 +60,14 @@ def send_email(n: Notification) -> None:
 
     order = n.order
     kind = KINDS[n.kind]
+    if order is None:  # a message not about an order (notify_contact): the organizer's sender and settings
+        with language(n.locale or "ru", n.organizer.settings.region):
+            outgoing = mail(n.recipient, n.subject, LazyI18nString(n.text.replace("{", "{{").replace("}", "}}")),
+                            {}, event=n.event, organizer=n.organizer, locale=n.locale or "ru",
+                            customer=n.customer, auto_email=True)
+        _finish(n, Notification.DELIVERED if outgoing is not None and outgoing.status == "sent"
+                else Notification.SENT, outgoing_mail=outgoing)
+        return
     with language(n.locale or order.locale, order.event.settings.region):
         outgoing = mail(
             n.recipient, n.subject, LazyI18nString(n.text.replace("{", "{{").replace("}", "}}")), {},
