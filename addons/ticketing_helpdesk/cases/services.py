@@ -1,0 +1,256 @@
+"""
+Every change to a support case goes through these functions: they validate, lock the case, write the
+timeline entry and pretix's log entry (which also drives the webhooks), recompute the SLA and send the
+customer's e-mail after commit. Views, the customer pages and the API stay thin and call them.
+"""
+from django.db import transaction
+from django.db.models import Max
+from django.utils.timezone import now
+from django.utils.translation import gettext as _
+
+from pretix.base.models import Customer, Order, OrderPosition, Organizer, SubEvent, User
+
+from ..models import CaseMessage, CaseSequence, SupportCase
+from ..permissions import CASES_WRITE
+from ..sla.compute import refresh
+
+MAX_BODY = 20000
+
+# Which status may follow which; "reopen" is resolved/closed → open.
+TRANSITIONS = {
+    SupportCase.STATUS_NEW: {SupportCase.STATUS_OPEN, SupportCase.STATUS_WAITING, SupportCase.STATUS_RESOLVED,
+                             SupportCase.STATUS_CLOSED},
+    SupportCase.STATUS_OPEN: {SupportCase.STATUS_WAITING, SupportCase.STATUS_RESOLVED, SupportCase.STATUS_CLOSED},
+    SupportCase.STATUS_WAITING: {SupportCase.STATUS_OPEN, SupportCase.STATUS_RESOLVED, SupportCase.STATUS_CLOSED},
+    SupportCase.STATUS_RESOLVED: {SupportCase.STATUS_OPEN, SupportCase.STATUS_CLOSED},
+    SupportCase.STATUS_CLOSED: {SupportCase.STATUS_OPEN},
+}
+
+
+class CaseError(Exception):
+    """A refused case operation; the message is translated and shown as it is."""
+
+
+def next_number(organizer: Organizer) -> int:
+    """The organizer's next case number, taken under a row lock so two requests never share one."""
+    seq, _created = CaseSequence.objects.get_or_create(organizer=organizer)
+    seq = CaseSequence.objects.select_for_update().get(pk=seq.pk)
+    highest = SupportCase.objects.filter(organizer=organizer).aggregate(m=Max("number"))["m"] or 0
+    seq.last = max(seq.last, highest) + 1
+    seq.save(update_fields=["last"])
+    return seq.last
+
+
+def can_work_on_cases(user: User, organizer: Organizer) -> bool:
+    return user.has_organizer_permission(organizer, CASES_WRITE)
+
+
+def agents(organizer: Organizer):
+    """Users who may be assigned a case: members of a team of the organizer that may change cases."""
+    users = User.objects.filter(teams__organizer=organizer, is_active=True).distinct().order_by("fullname", "email")
+    return [u for u in users if can_work_on_cases(u, organizer)]
+
+
+def _clean_body(body: str, required: bool = True) -> str:
+    body = (body or "").strip()
+    if required and not body:
+        raise CaseError(_("Please write a message."))
+    if len(body) > MAX_BODY:
+        raise CaseError(_("The message is too long (at most {max} characters).").format(max=MAX_BODY))
+    return body
+
+
+def _log(case: SupportCase, action: str, user: User | None = None, data: dict | None = None, auth=None) -> None:
+    case.log_action(f"ticketing_helpdesk.case.{action}", user=user, auth=auth,
+                    data={"number": case.number, **(data or {})})
+
+
+@transaction.atomic
+def open_case(organizer: Organizer, *, subject: str, body: str, channel: str = SupportCase.CHANNEL_WEB,
+              category: str = SupportCase.CATEGORY_OTHER, priority: str = SupportCase.PRIORITY_NORMAL,
+              customer: Customer | None = None, name: str = "", email: str = "", phone: str = "",
+              locale: str = "ru", order: Order | None = None, position: OrderPosition | None = None,
+              subevent: SubEvent | None = None, user: User | None = None, assignee: User | None = None,
+              consent: bool = False, origin_hash: str = "", auth=None) -> SupportCase:
+    """
+    A new case with the customer's first message. Staff (``user``) record phone calls and visits; the
+    shop records web-form and account requests. Links must belong to the organizer.
+    """
+    subject = (subject or "").strip()
+    if not subject:
+        raise CaseError(_("Please enter a subject."))
+    if len(subject) > 200:
+        raise CaseError(_("The subject is too long (at most 200 characters)."))
+    body = _clean_body(body)
+    if channel not in dict(SupportCase.CHANNELS):
+        raise CaseError(_("Unknown channel."))
+    if category not in dict(SupportCase.CATEGORIES):
+        raise CaseError(_("Unknown category."))
+    if priority not in dict(SupportCase.PRIORITIES):
+        raise CaseError(_("Unknown priority."))
+    if customer is not None and customer.organizer_id != organizer.pk:
+        raise CaseError(_("This customer does not belong to this organizer."))
+    if order is not None and order.event.organizer_id != organizer.pk:
+        raise CaseError(_("This order does not belong to this organizer."))
+    if position is not None:
+        if order is None:
+            order = position.order
+        if position.order_id != order.pk:
+            raise CaseError(_("This ticket does not belong to the order."))
+        subevent = subevent or position.subevent
+    if subevent is not None and subevent.event.organizer_id != organizer.pk:
+        raise CaseError(_("This sailing does not belong to this organizer."))
+    if order is not None:
+        email = email or order.email or ""
+        customer = customer or order.customer
+        locale = locale or order.locale
+        if subevent is None:
+            subevents = {p.subevent for p in order.positions.all() if p.subevent_id}
+            subevent = min(subevents, key=lambda s: s.date_from) if len(subevents) == 1 else None
+    if customer is not None:
+        email = email or customer.email or ""
+        name = name or customer.name or ""
+        phone = phone or (str(customer.phone) if getattr(customer, "phone", None) else "")
+    if not (customer or email or phone):
+        raise CaseError(_("Please give an e-mail address or a phone number so that we can answer."))
+    if assignee is not None and not can_work_on_cases(assignee, organizer):
+        raise CaseError(_("This person may not work on support cases."))
+    case = SupportCase.objects.create(
+        organizer=organizer, number=next_number(organizer), subject=subject, customer=customer, name=name.strip(),
+        email=email.strip(), phone=phone.strip(), locale=locale or "ru", order=order, position=position,
+        subevent=subevent, channel=channel, category=category, priority=priority, assignee=assignee,
+        consent=consent, origin_hash=origin_hash,
+    )
+    CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_CUSTOMER, author=user, body=body)
+    _log(case, "created", user, {"channel": channel, "category": category, "priority": priority}, auth=auth)
+    refresh(case)
+    return case
+
+
+def _lock(case: SupportCase) -> SupportCase:
+    return SupportCase.objects.select_for_update().select_related("organizer").get(pk=case.pk)
+
+
+def _set_status(case: SupportCase, new: str, user: User | None, at=None, auth=None) -> CaseMessage | None:
+    """Move the case to ``new`` (validated), with the timestamps the SLA and the reports need."""
+    old = case.status
+    if new == old:
+        return None
+    if new not in TRANSITIONS.get(old, ()):
+        raise CaseError(_("A case cannot go from \"{old}\" to \"{new}\".").format(
+            old=dict(SupportCase.STATUSES)[old], new=dict(SupportCase.STATUSES).get(new, new)))
+    at = at or now()
+    case.status = new
+    if new == SupportCase.STATUS_RESOLVED:
+        case.resolved_at = at
+    elif new == SupportCase.STATUS_CLOSED:
+        case.closed_at = at
+        case.resolved_at = case.resolved_at or at
+    elif old in (SupportCase.STATUS_RESOLVED, SupportCase.STATUS_CLOSED):  # reopened
+        case.resolved_at = None
+        case.closed_at = None
+    case.save(update_fields=["status", "resolved_at", "closed_at", "updated"])
+    msg = CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_EVENT, author=user,
+                                     data={"field": "status", "old": old, "new": new})
+    _log(case, "status_changed", user, {"field": "status", "old": old, "new": new}, auth=auth)
+    return msg
+
+
+@transaction.atomic
+def reply(case: SupportCase, user: User, body: str, status: str | None = SupportCase.STATUS_WAITING,
+          auth=None) -> CaseMessage:
+    """
+    Answer the customer: the reply joins the conversation they see in their account and is e-mailed
+    to them in their language. By default the case then waits for the customer (the SLA pauses).
+    """
+    body = _clean_body(body)
+    case = _lock(case)
+    if case.status == SupportCase.STATUS_CLOSED:
+        raise CaseError(_("The case is closed. Reopen it to reply."))
+    msg = CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_REPLY, author=user, body=body)
+    if case.first_response_at is None:
+        case.first_response_at = msg.created
+        case.save(update_fields=["first_response_at", "updated"])
+    if case.status == SupportCase.STATUS_NEW and status in (None, SupportCase.STATUS_NEW):
+        status = SupportCase.STATUS_OPEN
+    if status:
+        _set_status(case, status, user, auth=auth)
+    _log(case, "replied", user, {"message": msg.pk}, auth=auth)
+    send_reply(case, msg, user)
+    refresh(case)
+    return msg
+
+
+def send_reply(case: SupportCase, msg: CaseMessage, user: User | None = None) -> None:
+    from ticketing_core.notifications.service import notify_contact
+
+    from .links import customer_case_url
+
+    notify_contact(
+        case.organizer, "case_reply", occasion=f"case{case.pk}-m{msg.pk}", email=case.email, phone=case.phone,
+        locale=case.locale, customer=case.customer, user=user,
+        context={"case": case.reference, "subject": case.subject, "reply": msg.body,
+                 "url": customer_case_url(case), "organizer": str(case.organizer.name)},
+    )
+
+
+@transaction.atomic
+def add_note(case: SupportCase, user: User, body: str, auth=None) -> CaseMessage:
+    """An internal note: staff only, never shown or sent to the customer."""
+    body = _clean_body(body)
+    case = _lock(case)
+    msg = CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_NOTE, author=user, body=body)
+    _log(case, "noted", user, {"message": msg.pk}, auth=auth)
+    return msg
+
+
+@transaction.atomic
+def customer_message(case: SupportCase, body: str, auth=None) -> CaseMessage:
+    """The customer writes again (from their account): a waiting or resolved case is open again."""
+    body = _clean_body(body)
+    case = _lock(case)
+    if case.status == SupportCase.STATUS_CLOSED:
+        raise CaseError(_("This case is closed. Please open a new one."))
+    msg = CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_CUSTOMER, body=body)
+    if case.status in (SupportCase.STATUS_WAITING, SupportCase.STATUS_RESOLVED):
+        _set_status(case, SupportCase.STATUS_OPEN, None, auth=auth)
+    _log(case, "customer_replied", None, {"message": msg.pk}, auth=auth)
+    refresh(case)
+    return msg
+
+
+@transaction.atomic
+def change(case: SupportCase, user: User, *, status: str | None = None, priority: str | None = None,
+           category: str | None = None, assignee: User | None | bool = False, auth=None) -> SupportCase:
+    """
+    Change the status (workflow checked), priority, category or assignee (``False`` = leave it;
+    ``None`` = nobody). Each change is a timeline entry and a log entry.
+    """
+    case = _lock(case)
+    if status is not None:
+        _set_status(case, status, user, auth=auth)
+    for field, value, choices in (("priority", priority, SupportCase.PRIORITIES),
+                                  ("category", category, SupportCase.CATEGORIES)):
+        if value is None or value == getattr(case, field):
+            continue
+        if value not in dict(choices):
+            raise CaseError(_("Unknown value \"{value}\".").format(value=value))
+        old = getattr(case, field)
+        setattr(case, field, value)
+        case.save(update_fields=[field, "updated"])
+        CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_EVENT, author=user,
+                                   data={"field": field, "old": old, "new": value})
+        _log(case, "changed", user, {"field": field, "old": old, "new": value}, auth=auth)
+    if assignee is not False and (assignee.pk if assignee else None) != case.assignee_id:
+        if assignee is not None and not can_work_on_cases(assignee, case.organizer):
+            raise CaseError(_("This person may not work on support cases."))
+        old = case.assignee.email if case.assignee_id else ""
+        case.assignee = assignee
+        case.sla_warned_at = None
+        case.save(update_fields=["assignee", "sla_warned_at", "updated"])
+        new = assignee.email if assignee else ""
+        CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_EVENT, author=user,
+                                   data={"field": "assignee", "old": old, "new": new})
+        _log(case, "changed", user, {"field": "assignee", "old": old, "new": new}, auth=auth)
+    refresh(case)
+    return case

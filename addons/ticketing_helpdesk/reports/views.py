@@ -1,0 +1,110 @@
+"""Back office → Support cases → Reports, and each report as CSV (exports are logged)."""
+import csv
+from datetime import date, timedelta
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.utils.functional import cached_property
+from django.utils.timezone import now
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from pretix.control.permissions import OrganizerPermissionRequiredMixin
+from pretix.control.views.organizer import OrganizerDetailViewMixin
+
+from ..permissions import CASES_READ
+from . import queries
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(label=_("Per"), required=False, choices=(("month", _("month")), ("week", _("week"))))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end of the period must not be before its start."))
+        return data
+
+
+class ReportMixin:
+    @cached_property
+    def period_form(self) -> PeriodForm:
+        return PeriodForm(self.request.GET or None)
+
+    def period(self) -> tuple[date, date, str]:
+        today = now().date()
+        data = self.period_form.cleaned_data if self.period_form.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or (end - timedelta(days=90)).replace(day=1)
+        return start, end, data.get("period") or "month"
+
+    def tables(self) -> dict:
+        org = self.request.organizer
+        start, end, period = self.period()
+        return {
+            "by_status": queries.open_cases(org, "status"),
+            "by_priority": queries.open_cases(org, "priority"),
+            "by_agent": queries.open_cases(org, "assignee"),
+            "sla": queries.sla_compliance(org, start, end, period),
+            "refunds": queries.refunds_by_reason(org, start, end),
+        }
+
+
+class Reports(ReportMixin, OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, TemplateView):
+    permission = CASES_READ
+    template_name = "ticketing_helpdesk/reports/index.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.tables())
+        ctx["period_form"] = self.period_form
+        ctx["query"] = self.request.GET.urlencode()
+        return ctx
+
+
+def _num(value) -> str:
+    return "" if value is None else str(value)
+
+
+class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
+    permission = CASES_READ
+
+    def rows(self, report: str) -> tuple[list, list[list]]:
+        org = self.request.organizer
+        start, end, period = self.period()
+        if report in ("by_status", "by_priority", "by_agent"):
+            field = {"by_status": "status", "by_priority": "priority", "by_agent": "assignee"}[report]
+            header = {"status": _g("Status"), "priority": _g("Priority"), "assignee": _g("Assignee")}[field]
+            return [header, _g("Open cases")], [[label, n] for label, n in queries.open_cases(org, field)]
+        if report == "sla":
+            header = [_g("Period"), _g("Cases"), _g("First response in time"), _g("First response late"),
+                      _g("Resolved in time"), _g("Resolved late"), _g("SLA met, %"),
+                      _g("Median first response, business hours"), _g("Median first response, hours"),
+                      _g("Median resolution, business hours"), _g("Median resolution, hours")]
+            return header, [[r["period"].isoformat(), r["cases"], r["first_met"], r["first_missed"],
+                             r["resolution_met"], r["resolution_missed"], _num(r["compliance"]),
+                             _num(r["median_first_business_h"]), _num(r["median_first_calendar_h"]),
+                             _num(r["median_resolution_business_h"]), _num(r["median_resolution_calendar_h"])]
+                            for r in queries.sla_compliance(org, start, end, period)]
+        if report == "refunds":
+            return [_g("Reason"), _g("Details"), _g("Refunds"), _g("Amount, RUB")], [
+                [g["label"], g["detail"], g["count"], f"{g['amount']:.2f}"]
+                for g in queries.refunds_by_reason(org, start, end)]
+        raise Http404()
+
+    def get(self, request, *args, **kwargs):
+        report = kwargs["report"]
+        header, rows = self.rows(report)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="cases-{report}-{now():%Y%m%d}.csv"'
+        response.write("\ufeff")  # so that spreadsheet programs read the Cyrillic text as UTF-8
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows(rows)
+        request.organizer.log_action("ticketing_helpdesk.report.exported", user=request.user, data={
+            "report": report, "query": request.GET.urlencode(), "rows": len(rows)})
+        return response

@@ -1,0 +1,144 @@
+"""The case workflow: numbering, links, statuses with reopen, replies e-mailed in the customer's language, notes."""
+import pytest
+from django.core import mail
+
+from ticketing_core.notifications.models import Notification
+from ticketing_core.testing import factories
+
+from ..cases.services import CaseError, add_note, agents, change, customer_message, open_case, reply
+from ..models import CaseMessage, SupportCase
+from .cases_fixtures import make_case
+
+pytestmark = pytest.mark.django_db
+pytest_plugins = ["ticketing_helpdesk.tests.cases_fixtures"]
+
+
+def test_case_numbers_count_up_per_organizer(organizer):
+    other = factories.make_organizer(slug="baltika", name="Балтика")
+    assert [make_case(organizer).number for _i in range(3)] == [1, 2, 3]
+    assert make_case(other).number == 1
+    assert make_case(organizer).reference == "#4"
+
+
+def test_a_case_needs_a_subject_a_message_and_a_way_to_answer(organizer):
+    with pytest.raises(CaseError):
+        make_case(organizer, subject=" ")
+    with pytest.raises(CaseError):
+        make_case(organizer, body="")
+    with pytest.raises(CaseError):
+        make_case(organizer, email="", name="Аноним")
+    assert make_case(organizer, email="", phone="+7 916 123-45-67").phone == "+7 916 123-45-67"
+
+
+def test_a_case_about_an_order_takes_its_email_language_and_sailing(organizer, series, sailing):
+    order = factories.make_order(series, sailing.subevent, [series.items.first()], email="ivan@example.org",
+                                 locale="en")
+    case = open_case(organizer, subject="Refund?", body="Can I get a refund?", order=order, locale="")
+    assert (case.email, case.locale, case.subevent_id) == ("ivan@example.org", "en", sailing.subevent_id)
+    position = order.positions.first()
+    case2 = open_case(organizer, subject="Lost", body="Lost my ticket", position=position)
+    assert case2.order_id == order.pk and case2.subevent_id == sailing.subevent_id
+
+
+def test_links_to_another_organizers_order_are_refused(organizer, series, sailing):
+    other = factories.make_organizer(slug="baltika", name="Балтика")
+    order = factories.make_order(series, sailing.subevent, [series.items.first()])
+    with pytest.raises(CaseError):
+        open_case(other, subject="x", body="y", order=order)
+
+
+def test_status_workflow_with_reopen(organizer, agent):
+    case = make_case(organizer)
+    for status in ("open", "waiting", "open", "resolved", "closed", "open", "resolved"):
+        change(case, agent, status=status)
+    case.refresh_from_db()
+    assert case.status == "resolved" and case.resolved_at is not None and case.closed_at is None
+    history = [(m.data["old"], m.data["new"]) for m in case.messages.filter(kind=CaseMessage.KIND_EVENT)]
+    assert history[0] == ("new", "open") and history[5] == ("closed", "open")
+    assert case.all_logentries().filter(action_type="ticketing_helpdesk.case.status_changed").count() == 7
+
+
+def test_impossible_transitions_are_refused(organizer, agent):
+    case = make_case(organizer)
+    change(case, agent, status="closed")
+    with pytest.raises(CaseError):
+        change(case, agent, status="waiting")
+    with pytest.raises(CaseError):
+        change(case, agent, status="resolved")
+    case.refresh_from_db()
+    assert case.status == "closed"
+
+
+def test_reply_is_emailed_in_the_customers_language_and_pauses_the_case(
+        organizer, agent, django_capture_on_commit_callbacks):
+    case = make_case(organizer, locale="en", email="john@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        msg = reply(case, agent, "Your ticket is in your account.")
+    case.refresh_from_db()
+    assert case.status == "waiting" and case.first_response_at == msg.created
+    n = Notification.objects.get(kind="case_reply")
+    assert n.recipient == "john@example.org" and n.locale == "en" and n.order_id is None
+    assert n.subject == "Your request #1: Потерял билет"
+    assert "Your ticket is in your account." in n.text
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["john@example.org"]
+    assert "/support/1/" in mail.outbox[0].body
+    assert case.all_logentries().filter(action_type="ticketing_helpdesk.case.replied").exists()
+
+
+def test_reply_in_russian_and_chinese(organizer, agent, django_capture_on_commit_callbacks):
+    ru = make_case(organizer, locale="ru", email="a@example.org")
+    zh = make_case(organizer, locale="zh-hans", email="b@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(ru, agent, "Ответ")
+        reply(zh, agent, "回复")
+    subjects = dict(Notification.objects.values_list("recipient", "subject"))
+    assert subjects["a@example.org"].startswith("Обращение #1")
+    assert subjects["b@example.org"].startswith("您的咨询 #2")
+
+
+def test_a_note_is_never_sent_to_the_customer(organizer, agent, django_capture_on_commit_callbacks):
+    case = make_case(organizer)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_note(case, agent, "Клиент звонил второй раз, проверить возврат")
+    assert not Notification.objects.exists() and not mail.outbox
+    case.refresh_from_db()
+    assert case.status == "new" and case.first_response_at is None
+
+
+def test_customer_writing_again_reopens_a_waiting_or_resolved_case(organizer, agent):
+    case = make_case(organizer)
+    reply(case, agent, "Пришлите номер заказа", status="waiting")
+    customer_message(case, "Заказ ABC12")
+    case.refresh_from_db()
+    assert case.status == "open"
+    change(case, agent, status="resolved")
+    customer_message(case, "Ещё вопрос")
+    case.refresh_from_db()
+    assert case.status == "open" and case.resolved_at is None
+    change(case, agent, status="closed")
+    with pytest.raises(CaseError):
+        customer_message(case, "А теперь?")
+
+
+def test_only_staff_who_may_change_cases_can_be_assigned(organizer, agent, viewer):
+    case = make_case(organizer)
+    assert agent in agents(organizer) and viewer not in agents(organizer)
+    change(case, agent, assignee=agent, priority="high", category="refund")
+    case.refresh_from_db()
+    assert (case.assignee, case.priority, case.category) == (agent, "high", "refund")
+    with pytest.raises(CaseError):
+        change(case, agent, assignee=viewer)
+    change(case, agent, assignee=None)
+    case.refresh_from_db()
+    assert case.assignee is None
+
+
+def test_replying_to_a_closed_case_needs_a_reopen(organizer, agent):
+    case = make_case(organizer)
+    change(case, agent, status="closed")
+    with pytest.raises(CaseError):
+        reply(case, agent, "Ответ")
+    change(case, agent, status="open")
+    reply(case, agent, "Ответ после открытия заново", status="resolved")
+    case.refresh_from_db()
+    assert case.status == SupportCase.STATUS_RESOLVED
