@@ -1,0 +1,39 @@
+"""The "Support" panel on pretix's order page: refund within the policy and send the confirmation again."""
+from django.template.loader import get_template
+from django.urls import reverse
+
+from pretix.base.models import Order
+
+from ticketing_core.services.policy import format_deadline
+
+from ..permissions import CONSOLE, POLICY_REFUND, RESEND
+from .refunds import decision_for
+from .views import APP, resend_reasons
+
+
+def order_panel(request, order: Order) -> str:
+    user = request.user
+    organizer = order.event.organizer
+    can_refund = user.has_event_permission(organizer, order.event, POLICY_REFUND, request=request)
+    can_resend = user.has_event_permission(organizer, order.event, RESEND, request=request)
+    can_console = user.has_organizer_permission(organizer, CONSOLE, request=request)
+    if not (can_refund or can_resend or can_console):
+        return ""
+    decision = decision_for(order)
+    kwargs = {"organizer": organizer.slug, "ev": order.event.slug, "code": order.code}
+    if order.customer_id:
+        profile_url = reverse(f"plugins:{APP}:console.customer", kwargs={
+            "organizer": organizer.slug, "customer": order.customer.identifier})
+    else:
+        profile_url = reverse(f"plugins:{APP}:console.guest", kwargs=kwargs)
+    return get_template("ticketing_helpdesk/console/order_panel.html").render({
+        "order": order, "decision": decision,
+        "deadline": format_deadline(decision.deadline, decision.timezone) if decision.deadline else "",
+        "can_refund": can_refund, "can_resend": can_resend, "can_console": can_console,
+        "refund_url": reverse(f"plugins:{APP}:console.refund", kwargs=kwargs),
+        "resend_url": reverse(f"plugins:{APP}:console.resend", kwargs=kwargs),
+        "profile_url": profile_url, "reasons": resend_reasons(order),
+        # administrators resend from ticketing_core's "Messages" panel on the same page
+        "resend_elsewhere": user.has_event_permission(organizer, order.event, "event.orders:write", request=request),
+        "next": request.get_full_path(),
+    }, request=request)

@@ -1,0 +1,186 @@
+"""
+The agent console's one search box: whatever an agent types — an order code, an e-mail address, a phone
+number in any format, a name, a ticket's secret or the text of its QR code, a case number — is tried as
+each of these, across every event of the organizer the agent may see, and the hits come back grouped.
+
+Every lookup is an equality or a trigram match on an indexed column (see ``console/indexes.py`` and
+``bench/console.py``), so a search stays fast on an organizer with 100 000 orders.
+"""
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+from django.db.models import Prefetch, Q
+
+from pretix.base.models import Customer, Event, Order, OrderPosition, Organizer, User
+
+from ticketing_core.notifications.models import ContactPreference
+from ticketing_core.notifications.sms.phone import InvalidPhone, normalize_phone
+
+from ..permissions import CASES_READ
+
+ORDERS_READ = "event.orders:read"
+CUSTOMERS_READ = "organizer.customers:read"
+LIMIT = 25
+MIN_NAME_LENGTH = 3
+
+CODE_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9._-]*-)?([A-Z0-9]{5,16})$")
+CASE_RE = re.compile(r"^(?:#|№|N\s*|case\s*|обращение\s*)?(\d{1,9})$", re.IGNORECASE)
+PHONE_CHARS_RE = re.compile(r"^\+?[\d\s().\-]{7,24}$")
+SECRET_RE = re.compile(r"^[A-Za-z0-9+/=_\-.:~]{8,}$")
+
+
+@dataclass
+class SearchResult:
+    query: str
+    orders: list = field(default_factory=list)
+    customers: list = field(default_factory=list)
+    guests: list = field(default_factory=list)
+    tickets: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
+    phone: str = ""  # the query as an E.164 number, when it is one
+    kinds: list = field(default_factory=list)  # what the query was tried as (order code, e-mail, …)
+
+    @property
+    def count(self) -> int:
+        return len(self.orders) + len(self.customers) + len(self.guests) + len(self.tickets) + len(self.cases)
+
+
+def as_phone(q: str) -> str:
+    """``q`` as E.164 if it looks like and is a valid phone number ("8 (916) 123-45-67"), else ``""``."""
+    if not PHONE_CHARS_RE.match(q) or sum(c.isdigit() for c in q) < 7:
+        return ""
+    try:
+        return normalize_phone(q)
+    except InvalidPhone:
+        return ""
+
+
+def as_order_code(q: str) -> str:
+    """``ABC12`` or pretix's full code ``EVENTSLUG-ABC12``, upper-cased; ``""`` if it cannot be a code."""
+    m = CODE_RE.match(q.upper())
+    return m.group(1) if m else ""
+
+
+def as_case_number(q: str) -> int | None:
+    m = CASE_RE.match(q.strip())
+    return int(m.group(1)) if m else None
+
+
+def secrets_of(q: str) -> list[str]:
+    """The ticket secret inside a scanned QR code: the text itself, or the last part of a URL."""
+    candidates = [q]
+    if "://" in q:
+        path = urlparse(q).path.rstrip("/")
+        if path:
+            candidates.append(unquote(path.rsplit("/", 1)[-1]))
+    return [c for c in candidates if SECRET_RE.match(c)]
+
+
+def visible_events(user: User, organizer: Organizer, request=None):
+    return user.get_events_with_permission(ORDERS_READ, request=request).filter(organizer=organizer)
+
+
+def _orders_qs(organizer: Organizer, events):
+    positions = OrderPosition.objects.select_related("subevent", "item").order_by("positionid")
+    return Order.objects.filter(organizer=organizer, event__in=events).select_related(
+        "event", "customer", "invoice_address").prefetch_related(Prefetch("positions", queryset=positions))
+
+
+def search(organizer: Organizer, user: User, q: str, request=None) -> SearchResult:
+    """Everything matching ``q`` that ``user`` may see, at most :data:`LIMIT` per group."""
+    q = " ".join((q or "").split())
+    result = SearchResult(query=q)
+    if not q:
+        return result
+    events = list(visible_events(user, organizer, request).values_list("pk", flat=True))
+    can_customers = user.has_organizer_permission(organizer, CUSTOMERS_READ, request=request)
+
+    order_q = Q()
+    customer_q = Q()
+    position_q = Q()
+    code = as_order_code(q)
+    if code:
+        result.kinds.append("code")
+        order_q |= Q(code=code)
+    phone = as_phone(q)
+    if phone:
+        result.phone = phone
+        result.kinds.append("phone")
+        pref_orders = ContactPreference.objects.filter(phone=phone, order__isnull=False).values("order_id")
+        pref_customers = ContactPreference.objects.filter(phone=phone, customer__isnull=False).values("customer_id")
+        order_q |= Q(phone=phone) | Q(pk__in=pref_orders) | Q(customer__in=pref_customers)
+        customer_q |= Q(phone=phone) | Q(pk__in=pref_customers)
+    if "@" in q and " " not in q:
+        result.kinds.append("email")
+        order_q |= Q(email__iexact=q)
+        customer_q |= Q(email__iexact=q)
+        position_q |= Q(attendee_email__iexact=q)
+    elif not phone and len(q) >= MIN_NAME_LENGTH and not q.isdigit():
+        result.kinds.append("name")
+        order_q |= Q(invoice_address__name_cached__icontains=q)
+        customer_q |= Q(name_cached__icontains=q)
+        position_q |= Q(attendee_name_cached__icontains=q)
+    secrets = secrets_of(q)
+    if secrets:
+        result.kinds.append("secret")
+        position_q |= Q(secret__in=secrets)
+
+    if events and order_q:
+        result.orders = list(_orders_qs(organizer, events).filter(order_q).distinct().order_by("-datetime")[:LIMIT])
+    if events and position_q:
+        result.tickets = list(
+            OrderPosition.objects.filter(order__organizer=organizer, order__event__in=events).filter(position_q)
+            .select_related("order", "order__event", "item", "subevent").order_by("-order__datetime")[:LIMIT]
+        )
+    if can_customers and customer_q:
+        result.customers = list(Customer.objects.filter(organizer=organizer).filter(customer_q)
+                                .order_by("name_cached", "email")[:LIMIT])
+    # Guests (no customer account) are grouped by their e-mail address; their profile is reached through an order.
+    account_emails = {c.email.lower() for c in result.customers if c.email}
+    guests = {}
+    for o in result.orders + [t.order for t in result.tickets]:
+        if o.customer_id or not o.email or o.email.lower() in account_emails:
+            continue
+        guests.setdefault(o.email.lower(), {"email": o.email, "name": guest_name(o), "order": o, "orders": set()})
+        guests[o.email.lower()]["orders"].add(o.pk)
+    result.guests = [dict(g, count=len(g["orders"])) for g in guests.values()][:LIMIT]
+    result.cases = find_cases(organizer, user, q, phone, request)
+    return result
+
+
+def guest_name(order: Order) -> str:
+    address = getattr(order, "invoice_address", None)  # a missing one raises an AttributeError subclass
+    if address is not None and address.name_cached:
+        return address.name_cached
+    for p in order.positions.all():
+        if p.attendee_name_cached:
+            return p.attendee_name_cached
+    return ""
+
+
+def find_cases(organizer: Organizer, user: User, q: str, phone: str, request=None) -> list:
+    """Support cases by number ("#123", "123"), by the contact's e-mail or phone, or by subject."""
+    from ..models import SupportCase
+
+    if not user.has_organizer_permission(organizer, CASES_READ, request=request):
+        return []
+    case_q = Q()
+    number = as_case_number(q)
+    if number is not None:
+        case_q |= Q(number=number)
+    if phone:
+        case_q |= Q(phone=phone)
+    if "@" in q and " " not in q:
+        case_q |= Q(email__iexact=q)
+    code = as_order_code(q)
+    if code:
+        case_q |= Q(order__code=code)
+    if not case_q:
+        return []
+    return list(SupportCase.objects.filter(organizer=organizer).filter(case_q)
+                .select_related("customer", "order", "assignee").order_by("-created")[:LIMIT])
+
+
+def events_of(user: User, organizer: Organizer, request=None) -> list[Event]:
+    return list(visible_events(user, organizer, request))

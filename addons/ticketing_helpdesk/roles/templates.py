@@ -1,0 +1,136 @@
+"""
+The five roles of an operator's staff, each a template for a pretix team.
+
+A role is nothing but a set of pretix permissions (pretix's own and those our addons register), written
+into a ``Team``: pretix then checks them everywhere — back office, REST API, check-in apps — and our views
+check the same names. Applying a role creates the team or overwrites the permissions of an existing one;
+members and the events the team covers stay as they are.
+
+Decisions the issue leaves open, made here and stated in the role descriptions:
+
+* pretix's ``event.orders:write`` refunds and cancels without any deadline. Only the Administrator gets
+  it; everyone else refunds through the console, which enforces the 24-hour policy
+  (``event.support:refund``). This keeps "refunds outside the policy stay with administrators" true.
+* The Accountant therefore reads orders, payments and invoices and runs exports and reports, edits the
+  invoice settings, and reads everything else; confirming a bank transfer by hand is an administrator's job.
+* Boarding staff get pretix's check-in permission only; our manifest shows them today's sailings only.
+"""
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from pretix.base.models import Organizer, Team, User
+
+from ..permissions import AUDIT_READ, CASES_READ, CASES_SETTINGS, CASES_WRITE, CONSOLE, POLICY_REFUND, RESEND
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: object
+    description: object
+    all_permissions: bool = False
+    event_permissions: frozenset = field(default_factory=frozenset)
+    organizer_permissions: frozenset = field(default_factory=frozenset)
+
+
+ROLES: dict[str, Role] = {r.key: r for r in (
+    Role(
+        "administrator", _("Administrator"),
+        _("Everything: settings, teams, all orders including refunds outside the policy, sailing "
+          "cancellations, the audit trail."),
+        all_permissions=True,
+    ),
+    Role(
+        "sales_manager", _("Sales manager"),
+        _("Events, dates, products and prices, vouchers, reports; refunds only within the policy; no "
+          "refunds outside the policy, no teams, no payment settings."),
+        event_permissions=frozenset({
+            "event.settings.general:write", "event.subevents:write", "event.items:write", "event.orders:read",
+            "event.vouchers:read", "event.vouchers:write", RESEND, POLICY_REFUND,
+        }),
+        organizer_permissions=frozenset({"organizer.events:create", CONSOLE, CASES_READ}),
+    ),
+    Role(
+        "support_agent", _("Support agent"),
+        _("The agent console, customer profiles, support cases, refunds within the policy and sending "
+          "confirmations again; no settings, no prices."),
+        event_permissions=frozenset({"event.orders:read", RESEND, POLICY_REFUND}),
+        organizer_permissions=frozenset({CONSOLE, CASES_READ, CASES_WRITE, "organizer.customers:read"}),
+    ),
+    Role(
+        "accountant", _("Accountant"),
+        _("Orders, payments, refunds and invoices to read and export, reports, invoice settings; "
+          "read-only everywhere else. No refunds: those are made by support within the policy or by "
+          "an administrator."),
+        event_permissions=frozenset({"event.orders:read", "event.vouchers:read", "event.settings.invoicing:write"}),
+        organizer_permissions=frozenset({
+            CASES_READ, AUDIT_READ, "organizer.giftcards:read", "organizer.customers:read",
+            "organizer.outgoingmails:read", "organizer.devices:read", "organizer.reusablemedia:read",
+        }),
+    ),
+    Role(
+        "boarding", _("Boarding staff"),
+        _("Check-in and the passenger manifest of today's sailings only."),
+        event_permissions=frozenset({"event.orders:checkin"}),
+    ),
+)}
+
+# Not part of any role but the Administrator's: kept here so tests and the page can say so.
+ADMIN_ONLY = frozenset({"event.orders:write", "event:cancel", "organizer.teams:write", CASES_SETTINGS,
+                        "organizer.settings.general:write", "event.settings.payment:write"})
+
+
+def team_name(role: Role) -> str:
+    return str(role.label)
+
+
+@transaction.atomic
+def apply_role(organizer: Organizer, role: Role, user: User | None, team: Team | None = None,
+               request=None) -> tuple[Team, bool]:
+    """Write ``role`` into ``team`` (or a new team named after the role); returns (team, created)."""
+    from ..audit.log import audit
+
+    created = team is None
+    if created:
+        team = Team(organizer=organizer, name=team_name(role), all_events=True)
+    before = {
+        "all_event_permissions": team.all_event_permissions,
+        "all_organizer_permissions": team.all_organizer_permissions,
+        "event": sorted(k for k, v in (team.limit_event_permissions or {}).items() if v),
+        "organizer": sorted(k for k, v in (team.limit_organizer_permissions or {}).items() if v),
+    }
+    team.all_event_permissions = role.all_permissions
+    team.all_organizer_permissions = role.all_permissions
+    team.limit_event_permissions = {} if role.all_permissions else {p: True for p in sorted(role.event_permissions)}
+    team.limit_organizer_permissions = {} if role.all_permissions else {
+        p: True for p in sorted(role.organizer_permissions)}
+    team.save()
+    # pretix's own team log (shown on the team page), then our audit entry with the role and the address.
+    team.log_action("pretix.team.created" if created else "pretix.team.changed", user=user, data={
+        "name": team.name, "all_event_permissions": team.all_event_permissions,
+        "all_organizer_permissions": team.all_organizer_permissions,
+        "limit_event_permissions": team.limit_event_permissions,
+        "limit_organizer_permissions": team.limit_organizer_permissions,
+    })
+    audit(organizer, "ticketing_helpdesk.role.applied", request=request, user=user, data={
+        "role": role.key, "team": team.name, "team_id": team.pk, "created": created, "before": before,
+    })
+    return team, created
+
+
+def role_of(team: Team) -> Role | None:
+    """The role whose permissions the team has exactly, if any (teams edited by hand match none)."""
+    for role in ROLES.values():
+        if role.all_permissions:
+            if team.all_event_permissions and team.all_organizer_permissions:
+                return role
+            continue
+        if team.all_event_permissions or team.all_organizer_permissions:
+            continue
+        ev = {k for k, v in (team.limit_event_permissions or {}).items() if v}
+        org = {k for k, v in (team.limit_organizer_permissions or {}).items() if v}
+        if ev == set(role.event_permissions) and org == set(role.organizer_permissions):
+            return role
+    return None

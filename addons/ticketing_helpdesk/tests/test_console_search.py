@@ -1,0 +1,110 @@
+"""The console's search box: every kind of query, across events, limited to what the agent may see."""
+from django.urls import reverse
+
+from pretix.base.models import LogEntry
+
+from ..console.search import as_case_number, as_order_code, as_phone, search, secrets_of
+from .console_fixtures import make_order, staff
+
+
+def url(organizer, q):
+    return reverse("plugins:ticketing_helpdesk:console", kwargs={"organizer": organizer.slug}) + "?q=" + q
+
+
+def test_phone_in_any_format_is_normalised():
+    for raw in ("8 (916) 123-45-67", "+7 916 123 45 67", "9161234567", "+7(916)1234567", "8-916-123-45-67"):
+        assert as_phone(raw) == "+79161234567", raw
+    assert as_phone("ABCDE") == ""
+    assert as_phone("12") == ""
+
+
+def test_order_code_and_full_code_and_case_number():
+    assert as_order_code("abc12") == "ABC12"
+    assert as_order_code("EVENING-ABC12") == "ABC12"
+    assert as_order_code("anna@example.org") == ""
+    assert as_case_number("#42") == 42
+    assert as_case_number("42") == 42
+    assert as_case_number("Иван") is None
+
+
+def test_qr_url_yields_its_last_segment():
+    assert "s3cr3tS3cr3t" in secrets_of("https://example.org/t/s3cr3tS3cr3t/")
+
+
+def test_finds_order_by_phone_in_any_format(organizer, agent, order):
+    for q in ("8 (916) 123-45-67", "+79161234567", "9161234567"):
+        result = search(organizer, agent, q)
+        assert [o.code for o in result.orders] == [order.code], q
+        assert result.phone == "+79161234567"
+
+
+def test_finds_order_by_code_email_name_and_ticket_secret(organizer, agent, order):
+    assert search(organizer, agent, order.code.lower()).orders == [order]
+    assert search(organizer, agent, f"{order.event.slug}-{order.code}").orders == [order]
+    assert search(organizer, agent, "ANNA@example.org").orders == [order]
+    assert search(organizer, agent, "смирнова").orders == [order]
+    position = order.positions.first()
+    result = search(organizer, agent, position.secret)
+    assert position in result.tickets
+    assert position in search(organizer, agent, f"https://tickets.example.org/q/{position.secret}").tickets
+
+
+def test_guest_customers_are_grouped_by_email(organizer, agent, sailing):
+    a = make_order(sailing)
+    b = make_order(sailing)
+    result = search(organizer, agent, "anna@example.org")
+    assert {o.pk for o in result.orders} == {a.pk, b.pk}
+    assert len(result.guests) == 1 and result.guests[0]["count"] == 2
+
+
+def test_finds_customer_account_by_phone_email_and_name(organizer, agent, customer):
+    assert search(organizer, agent, "8 903 555 00 11").customers == [customer]
+    assert search(organizer, agent, "boris@example.org").customers == [customer]
+    assert search(organizer, agent, "Ельцов").customers == [customer]
+
+
+def test_phone_from_checkout_contact_preference_is_found(organizer, agent, sailing):
+    from ticketing_core.notifications.models import ContactPreference
+
+    o = make_order(sailing, phone=None, email="x@example.org")
+    ContactPreference.objects.create(order=o, phone="+79267770000", sms=True)
+    assert search(organizer, agent, "8 926 777-00-00").orders == [o]
+
+
+def test_orders_of_events_the_agent_may_not_see_are_not_found(organizer, sailing, order):
+    from pretix.base.models import Team, User
+
+    outsider = User.objects.create_user("outsider@example.org", "admin-password-123")
+    team = Team.objects.create(organizer=organizer, name="Other", all_events=False,
+                               limit_organizer_permissions={"organizer.console:read": True},
+                               limit_event_permissions={"event.orders:read": True})
+    team.members.add(outsider)
+    assert search(organizer, outsider, order.code).orders == []
+
+
+def test_other_organizers_orders_are_not_found(agent, order):
+    from ticketing_core.testing import factories
+
+    other = factories.make_organizer(slug="other", name="Other")
+    assert search(other, agent, order.code).orders == []
+
+
+def test_search_page_groups_results_and_logs_the_search(organizer, agent_client, order, customer):
+    r = agent_client.get(url(organizer, "8 (916) 123-45-67"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert order.code in html and "ticketing-console-orders" in html
+    entry = LogEntry.objects.get(action_type="ticketing_helpdesk.console.searched")
+    assert entry.parsed_data["query"] == "8 (916) 123-45-67"
+    assert entry.parsed_data["ip"] == "127.0.0.1"
+    r = agent_client.get(url(organizer, "zzzzzz-nothing"))
+    assert "ticketing-console-empty" in r.content.decode()
+
+
+def test_search_page_requires_the_console_permission(client, organizer, order):
+    from ticketing_core.testing.fixtures import login
+
+    boarding = staff(organizer, "boarding")
+    r = login(client, boarding).get(url(organizer, order.code))
+    assert r.status_code == 403
+    assert not LogEntry.objects.filter(action_type="ticketing_helpdesk.console.searched").exists()
