@@ -1,1 +1,192 @@
-"""Where this addon touches pretix. Its features arrive with its own issue; until then it only registers itself."""
+"""Every place where the seat-map addon touches pretix; the logic lives in services/."""
+import json
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from django.template.loader import get_template
+from django.urls import resolve, reverse
+from django.utils.html import escape, format_html
+from django.utils.translation import gettext_lazy as _
+
+from pretix.base.i18n import language
+from pretix.base.models import OrderPosition
+from pretix.base.services.cart import CartError
+from pretix.base.services.orders import OrderError
+from pretix.base.signals import email_filter, event_live_issues, layout_text_variables, validate_cart, validate_order
+from pretix.control.signals import nav_event, nav_organizer, subevent_detail_html
+from pretix.plugins.ticketoutputpdf.signals import override_layout
+from pretix.presale.signals import order_info, render_seating_plan
+
+from ticketing_core.models import Sailing, Vessel
+
+from . import logdisplay  # noqa: F401 - registers the log texts
+from . import settings as _settings  # noqa: F401 - registers the setting defaults
+from .services import assign, rules
+from .services.errors import SeatingError
+from .services.labels import describe, labels_for
+
+APP = "ticketing_seating"
+
+
+@receiver(post_save, sender=Sailing, dispatch_uid="ticketing_seating_sailing_saved")
+def sailing_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A new sailing, or one moved to another vessel, gets that vessel's seat map (never moving sold seats)."""
+    if raw or (update_fields and set(update_fields) <= {"quota", "canceled_at", "cancel_reason"}):
+        return
+    assign.apply_to_sailing(instance)
+
+
+@receiver(pre_save, sender=Vessel, dispatch_uid="ticketing_seating_vessel_mode_before")
+def vessel_mode_before(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk:
+        instance._seating_mode_before = Vessel.objects.filter(pk=instance.pk).values_list(
+            "seating_mode", flat=True).first()
+
+
+@receiver(post_save, sender=Vessel, dispatch_uid="ticketing_seating_vessel_mode_after")
+def vessel_mode_after(sender, instance, raw=False, created=False, **kwargs):
+    """Switching a vessel between assigned seats and general admission updates its future sailings."""
+    before = getattr(instance, "_seating_mode_before", None)
+    if not raw and not created and before is not None and before != instance.seating_mode:
+        assign.apply_to_vessel(instance)
+
+
+@receiver(render_seating_plan, dispatch_uid="ticketing_seating_picker")
+def picker(sender, request, subevent=None, voucher=None, **kwargs):
+    from .views.shop import render_picker
+
+    return render_picker(request, sender, subevent)
+
+
+@receiver(validate_cart, dispatch_uid="ticketing_seating_validate_cart")
+def cart_rules(sender, positions, **kwargs):
+    try:
+        rules.check_positions(sender, list(positions))
+    except SeatingError as e:
+        raise CartError(str(e)) from None
+
+
+@receiver(validate_order, dispatch_uid="ticketing_seating_validate_order")
+def order_rules(sender, positions, **kwargs):
+    try:
+        rules.check_positions(sender, list(positions.select_related("seat")))
+    except SeatingError as e:
+        raise OrderError(str(e)) from None
+
+
+@receiver(event_live_issues, dispatch_uid="ticketing_seating_live_issues")
+def live_issues(sender, **kwargs):
+    issues = assign.unmapped_issues(sender)
+    if not issues:
+        return None
+    return format_html('{} <a href="{}">{}</a>', " ".join(issues), reverse(
+        f"plugins:{APP}:event.seating", kwargs={"organizer": sender.organizer.slug, "event": sender.slug}),
+        _("Choose products for the seat categories"))
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_seating_nav_organizer")
+def navbar_organizer(sender, request, organizer, **kwargs):
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Seat maps"), "icon": "th",
+        "url": reverse(f"plugins:{APP}:maps", kwargs={"organizer": organizer.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("map"),
+    }]
+
+
+@receiver(nav_event, dispatch_uid="ticketing_seating_nav_event")
+def navbar_event(sender, request, **kwargs):
+    url = resolve(request.path_info)
+    kw = {"organizer": request.organizer.slug, "event": request.event.slug}
+    ours = url.namespace == f"plugins:{APP}"
+    children = [
+        {"label": _("Seat categories"), "url": reverse(f"plugins:{APP}:event.seating", kwargs=kw),
+         "active": ours and url.url_name == "event.seating"},
+        {"label": _("Seat occupancy"), "url": reverse(f"plugins:{APP}:occupancy.list", kwargs=kw),
+         "active": ours and url.url_name.startswith("occupancy")},
+    ]
+    return [{"label": _("Seats"), "url": children[0]["url"], "icon": "th", "active": ours, "children": children}]
+
+
+@receiver(subevent_detail_html, dispatch_uid="ticketing_seating_subevent_detail")
+def occupancy_link(sender, subevent, **kwargs):
+    if not subevent.seating_plan_id:
+        return ""
+    url = reverse(f"plugins:{APP}:occupancy", kwargs={
+        "organizer": sender.organizer.slug, "event": sender.slug, "subevent": subevent.pk})
+    return format_html('<p><a class="btn btn-default" href="{}"><i class="fa fa-th"></i> {}</a></p>', url,
+                       _("Seat occupancy"))
+
+
+@receiver(order_info, dispatch_uid="ticketing_seating_order_info")
+def order_seats(sender, order, request=None, **kwargs):
+    """The customer's order page lists the seats as "deck, row, seat" in the customer's language."""
+    positions = [p for p in order.positions.select_related("seat", "item") if p.seat_id]
+    if not positions:
+        return ""
+    labels = labels_for(order.event_id, positions[0].subevent_id)
+    return get_template("ticketing_seating/order_seats.html").render({
+        "seats": [(p, describe(p.seat, labels)) for p in positions]})
+
+
+def _seat_of(op: OrderPosition):
+    return op.seat if op.seat_id else (op.addon_to.seat if op.addon_to_id and op.addon_to.seat_id else None)
+
+
+@receiver(layout_text_variables, dispatch_uid="ticketing_seating_ticket_variables")
+def ticket_variables(sender, **kwargs):
+    return {"ticketing_seat": {
+        "label": _("Seat: deck, row and seat (in the customer's language)"),
+        "editor_sample": _("Upper deck, row 3, seat 12"),
+        "evaluate": lambda op, order, ev: describe(_seat_of(op)) if _seat_of(op) else "",
+    }}
+
+
+@receiver(override_layout, dispatch_uid="ticketing_seating_ticket_layout")
+def ticket_layout(sender, layout, orderposition, **kwargs):
+    """pretix's default "seat" text on tickets becomes our "deck, row, seat" in the customer's language."""
+    if layout is None or not _seat_of(orderposition):
+        return layout
+    try:
+        elements = json.loads(layout.layout)
+    except (TypeError, ValueError):
+        return layout
+    if not any(e.get("content") == "seat" for e in elements if isinstance(e, dict)):
+        return layout
+    from pretix.plugins.ticketoutputpdf.models import TicketLayout
+
+    for e in elements:
+        if isinstance(e, dict) and e.get("content") == "seat":
+            e["content"] = "ticketing_seat"
+    copy = TicketLayout(event=layout.event if layout.event_id else sender, name=layout.name,
+                        layout=json.dumps(elements), background=layout.background)
+    copy.pk = layout.pk
+    return copy
+
+
+@receiver(email_filter, dispatch_uid="ticketing_seating_email_seats")
+def email_seats(sender, message, order=None, **kwargs):
+    """Order e-mails name the seats ("deck, row, seat") in the order's language."""
+    if order is None:
+        return message
+    positions = [p for p in order.positions.select_related("seat") if p.seat_id]
+    if not positions:
+        return message
+    labels = labels_for(order.event_id, positions[0].subevent_id)
+    with language(order.locale, sender.settings.region):
+        lines = [describe(p.seat, labels) for p in positions]
+        title = str(_("Your seats"))
+    text = "\n\n{}:\n{}".format(title, "\n".join(f"- {line}" for line in lines))
+    message.body = (message.body or "") + text
+    html = "<p><strong>{}:</strong><br>{}</p>".format(escape(title), "<br>".join(escape(line) for line in lines))
+    alternatives = []
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html" and isinstance(content, str):
+            marker = content.rfind("</body>")
+            content = content[:marker] + html + content[marker:] if marker >= 0 else content + html
+        alternatives.append((content, mimetype))
+    if alternatives:
+        message.alternatives = alternatives
+    return message
+
+

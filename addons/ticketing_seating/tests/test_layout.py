@@ -1,0 +1,73 @@
+"""Import/export in pretix's seat-plan format: every error, translated, with its place; invalid files change nothing."""
+import json
+
+import pytest
+from django.utils.translation import override
+
+from ticketing_core.testing.seating import small_spec
+from ticketing_seating.services import generator, layout
+from ticketing_seating.services.errors import SeatingError
+
+
+def test_generator_builds_a_valid_pretix_plan_with_aisles_and_numbering():
+    spec = small_spec(rows=3, seats=6, decks=2, aisle=3)
+    spec["decks"][1]["sections"][1]["numbering"] = "rtl"
+    plan = generator.generate(spec)
+    assert layout.validate(plan) == []
+    assert [z["name"] for z in plan["zones"]] == ["Главная палуба", "Верхняя палуба"]
+    row = plan["zones"][0]["rows"][0]
+    xs = [s["position"]["x"] for s in row["seats"]]
+    # the aisle after seat 3 is wider than the pitch between seats
+    assert xs[3] - xs[2] > xs[1] - xs[0]
+    rtl = plan["zones"][1]["rows"][1]["seats"]
+    assert [s["seat_number"] for s in rtl][:2] == ["6", "5"]
+    assert rtl[0]["position"]["x"] < rtl[1]["position"]["x"]
+    guids = [s["seat_guid"] for z in plan["zones"] for r in z["rows"] for s in r["seats"]]
+    assert len(guids) == len(set(guids)) == 36
+
+
+def test_generator_refuses_unknown_category():
+    spec = small_spec()
+    spec["decks"][0]["sections"][0]["category"] = "Nope"
+    with pytest.raises(SeatingError):
+        generator.generate(spec)
+
+
+def test_import_lists_every_error_with_its_place_in_russian():
+    plan = generator.generate(small_spec(rows=2, seats=3, decks=1, aisle=None))
+    seats = plan["zones"][0]["rows"][0]["seats"]
+    seats[1]["seat_guid"] = seats[0]["seat_guid"]            # duplicate id
+    seats[2]["category"] = "Ghost"                           # unknown category
+    plan["zones"][0]["rows"][1]["seats"][0]["position"]["x"] = 99999   # outside the deck
+    with override("ru"):
+        errors = layout.validate(plan)
+    assert len(errors) >= 3
+    text = "\n".join(errors)
+    assert "палуба 1 › ряд 1 › место 2" in text and "уже используется" in text
+    assert "Ghost" in text
+    assert "за пределами палубы" in text
+
+
+def test_schema_errors_are_all_reported_and_nothing_is_parsed():
+    bad = {"name": "x", "categories": [{"name": "A"}], "zones": [{"position": {"x": 0}, "rows": [
+        {"row_number": 1, "seats": [{"seat_guid": "a1", "seat_number": "1", "category": "A"}]}]}],
+        "size": {"width": 100, "height": 100}, "extra": True}
+    with override("en"), pytest.raises(SeatingError) as exc:
+        layout.parse(json.dumps(bad))
+    text = "\n".join(exc.value.errors)
+    assert "unknown field \"extra\"" in text
+    assert "deck 1 › position: the field \"y\" is missing." in text
+    assert "deck 1 › row 1 › row_number: must be a text." in text
+    assert "deck 1 › row 1 › seat 1: the field \"position\" is missing." in text
+
+
+def test_broken_json_says_where():
+    with override("ru"), pytest.raises(SeatingError) as exc:
+        layout.parse('{"name": "x",, }')
+    assert "строка 1" in str(exc.value)
+
+
+def test_export_is_pretix_format_and_round_trips():
+    plan = generator.generate(small_spec())
+    again = layout.parse(layout.dumps(plan))
+    assert again == plan
