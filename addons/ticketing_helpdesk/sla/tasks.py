@@ -13,7 +13,7 @@ from i18nfield.strings import LazyI18nString
 
 from pretix.base.i18n import language
 from pretix.base.services.mail import mail
-from pretix.multidomain.urlreverse import build_absolute_uri
+from pretix.helpers.urls import mainreverse_absolute
 
 from ..models import SupportCase
 from .calendar import calendar_for
@@ -26,7 +26,7 @@ def notify_assignee(case: SupportCase, breached: bool) -> None:
     user = case.assignee
     if user is None or not user.email:
         return
-    url = build_absolute_uri("plugins:ticketing_helpdesk:case", kwargs={
+    url = mainreverse_absolute("plugins:ticketing_helpdesk:case", kwargs={
         "organizer": case.organizer.slug, "number": case.number})
     with language(user.locale or "ru"):
         if breached:

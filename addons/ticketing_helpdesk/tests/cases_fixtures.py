@@ -35,28 +35,40 @@ def make_case(organizer, **kwargs) -> SupportCase:
 
 
 @pytest.fixture
-def agent(organizer):
+def case_agent(organizer):
     return make_staff(organizer, "agent@example.org", {"organizer.cases:read": True, "organizer.cases:write": True},
                       name="Ольга Агентова")
 
 
 @pytest.fixture
-def viewer(organizer):
+def case_viewer(organizer):
     return make_staff(organizer, "viewer@example.org", {"organizer.cases:read": True})
 
 
 @pytest.fixture
-def outsider(organizer):
+def case_outsider(organizer):
     return make_staff(organizer, "outsider@example.org", {"organizer.customers:read": True})
 
 
 @pytest.fixture
-def agent_client(client, agent):
-    return login(client, agent)
+def case_agent_client(client, case_agent):
+    return login(client, case_agent)
+
+
+def customer_session(client, customer) -> None:
+    """Log ``customer`` into the shop of their organizer (what pretix's login view stores in the session)."""
+    import time
+
+    session = client.session
+    org = customer.organizer_id
+    session[f"customer_auth_id:{org}"] = customer.pk
+    session[f"customer_auth_hash:{org}"] = customer.get_session_auth_hash()
+    session[f"customer_auth_time:{org}"] = int(time.time())
+    session.save()
 
 
 @pytest.fixture
-def customer(organizer):
+def case_customer(organizer):
     organizer.settings.customer_accounts = True
     c = Customer.objects.create(organizer=organizer, email="anna@example.org", name_parts={"_legacy": "Анна Смирнова"},
                                 is_active=True, is_verified=True, locale="en")

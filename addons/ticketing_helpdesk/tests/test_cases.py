@@ -47,10 +47,10 @@ def test_links_to_another_organizers_order_are_refused(organizer, series, sailin
         open_case(other, subject="x", body="y", order=order)
 
 
-def test_status_workflow_with_reopen(organizer, agent):
+def test_status_workflow_with_reopen(organizer, case_agent):
     case = make_case(organizer)
     for status in ("open", "waiting", "open", "resolved", "closed", "open", "resolved"):
-        change(case, agent, status=status)
+        change(case, case_agent, status=status)
     case.refresh_from_db()
     assert case.status == "resolved" and case.resolved_at is not None and case.closed_at is None
     history = [(m.data["old"], m.data["new"]) for m in case.messages.filter(kind=CaseMessage.KIND_EVENT)]
@@ -58,22 +58,22 @@ def test_status_workflow_with_reopen(organizer, agent):
     assert case.all_logentries().filter(action_type="ticketing_helpdesk.case.status_changed").count() == 7
 
 
-def test_impossible_transitions_are_refused(organizer, agent):
+def test_impossible_transitions_are_refused(organizer, case_agent):
     case = make_case(organizer)
-    change(case, agent, status="closed")
+    change(case, case_agent, status="closed")
     with pytest.raises(CaseError):
-        change(case, agent, status="waiting")
+        change(case, case_agent, status="waiting")
     with pytest.raises(CaseError):
-        change(case, agent, status="resolved")
+        change(case, case_agent, status="resolved")
     case.refresh_from_db()
     assert case.status == "closed"
 
 
 def test_reply_is_emailed_in_the_customers_language_and_pauses_the_case(
-        organizer, agent, django_capture_on_commit_callbacks):
+        organizer, case_agent, django_capture_on_commit_callbacks):
     case = make_case(organizer, locale="en", email="john@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        msg = reply(case, agent, "Your ticket is in your account.")
+        msg = reply(case, case_agent, "Your ticket is in your account.")
     case.refresh_from_db()
     assert case.status == "waiting" and case.first_response_at == msg.created
     n = Notification.objects.get(kind="case_reply")
@@ -85,60 +85,60 @@ def test_reply_is_emailed_in_the_customers_language_and_pauses_the_case(
     assert case.all_logentries().filter(action_type="ticketing_helpdesk.case.replied").exists()
 
 
-def test_reply_in_russian_and_chinese(organizer, agent, django_capture_on_commit_callbacks):
+def test_reply_in_russian_and_chinese(organizer, case_agent, django_capture_on_commit_callbacks):
     ru = make_case(organizer, locale="ru", email="a@example.org")
     zh = make_case(organizer, locale="zh-hans", email="b@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        reply(ru, agent, "Ответ")
-        reply(zh, agent, "回复")
+        reply(ru, case_agent, "Ответ")
+        reply(zh, case_agent, "回复")
     subjects = dict(Notification.objects.values_list("recipient", "subject"))
     assert subjects["a@example.org"].startswith("Обращение #1")
     assert subjects["b@example.org"].startswith("您的咨询 #2")
 
 
-def test_a_note_is_never_sent_to_the_customer(organizer, agent, django_capture_on_commit_callbacks):
+def test_a_note_is_never_sent_to_the_customer(organizer, case_agent, django_capture_on_commit_callbacks):
     case = make_case(organizer)
     with django_capture_on_commit_callbacks(execute=True):
-        add_note(case, agent, "Клиент звонил второй раз, проверить возврат")
+        add_note(case, case_agent, "Клиент звонил второй раз, проверить возврат")
     assert not Notification.objects.exists() and not mail.outbox
     case.refresh_from_db()
     assert case.status == "new" and case.first_response_at is None
 
 
-def test_customer_writing_again_reopens_a_waiting_or_resolved_case(organizer, agent):
+def test_customer_writing_again_reopens_a_waiting_or_resolved_case(organizer, case_agent):
     case = make_case(organizer)
-    reply(case, agent, "Пришлите номер заказа", status="waiting")
+    reply(case, case_agent, "Пришлите номер заказа", status="waiting")
     customer_message(case, "Заказ ABC12")
     case.refresh_from_db()
     assert case.status == "open"
-    change(case, agent, status="resolved")
+    change(case, case_agent, status="resolved")
     customer_message(case, "Ещё вопрос")
     case.refresh_from_db()
     assert case.status == "open" and case.resolved_at is None
-    change(case, agent, status="closed")
+    change(case, case_agent, status="closed")
     with pytest.raises(CaseError):
         customer_message(case, "А теперь?")
 
 
-def test_only_staff_who_may_change_cases_can_be_assigned(organizer, agent, viewer):
+def test_only_staff_who_may_change_cases_can_be_assigned(organizer, case_agent, case_viewer):
     case = make_case(organizer)
-    assert agent in agents(organizer) and viewer not in agents(organizer)
-    change(case, agent, assignee=agent, priority="high", category="refund")
+    assert case_agent in agents(organizer) and case_viewer not in agents(organizer)
+    change(case, case_agent, assignee=case_agent, priority="high", category="refund")
     case.refresh_from_db()
-    assert (case.assignee, case.priority, case.category) == (agent, "high", "refund")
+    assert (case.assignee, case.priority, case.category) == (case_agent, "high", "refund")
     with pytest.raises(CaseError):
-        change(case, agent, assignee=viewer)
-    change(case, agent, assignee=None)
+        change(case, case_agent, assignee=case_viewer)
+    change(case, case_agent, assignee=None)
     case.refresh_from_db()
     assert case.assignee is None
 
 
-def test_replying_to_a_closed_case_needs_a_reopen(organizer, agent):
+def test_replying_to_a_closed_case_needs_a_reopen(organizer, case_agent):
     case = make_case(organizer)
-    change(case, agent, status="closed")
+    change(case, case_agent, status="closed")
     with pytest.raises(CaseError):
-        reply(case, agent, "Ответ")
-    change(case, agent, status="open")
-    reply(case, agent, "Ответ после открытия заново", status="resolved")
+        reply(case, case_agent, "Ответ")
+    change(case, case_agent, status="open")
+    reply(case, case_agent, "Ответ после открытия заново", status="resolved")
     case.refresh_from_db()
     assert case.status == SupportCase.STATUS_RESOLVED
