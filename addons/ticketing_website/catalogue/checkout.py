@@ -1,0 +1,87 @@
+"""
+Prices at checkout: the mandatory service fee as a fee line of pretix's own, and, on the confirmation page,
+a summary of every line, fee, discount, promo code and the tax statement, plus the refund deadline of the
+chosen date in the pier's time zone (Moscow), before the customer pays.
+"""
+from collections import OrderedDict
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from pretix.base.models import Event, OrderFee
+
+from ticketing_core.services.policy import format_deadline, refund_deadline
+
+from .pricing import service_fee, tax_note
+
+SERVICE_FEE_INTERNAL_TYPE = "ticketing_website.service"
+
+
+def fee_positions(positions) -> int:
+    """Passenger tickets that carry the service fee: admissions with a price (free children do not)."""
+    return sum(1 for p in positions if p.item.admission and p.price and p.price > 0 and not p.addon_to_id)
+
+
+def service_fees(event: Event, positions) -> list[OrderFee]:
+    """The service fee as one fee line (not saved): pretix adds its tax and shows it in cart, checkout, order."""
+    fee = service_fee(event)
+    count = fee_positions(positions)
+    if not fee or not count:
+        return []
+    return [OrderFee(
+        fee_type=OrderFee.FEE_TYPE_SERVICE, internal_type=SERVICE_FEE_INTERNAL_TYPE, value=fee * count,
+        description=_("Service fee: {count} × {fee}").format(count=count, fee=fee),
+        tax_rule=event.cached_default_tax_rule,
+    )]
+
+
+def price_summary(event: Event, positions, fees) -> dict:
+    """Lines grouped by product and price, each discount and promo code, fees and the tax statement."""
+    lines = OrderedDict()
+    discounts = OrderedDict()
+    vouchers = OrderedDict()
+    for p in positions:
+        key = (p.item_id, p.variation_id, p.price)
+        line = lines.setdefault(key, {"name": str(p.item.name) + (f" – {p.variation}" if p.variation_id else ""),
+                                      "count": 0, "price": p.price, "total": Decimal("0.00")})
+        line["count"] += 1
+        line["total"] += p.price
+        listed = p.listed_price if p.listed_price is not None else p.price
+        after_voucher = p.price_after_voucher if p.price_after_voucher is not None else listed
+        if p.voucher_id and listed > after_voucher:
+            vouchers.setdefault(p.voucher.code, Decimal("0.00"))
+            vouchers[p.voucher.code] += listed - after_voucher
+        if p.discount_id and after_voucher > p.price:
+            name = str(p.discount.internal_name)
+            discounts.setdefault(name, Decimal("0.00"))
+            discounts[name] += after_voucher - p.price
+    rules = [p.item.tax_rule for p in positions] + [f.tax_rule for f in fees]
+    tax_total = sum((p.tax_value or Decimal("0.00") for p in positions), Decimal("0.00")) + \
+        sum((f.tax_value or Decimal("0.00") for f in fees), Decimal("0.00"))
+    return {
+        "lines": list(lines.values()), "discounts": list(discounts.items()), "vouchers": list(vouchers.items()),
+        "fees": fees, "tax": tax_note(rules), "tax_total": tax_total,
+        "total": sum((p.price for p in positions), Decimal("0.00")) + sum((f.value for f in fees), Decimal("0.00")),
+    }
+
+
+def confirm_page_content(event: Event, request) -> str:
+    from pretix.presale.views import CartMixin
+
+    # pretix's own cart computation (positions, rounding, fees incl. the chosen payment method's)
+    cart_view = CartMixin()
+    cart_view.request = request
+    cart = cart_view.get_cart()
+    positions = list(cart.get("raw") or [])
+    if not positions:
+        return ""
+    # refund_deadline() reads only the event and the positions' dates from the "order"
+    deadline, tz = refund_deadline(SimpleNamespace(event=event), positions)
+    ctx = {
+        "event": event, "summary": price_summary(event, positions, list(cart.get("fees") or [])),
+        "deadline": format_deadline(deadline, tz) if deadline else None,
+    }
+    return SafeString(get_template("ticketing_website/event/confirm.html").render(ctx, request))

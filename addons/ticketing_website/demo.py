@@ -1,0 +1,54 @@
+"""
+The storefront part of the demo operator: the maritime colours, a family discount and a promo code on every
+ticketed event. Called once from ``ticketing_core.demo.load_demo``; idempotent like the rest of the demo
+(objects are found by their name or code, settings staff already changed are left alone).
+"""
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils.timezone import now
+
+from pretix.base.models import Discount, Event, Organizer, Voucher
+
+# colours with at least 4.5:1 contrast against white text (tests/test_theme.py)
+THEME = {
+    "primary_color": "#0b4f71",
+    "theme_color_success": "#1e6b3a",
+    "theme_color_danger": "#a3261b",
+    "theme_color_background": "#eef4f8",
+}
+FAMILY_DISCOUNT = "Семейная скидка −10 % от 4 билетов · Family −10 % from 4 tickets · 家庭优惠 4张起九折"
+PROMO_CODE = "NEVA10"
+
+
+def _stored(settings_proxy, key: str) -> bool:
+    """Whether ``key`` is stored on this very object (not inherited, not pretix's default)."""
+    return settings_proxy._objects.filter(key=key).exists()
+
+
+def load_storefront_demo(organizer: Organizer, events: list[Event], tally) -> None:
+    for key, value in THEME.items():
+        if not _stored(organizer.settings, key):
+            organizer.settings.set(key, value)
+            tally.add("shop colour")
+    for event in events:
+        tickets = list(event.items.filter(admission=True, default_price__gt=0))
+        if not tickets:
+            continue  # the rental has no passenger tickets
+        discount, created = Discount.objects.get_or_create(
+            event=event, internal_name=FAMILY_DISCOUNT,
+            defaults={"active": True, "condition_all_products": False, "condition_min_count": 4,
+                      "benefit_discount_matching_percent": Decimal("10.00"),
+                      "subevent_mode": Discount.SUBEVENT_MODE_SAME},
+        )
+        if created:
+            discount.condition_limit_products.set(tickets)
+            tally.add("family discount")
+        _, created = Voucher.objects.get_or_create(
+            event=event, code=PROMO_CODE,
+            defaults={"max_usages": 10000, "price_mode": "percent", "value": Decimal("10.00"),
+                      "valid_until": now() + timedelta(days=365), "allow_ignore_quota": False,
+                      "comment": "Демо-промокод: −10 % на билеты"},
+        )
+        if created:
+            tally.add("promo code")

@@ -1,0 +1,62 @@
+"""Fixtures of the catalogue, price and SEO tests (imported by those modules): a small fleet with three kinds."""
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils.timezone import now
+
+from pretix.base.models import Item, TaxRule
+
+from ticketing_core.models import EventKind
+from ticketing_core.testing import factories
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+def msk(days: int, hour: int, minute: int = 0) -> datetime:
+    """A Moscow wall-clock time ``days`` from today."""
+    day = (now().astimezone(MSK) + timedelta(days=days)).date()
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=MSK)
+
+
+@pytest.fixture
+def fleet(organizer):
+    return {
+        "palace": factories.make_pier(
+            organizer, "Дворцовая пристань", latitude=Decimal("59.941250"), longitude=Decimal("30.311400"),
+            boarding_instructions={"ru": "Посадка за 15 минут.", "en": "Board 15 min early."}),
+        "garden": factories.make_pier(organizer, "Летний сад"),
+        "boat": factories.make_vessel(organizer, "Фонтанка", capacity=60, amenities={"ru": "Пледы, туалет",
+                                                                                    "en": "Blankets, toilet"}),
+        "ship": factories.make_vessel(organizer, "Нева", capacity=120),
+    }
+
+
+@pytest.fixture
+def catalogue(organizer, series, fleet):
+    """
+    Evening cruise (excursion, from the palace pier, 90 min, from 900 ₽): tomorrow 19:00 and in 3 days 21:00;
+    Jazz (event on board, garden pier, 150 min, 2500 ₽, 22 % VAT on top): in 2 days 10:00, capacity 5, sold out.
+    """
+    evening = [factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(1, 19)),
+               factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(3, 21))]
+    EventKind.objects.create(event=series, kind=EventKind.KIND_EXCURSION)
+    jazz = factories.make_series(organizer, slug="jazz", with_addon=False)
+    jazz.name = {"ru": "Джаз на борту", "en": "Jazz on board", "zh-hans": "船上爵士乐"}
+    jazz.save()
+    EventKind.objects.create(event=jazz, kind=EventKind.KIND_ONBOARD_EVENT)
+    vat = TaxRule.objects.create(event=jazz, name={"ru": "НДС", "en": "VAT"}, rate=Decimal("22.00"),
+                                 price_includes_tax=False, default=True)
+    jazz.items.all().delete()
+    ticket = Item.objects.create(event=jazz, name={"ru": "Билет", "en": "Ticket"}, default_price=Decimal("2500.00"),
+                                 admission=True, tax_rule=vat)
+    concert = factories.make_sailing(jazz, fleet["ship"], fleet["garden"], msk(2, 10), minutes=150,
+                                     sellable_capacity=5)
+    factories.make_order(jazz, concert.subevent, [ticket] * 5)
+    rental = factories.make_rental_event(organizer)
+    rental.date_to = now() + timedelta(days=90)
+    rental.is_public = True
+    rental.save()
+    Item.objects.filter(event=rental).update(default_price=Decimal("15000.00"))
+    return {"evening": evening, "jazz": jazz, "concert": concert, "ticket": ticket, "rental": rental}

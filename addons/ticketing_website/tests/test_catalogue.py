@@ -1,0 +1,149 @@
+"""The operator's home page: upcoming entries, search, filters in the URL, list and calendar."""
+# ruff: noqa: F811 - pytest fixtures imported from shop_fixtures are used as arguments
+import re
+from decimal import Decimal
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ticketing_website.catalogue.filters import CatalogueFilterForm, apply_filters
+from ticketing_website.catalogue.query import build_entries
+
+from .shop_fixtures import catalogue, fleet, msk  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(resp) -> list[str]:
+    soup = BeautifulSoup(resp.content.decode(), "html.parser")
+    return [h.get_text(strip=True) for h in soup.select(".tw-results .tw-title")]
+
+
+def entries_for(organizer, **params):
+    form = CatalogueFilterForm(data=params, organizer=organizer)
+    assert form.is_valid(), form.errors
+    return apply_filters(build_entries(organizer, organizer.sales_channels.get(identifier="web")), form.cleaned_data)
+
+
+def test_entries_sorted_by_next_departure_rentals_last(organizer, catalogue):
+    entries = build_entries(organizer, organizer.sales_channels.get(identifier="web"))
+    assert [(e.event.slug, e.local_start and e.local_start.hour) for e in entries] == [
+        ("evening", 19), ("jazz", 10), ("evening", 21), ("charter", None)]
+
+
+def test_price_from_is_the_cheapest_paid_ticket_with_tax_and_availability(organizer, catalogue):
+    evening, jazz, _, rental = build_entries(organizer, organizer.sales_channels.get(identifier="web"))
+    assert evening.price_from == Decimal("900.00") and evening.available == 60 and not evening.sold_out
+    assert evening.tax.text == "НДС не облагается"
+    assert jazz.price_from == Decimal("3050.00")  # 2500 net + 22 % VAT: the price the customer pays
+    assert jazz.tax.text == "в т.ч. НДС 22 %"
+    assert jazz.sold_out and jazz.available == 0
+    assert rental.price_from == Decimal("15000.00") and rental.start is None
+
+
+@pytest.mark.parametrize("params,expected", [
+    ({"kind": "onboard_event"}, ["jazz"]),
+    ({"kind": "rental"}, ["charter"]),
+    ({"q": "джаз"}, ["jazz"]),
+    ({"q": "JAZZ board"}, ["jazz"]),
+    ({"q": "фонтанка"}, ["evening", "evening"]),  # the vessel's name
+    ({"duration": "long"}, ["jazz"]),
+    ({"duration": "medium"}, ["evening", "evening"]),
+    ({"price_min": "1000"}, ["jazz", "charter"]),
+    ({"price_max": "1000"}, ["evening", "evening"]),
+    ({"time": "morning"}, ["jazz"]),
+    ({"time": "evening"}, ["evening", "evening"]),
+    ({"available": "on"}, ["evening", "evening", "charter"]),
+])
+def test_filters(organizer, catalogue, params, expected):
+    assert [e.event.slug for e in entries_for(organizer, **params)] == expected
+
+
+def test_filter_by_pier_and_date_range(organizer, catalogue, fleet):
+    assert [e.event.slug for e in entries_for(organizer, pier=str(fleet["garden"].pk))] == ["jazz"]
+    day = msk(3, 21).date().isoformat()
+    assert [(e.event.slug, e.local_start.hour) for e in entries_for(organizer, date_from=day, date_to=day)
+            if e.start] == [("evening", 21)]
+
+
+def test_catalogue_page_lists_results_with_prices_and_availability(client, organizer, catalogue):
+    resp = client.get(f"/{organizer.slug}/")
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert titles(resp) == ["Вечерняя прогулка", "Джаз на борту", "Вечерняя прогулка", "Аренда яхты"]
+    assert "осталось 60 мест" in html and "Мест нет" in html
+    assert "в т.ч. НДС 22 %" in html and "НДС не облагается" in html
+    assert re.search(r"3\s050,00\s₽", html)  # Russian money format, tax included
+
+
+def test_filters_live_in_the_url(client, organizer, catalogue):
+    resp = client.get(f"/{organizer.slug}/", {"kind": "onboard_event", "q": "джаз"})
+    assert titles(resp) == ["Джаз на борту"]
+    soup = BeautifulSoup(resp.content.decode(), "html.parser")
+    form = soup.select_one("form.tw-filters")
+    assert form["method"] == "get"
+    assert soup.select_one("#id_q")["value"] == "джаз"
+    assert soup.select_one("#id_kind option[selected]")["value"] == "onboard_event"
+    calendar = soup.find("a", string="Календарь")["href"]
+    assert "kind=onboard_event" in calendar and "view=calendar" in calendar
+
+
+def test_invalid_filters_get_a_translated_error_and_keep_the_input(client, organizer, catalogue):
+    resp = client.get(f"/{organizer.slug}/", {"date_from": "2030-05-10", "date_to": "2030-05-01", "price_min": "abc"})
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert "Конец периода раньше его начала." in html
+    assert "Введите число." in html
+    # nothing is filtered by a form that is not valid: the visitor still sees the departures
+    assert len(titles(resp)) == 4
+
+
+def test_calendar_view_puts_departures_on_their_days(client, organizer, catalogue):
+    first = msk(1, 19)
+    resp = client.get(f"/{organizer.slug}/", {"view": "calendar", "month": f"{first:%Y-%m}"})
+    soup = BeautifulSoup(resp.content.decode(), "html.parser")
+    cells = {c.select_one(".tw-daynum").contents[0].strip(): c for c in soup.select("td.tw-has")}
+    assert "19:00" in cells[str(first.day)].get_text()
+    assert "Вечерняя прогулка" in cells[str(first.day)].get_text()
+    assert "Аренда яхты" in soup.select_one(".tw-calendar").get_text()  # bookable on any day, below the month
+
+
+def test_english_and_chinese(client, organizer, catalogue):
+    en = client.get(f"/{organizer.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Jazz on board" in en and "60 places left" in en and "incl. VAT 22 %" in en and "Sold out" in en
+    zh = client.get(f"/{organizer.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "船上爵士乐" in zh and "已售罄" in zh
+
+
+def test_pretix_organizer_page_answers_when_the_storefront_is_off(client, organizer, catalogue):
+    organizer.plugins = "ticketing_core"
+    organizer.save()
+    resp = client.get(f"/{organizer.slug}/")
+    assert resp.status_code == 200
+    assert "tw-catalogue" not in resp.content.decode()
+
+
+def test_catalogue_query_count_does_not_grow_with_dates(organizer, catalogue, fleet):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from hierarkey.proxy import dirty_cache_keys
+
+    from ticketing_core.testing import factories
+
+    channel = organizer.sales_channels.get(identifier="web")
+    series = catalogue["evening"][0].event
+    for day in range(5, 7):
+        factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(day, 12))
+    # settings written in this (never committed) test transaction are re-read from the database on every access;
+    # a real request reads each object's settings once
+    dirty_cache_keys.set(set())
+    with CaptureQueriesContext(connection) as few:
+        build_entries(organizer, channel)
+    for day in range(7, 27):
+        factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(day, 12))
+    dirty_cache_keys.set(set())
+    with CaptureQueriesContext(connection) as many:
+        entries = build_entries(organizer, channel)
+    assert len(entries) == 26
+    assert len(many) <= len(few) + 1  # (pretix may read one setting more or less, never one per date)
+

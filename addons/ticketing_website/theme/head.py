@@ -1,0 +1,19 @@
+"""The storefront theme in the page head: our stylesheet (served locally) and the operator's primary colour."""
+import re
+
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_PRIMARY = "#0b4f71"
+
+
+def theme_head(settings) -> str:
+    """pretix compiles the operator's colours into its own theme.css; we only pass the primary colour on."""
+    primary = settings.get("primary_color") or DEFAULT_PRIMARY
+    primary = primary if HEX.match(primary) else DEFAULT_PRIMARY
+    return SafeString(
+        format_html('<link rel="stylesheet" href="{}">', static("ticketing_website/theme.css"))
+        + format_html("<style>:root{{--tw-primary:{};}}</style>", primary)
+    )
