@@ -1,5 +1,4 @@
 """Fixtures shared by the helpdesk tests (each part keeps its own in a module and imports it here)."""
-from .console_fixtures import agent, agent_client, customer, order  # noqa: F401
 # YooKassa's emulator and a paid YooKassa order, from ticketing_yoomoney's tests (refunds go through YooKassa)
 from ticketing_yoomoney.tests.conftest import (  # noqa: E402,F401
     _emulator_server,
@@ -10,3 +9,5 @@ from ticketing_yoomoney.tests.conftest import (  # noqa: E402,F401
     rf_request,
     shop,
 )
+
+from .console_fixtures import agent, agent_client, customer, order  # noqa: F401

@@ -11,9 +11,10 @@ from freezegun import freeze_time
 
 from pretix.base.models import LogEntry, Order, OrderRefund
 
+from ticketing_core.testing.fixtures import login
+
 from ..console.refunds import RefundRefused, refund
 from .console_fixtures import make_order, staff
-from ticketing_core.testing.fixtures import login
 
 
 def refund_url(order, **query):
