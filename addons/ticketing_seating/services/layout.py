@@ -94,7 +94,7 @@ def parse(raw: str | bytes | dict) -> dict:
             raise SeatingError(msg) from None
     errors = validate(data)
     if errors:
-        raise SeatingError(_("The seat map has {count} error(s); nothing was changed.").format(count=len(errors)),
+        raise SeatingError(_("Errors in the seat map: {count}. Nothing was changed.").format(count=len(errors)),
                            errors)
     return data
 

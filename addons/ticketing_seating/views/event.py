@@ -100,7 +100,7 @@ class EventSeating(EventPermissionRequiredMixin, TemplateView):
             result = assign.apply_to_event(event, user=request.user)
         messages.success(request, _("Your changes have been saved."))
         if result.skipped:
-            messages.warning(request, _("Not applied to {count} sailing(s) that already have sold seats: "
-                                        "{sailings}").format(count=len(result.skipped),
+            messages.warning(request, _("Sailings that keep their earlier seat map because seats are "
+                                        "sold ({count}): {sailings}").format(count=len(result.skipped),
                                                              sailings="; ".join(str(s) for s in result.skipped)))
         return HttpResponseRedirect(request.path)

@@ -108,11 +108,11 @@ class MapEdit(_VesselMixin, TemplateView):
                 meta_json=meta_text))
         messages.success(request, _("The seat map has been saved."))
         if result.applied:
-            messages.info(request, _("Applied to {count} sailing(s): {sailings}").format(
+            messages.info(request, _("Applied to sailings ({count}): {sailings}").format(
                 count=len(result.applied), sailings="; ".join(str(s) for s in result.applied)))
         if result.skipped:
-            messages.warning(request, _("Not applied to {count} sailing(s) that already have sold seats (they keep "
-                                        "their map, so no sold seat moves): {sailings}").format(
+            messages.warning(request, _("Not applied to sailings that already have sold seats; they keep their "
+                                        "map, so no sold seat moves ({count}): {sailings}").format(
                 count=len(result.skipped), sailings="; ".join(str(s) for s in result.skipped)))
         return HttpResponseRedirect(request.path)
 

@@ -1,6 +1,6 @@
 """Occupancy per sailing for staff and boarding: every seat by state, who sits there, blocking with a reason."""
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -33,10 +33,9 @@ class OccupancyList(EventPermissionRequiredMixin, TemplateView):
             date = s.subevent or event
             if not date.seating_plan_id:
                 continue
-            counts = Seat.objects.filter(event=event, subevent=s.subevent).annotate(sold=Exists(sold)).aggregate(
-                total=Count("pk"), sold=Count("pk", filter=Q(sold=True)),
-                blocked=Count("pk", filter=Q(blocked=True)))
-            rows.append({"sailing": s, **counts})
+            seats = Seat.objects.filter(event=event, subevent=s.subevent)
+            rows.append({"sailing": s, "total": seats.count(), "sold": seats.filter(Exists(sold)).count(),
+                         "blocked": seats.filter(blocked=True).count()})
         ctx["rows"] = rows
         return ctx
 
@@ -97,7 +96,7 @@ class Occupancy(EventPermissionRequiredMixin, TemplateView):
             except SeatingError as e:
                 errors.append(str(e))
         if done:
-            messages.success(request, _("{count} seat(s) changed.").format(count=done))
+            messages.success(request, _("Seats changed: {count}.").format(count=done))
         for e in errors[:10]:
             messages.error(request, e)
         return HttpResponseRedirect(request.path)
