@@ -79,7 +79,7 @@ def footer_links(sender, request=None, **kwargs):
     if organizer is None or APP not in (organizer.plugins or ""):
         return []
     links = [{"label": _("Contact us"), "url": eventreverse(organizer, f"plugins:{APP}:contact")}]
-    if getattr(request, "customer", None):
+    if getattr(request, "customer", None):  # a lazy object: true only when someone is logged in
         links.append({"label": pgettext_lazy("customer account", "Support requests"),
                       "url": eventreverse(organizer, f"plugins:{APP}:customer.cases")})
     return links

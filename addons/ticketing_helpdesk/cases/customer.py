@@ -51,6 +51,12 @@ def rate_limited(organizer, origin: str, email: str) -> bool:
             or (email and recent.filter(email__iexact=email).count() >= RATE_LIMIT))
 
 
+def current_customer(request):
+    """The logged-in customer or None (pretix's ``request.customer`` is a lazy object that may wrap None)."""
+    customer = getattr(request, "customer", None)
+    return customer if customer else None
+
+
 def customer_locale(request) -> str:
     lang = (get_language() or "ru").lower()
     return lang if lang in ("ru", "en", "zh-hans") else "ru"
@@ -81,7 +87,7 @@ class ContactView(ShopMixin, FormView):
             if code else None
         if order is None:
             return None
-        customer = getattr(self.request, "customer", None)
+        customer = current_customer(self.request)
         if (secret and order.tagged_secret("ticketing_helpdesk") == secret) or \
                 (customer is not None and order.customer_id == customer.pk):
             return order
@@ -89,7 +95,7 @@ class ContactView(ShopMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["customer"] = getattr(self.request, "customer", None)
+        kwargs["customer"] = current_customer(self.request)
         kwargs["order"] = self.order
         return kwargs
 
@@ -108,7 +114,7 @@ class ContactView(ShopMixin, FormView):
             form.add_error(None, _("You have sent several requests in a short time. Please wait an hour or call "
                                    "us."))
             return self.form_invalid(form)
-        customer = getattr(self.request, "customer", None)
+        customer = current_customer(self.request)
         order = self.order
         if order is None and data.get("order"):
             candidate = Order.objects.filter(event__organizer=self.request.organizer,
