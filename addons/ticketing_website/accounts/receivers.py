@@ -1,0 +1,42 @@
+"""Where the account feature touches pretix: the order page's boarding panel and the one phone number."""
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.template.loader import get_template
+
+from pretix.base.models import Customer, Order
+from pretix.presale.signals import order_info_top
+
+from .phone import sync_customer, sync_preferences
+from .tickets import refund_context, tickets_of
+
+
+@receiver(order_info_top, dispatch_uid="ticketing_website_order_tickets")
+def order_tickets_panel(sender, request, order, **kwargs):
+    """
+    pretix's order page (reached from the account's order list or from the link in the e-mail) shows each
+    ticket's QR code for boarding, its PDF, the refund deadline and the refund button or why there is none.
+    """
+    if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
+        return ""
+    ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order)}
+    return get_template("ticketing_website/accounts/order_tickets.html").render(ctx, request=request)
+
+
+@receiver(post_save, sender=Customer, dispatch_uid="ticketing_website_customer_phone_sync")
+def customer_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        sync_preferences(instance)
+
+
+def preference_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        sync_customer(instance)
+
+
+def connect_preference_sync() -> None:
+    from ticketing_core.notifications.models import ContactPreference
+
+    post_save.connect(preference_saved, sender=ContactPreference, dispatch_uid="ticketing_website_pref_phone_sync")
+
+
+connect_preference_sync()

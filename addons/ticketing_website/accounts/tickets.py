@@ -1,0 +1,84 @@
+"""
+What the order page shows a passenger, whether they came from their account or from the link in their e-mail:
+each ticket with its QR code for boarding and its PDF, the refund deadline, and the refund button while the
+refund policy (``ticketing_core.services.policy``) allows it. pretix's own rules decide whether tickets may be
+shown at all (paid, download enabled and due, e-mail confirmed where required).
+"""
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from pretix.base.models import Order, OrderPosition
+from pretix.multidomain.urlreverse import eventreverse
+
+from ticketing_core.services.policy import RefundDecision, check_refund, format_deadline
+
+from .qr import qr_svg
+
+APP = "ticketing_website"
+
+
+@dataclass
+class Ticket:
+    position: OrderPosition
+    qr: str
+    boarding_url: str
+    pdf_url: str | None
+
+    @property
+    def date(self):
+        return self.position.subevent.date_from if self.position.subevent_id else self.position.order.event.date_from
+
+
+def tickets_visible(order: Order) -> bool:
+    """pretix shows the tickets of this order on its order page (so do we, and only then)."""
+    event = order.event
+    if not order.ticket_download_available:
+        return False
+    return not (event.settings.ticket_download_require_validated_email and order.sales_channel.type == "web"
+                and not order.email_known_to_work)
+
+
+def boarding_positions(order: Order) -> list[OrderPosition]:
+    if not tickets_visible(order):
+        return []
+    ids = {p.pk for p in order.positions_with_tickets}
+    return [p for p in order.positions.select_related("item", "variation", "subevent").order_by("positionid")
+            if p.pk in ids]
+
+
+def pdf_available(order: Order) -> bool:
+    from pretix.base.signals import register_ticket_outputs
+
+    for _receiver, response in register_ticket_outputs.send(order.event):
+        if getattr(response, "identifier", None) == "pdf" and response(order.event).is_enabled:
+            return True
+    return False
+
+
+def tickets_of(order: Order) -> list[Ticket]:
+    event = order.event
+    with_pdf = pdf_available(order)
+    result = []
+    for p in boarding_positions(order):
+        label = _("QR code of ticket {code}-{number}").format(code=order.code, number=p.positionid)
+        result.append(Ticket(
+            position=p, qr=qr_svg(p.secret, label),
+            boarding_url=eventreverse(event, f"plugins:{APP}:boarding", kwargs={
+                "order": order.code, "secret": order.secret, "position": p.positionid}),
+            pdf_url=eventreverse(event, "presale:event.order.download", kwargs={
+                "order": order.code, "secret": order.secret, "output": "pdf", "position": p.pk}) if with_pdf else None,
+        ))
+    return result
+
+
+def refund_context(order: Order) -> dict:
+    """The deadline, and the way to pretix's cancellation (which refunds through the payment provider)."""
+    decision: RefundDecision = check_refund(order)
+    show_button = decision.allowed and order.user_cancel_allowed
+    return {
+        "decision": decision,
+        "deadline_text": format_deadline(decision.deadline, decision.timezone) if decision.deadline else None,
+        "refund_url": eventreverse(order.event, "presale:event.order.cancel", kwargs={
+            "order": order.code, "secret": order.secret}) if show_button else None,
+    }

@@ -1,0 +1,52 @@
+"""
+The operator's personal data policy (152-FZ): its text is an organizer setting edited in the back office in
+every shop language, and each wording gets a version, the hash of the text, kept with the exact words so that
+a consent can always be shown with what the customer agreed to.
+"""
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from i18nfield.strings import LazyI18nString
+
+from pretix.base.models import Organizer
+from pretix.multidomain.urlreverse import eventreverse
+
+from .models import PolicyVersion
+
+SETTING = "ticketing_privacy_policy"
+OPERATOR_SETTING = "ticketing_privacy_operator"
+APP = "ticketing_website"
+
+
+def policy_data(organizer: Organizer) -> dict:
+    """The text of the policy per language, e.g. ``{"ru": "…", "en": "…"}`` (empty languages left out)."""
+    text = organizer.settings.get(SETTING, as_type=LazyI18nString)
+    data = text.data if text is not None else {}
+    if isinstance(data, str):
+        data = {"ru": data}
+    return {lang: value for lang, value in (data or {}).items() if value and value.strip()}
+
+
+def version_of(data: dict) -> str:
+    """A short hash of the text; any change in any language makes a new version."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).hexdigest()[:12]
+
+
+def current_version(organizer: Organizer) -> PolicyVersion:
+    """The version of the text in force now (created on first use, so every wording shown is kept)."""
+    data = policy_data(organizer)
+    version = version_of(data)
+    found = PolicyVersion.objects.filter(organizer=organizer, version=version).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return PolicyVersion.objects.create(organizer=organizer, version=version, text=data)
+    except IntegrityError:  # two requests at once created it
+        return PolicyVersion.objects.get(organizer=organizer, version=version)
+
+
+def policy_url(organizer: Organizer) -> str:
+    return eventreverse(organizer, f"plugins:{APP}:privacy.policy")
