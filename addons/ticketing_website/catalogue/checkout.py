@@ -4,8 +4,8 @@ a summary of every line, fee, discount, promo code and the tax statement, plus t
 chosen date in the pier's time zone (Moscow), before the customer pays.
 """
 from collections import OrderedDict
+from datetime import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from pretix.base.models import Event, OrderFee
 
-from ticketing_core.services.policy import format_deadline, refund_deadline
+from ticketing_core.models import Sailing
+from ticketing_core.services.policy import REFUND_WINDOW, format_deadline
 
 from .pricing import service_fee, tax_note
 
@@ -68,6 +69,29 @@ def price_summary(event: Event, positions, fees) -> dict:
     }
 
 
+def cart_refund_deadline(event: Event, positions) -> tuple[datetime | None, str]:
+    """
+    The refund deadline the order will have: 24 hours (the policy's window) before the earliest sailing in
+    the cart, in the departure pier's time zone. Rentals have their own charter times and are left to the
+    order page.
+    """
+    if event.has_subevents:
+        dates = {p.subevent for p in positions if p.subevent_id}
+    else:
+        dates = {None}
+    sailings = {s.subevent_id: s for s in Sailing.objects.filter(event=event).select_related("departure_pier")}
+    departures = []
+    for date in dates:
+        sailing = sailings.get(date.pk if date is not None else None)
+        if sailing is None:
+            continue
+        departures.append((sailing.start, sailing.departure_pier.timezone))
+    if not departures:
+        return None, event.settings.timezone
+    start, tz = min(departures, key=lambda d: d[0])
+    return start - REFUND_WINDOW, tz
+
+
 def confirm_page_content(event: Event, request) -> str:
     from pretix.presale.views import CartMixin
 
@@ -78,8 +102,7 @@ def confirm_page_content(event: Event, request) -> str:
     positions = list(cart.get("raw") or [])
     if not positions:
         return ""
-    # refund_deadline() reads only the event and the positions' dates from the "order"
-    deadline, tz = refund_deadline(SimpleNamespace(event=event), positions)
+    deadline, tz = cart_refund_deadline(event, positions)
     ctx = {
         "event": event, "summary": price_summary(event, positions, list(cart.get("fees") or [])),
         "deadline": format_deadline(deadline, tz) if deadline else None,

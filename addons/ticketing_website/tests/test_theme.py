@@ -1,0 +1,76 @@
+"""The theme: readable colours (WCAG 2.1 AA), local assets, operator settings in the back office."""
+# ruff: noqa: F811 - pytest fixtures imported from shop_fixtures are used as arguments
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from ticketing_website.catalogue.pricing import SERVICE_FEE_KEY
+from ticketing_website.demo import THEME
+from ticketing_website.theme.contrast import contrast_ratio
+
+from .shop_fixtures import catalogue, fleet, msk  # noqa: F401 - fixtures
+
+CSS = Path(__file__).resolve().parent.parent / "static" / "ticketing_website" / "theme.css"
+AA = 4.5
+
+
+def css_colour(name: str) -> str:
+    return re.search(rf"--tw-{name}:\s*(#[0-9a-fA-F]{{6}})", CSS.read_text()).group(1)
+
+
+def test_contrast_ratio_matches_wcag_reference_values():
+    assert round(contrast_ratio("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54  # the lightest grey that passes AA on white
+
+
+@pytest.mark.parametrize("name", ["ink", "muted", "ok", "warn", "none", "primary"])
+def test_text_colours_of_the_theme_pass_aa_on_white_and_on_the_sea_band(name):
+    colour = css_colour(name)
+    assert contrast_ratio(colour, css_colour("surface")) >= AA
+    assert contrast_ratio(colour, css_colour("sea")) >= AA
+
+
+def test_demo_colours_carry_white_text_and_the_page_background_carries_body_text():
+    for key in ("primary_color", "theme_color_success", "theme_color_danger"):
+        assert contrast_ratio(THEME[key], "#ffffff") >= AA, key
+    assert contrast_ratio(css_colour("ink"), THEME["theme_color_background"]) >= AA
+
+
+def test_focus_is_always_visible_and_no_font_or_image_comes_from_elsewhere():
+    css = CSS.read_text()
+    assert ":focus-visible" in css and "outline: 3px solid" in css
+    assert "@import" not in css and "url(" not in css  # no web fonts, no remote images
+
+
+@pytest.mark.django_db
+def test_organizer_storefront_settings_save_the_fee_and_check_contrast(admin_client, organizer):
+    organizer.settings.primary_color = "#7fb2d0"  # too light for white text
+    url = f"/control/organizer/{organizer.slug}/storefront/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "слишком светлый" in page.content.decode()
+    resp = admin_client.post(url, {SERVICE_FEE_KEY: "75,50"}, follow=True)
+    assert resp.status_code == 200
+    organizer.settings.flush()
+    assert Decimal(organizer.settings.get(SERVICE_FEE_KEY)) == Decimal("75.50")
+    bad = admin_client.post(url, {SERVICE_FEE_KEY: "-1"})
+    assert "Убедитесь, что это значение больше либо равно 0" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_event_photos_uploaded_in_the_back_office_appear_on_the_event_page(admin_client, client, organizer,
+                                                                           catalogue):
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 20), "#0b4f71").save(buf, "PNG")
+    photo = SimpleUploadedFile("deck.png", buf.getvalue(), content_type="image/png")
+    url = f"/control/event/{organizer.slug}/evening/storefront/"
+    assert admin_client.get(url).status_code == 200
+    resp = admin_client.post(url, {"ticketing_website_photo_1": photo, SERVICE_FEE_KEY: ""}, follow=True)
+    assert resp.status_code == 200
+    html = client.get(f"/{organizer.slug}/evening/").content.decode()
+    assert re.search(r'<img src="/media/[^"]+deck[^"]*\.png" alt="Вечерняя прогулка, фото 1"', html)
