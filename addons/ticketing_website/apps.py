@@ -23,3 +23,6 @@ class WebsiteApp(PluginConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .seo.middleware import install
+
+        install()

@@ -1,1 +1,104 @@
-"""Where this addon touches pretix. Its features arrive with its own issue; until then it only registers itself."""
+"""Every place where the storefront touches pretix; the logic lives in catalogue/, seo/ and theme/."""
+from django.dispatch import receiver
+from django.urls import resolve, reverse
+from django.utils.translation import gettext_lazy as _
+
+from pretix.base.signals import order_fee_calculation
+from pretix.control.signals import nav_event_settings, nav_organizer
+from pretix.presale.signals import (
+    checkout_confirm_page_content,
+    fee_calculation_for_cart,
+    front_page_bottom,
+    front_page_top,
+    global_html_head,
+    html_head,
+)
+
+from .catalogue import checkout, event_page
+from .theme.head import theme_head
+
+APP = "ticketing_website"
+
+
+# --- event pages -----------------------------------------------------------------------------------
+
+@receiver(front_page_top, dispatch_uid="ticketing_website_front_page_top")
+def event_details(sender, request, subevent=None, **kwargs):
+    return event_page.render_details(sender, subevent, request)
+
+
+@receiver(front_page_bottom, dispatch_uid="ticketing_website_front_page_bottom")
+def event_schedule(sender, request, subevent=None, **kwargs):
+    html = event_page.render_schedule(sender, subevent, request)
+    if sender.has_subevents and subevent is None:
+        # pretix shows front_page_top only once a date is chosen; the series page gets the facts here
+        html = event_page.render_details(sender, None, request) + html
+    return html
+
+
+@receiver(html_head, dispatch_uid="ticketing_website_html_head")
+def event_head(sender, request, **kwargs):
+    from .seo.head import event_head_html
+
+    return theme_head(sender.settings) + event_head_html(sender, request)
+
+
+@receiver(global_html_head, dispatch_uid="ticketing_website_global_html_head")
+def organizer_head(sender, request, **kwargs):
+    """Organizer-level shop pages (the catalogue, accounts): theme and language alternates."""
+    organizer = getattr(request, "organizer", None)
+    if organizer is None or getattr(request, "event", None) is not None or APP not in organizer.get_plugins():
+        return ""
+    from .seo.head import organizer_head_html
+
+    return theme_head(organizer.settings) + organizer_head_html(organizer, request)
+
+
+# --- prices at checkout ----------------------------------------------------------------------------
+
+@receiver(fee_calculation_for_cart, dispatch_uid="ticketing_website_fee_cart")
+def cart_service_fee(sender, positions, **kwargs):
+    return checkout.service_fees(sender, positions)
+
+
+@receiver(order_fee_calculation, dispatch_uid="ticketing_website_fee_order")
+def order_service_fee(sender, positions, **kwargs):
+    return checkout.service_fees(sender, positions)
+
+
+@receiver(checkout_confirm_page_content, dispatch_uid="ticketing_website_confirm")
+def confirm_prices_and_refund_deadline(sender, request, **kwargs):
+    return checkout.confirm_page_content(sender, request)
+
+
+# --- back office -----------------------------------------------------------------------------------
+
+@receiver(nav_event_settings, dispatch_uid="ticketing_website_nav_event_settings")
+def navbar_event_settings(sender, request, **kwargs):
+    if not request.user.has_event_permission(request.organizer, request.event, "event.settings.general:write",
+                                             request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Storefront"),
+        "url": reverse(f"plugins:{APP}:event.settings", kwargs={
+            "organizer": request.organizer.slug, "event": request.event.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == "event.settings",
+    }]
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_website_nav_organizer")
+def navbar_organizer(sender, request, organizer, **kwargs):
+    if not request.user.has_organizer_permission(organizer, "organizer.settings.general:write", request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Storefront"), "icon": "shopping-cart",
+        "url": reverse(f"plugins:{APP}:organizer.settings", kwargs={"organizer": organizer.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == "organizer.settings",
+    }]
+
+
+# --- customer accounts and personal data (accounts helper) ---------------------------------------------
+from .accounts import receivers as _account_receivers  # noqa: E402, F401
+from .privacy import receivers as _privacy_receivers  # noqa: E402, F401
