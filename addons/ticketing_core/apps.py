@@ -26,6 +26,7 @@ class TicketingCoreApp(PluginConfig):
         from . import logdisplay, permissions, settings, signals  # noqa: F401
         from .middleware import install
         from .notifications import checkout, receivers, shredder  # noqa: F401
+        from .rentals import receivers as rental_receivers  # noqa: F401
 
         install()
 

@@ -29,6 +29,7 @@ from pretix.base.models import (
     Item,
     ItemCategory,
     Organizer,
+    Question,
     Quota,
     SubEvent,
     TaxRule,
@@ -38,6 +39,7 @@ from pretix.base.models import (
 
 from .models import EventKind, Pier, RentalOffer, RentalRate, RentalVessel, Vessel
 from .services.errors import TicketingError
+from .services.policy import apply_policy
 from .services.sailings import save_sailing
 
 ORGANIZER_SLUG = "neva"
@@ -177,6 +179,8 @@ VESSELS = {
 
 CATEGORY_TICKETS = _t("Билеты", "Tickets", "船票")
 CATEGORY_ON_BOARD = _t("На борту", "On board", "船上")
+CATEGORY_CHARTER = _t("Аренда", "Charter", "包船")
+CATEGORY_EXTRAS = _t("Дополнительно к аренде", "Charter extras", "包船附加服务")
 
 
 def _ticket_products(adult: str, child: str, concession: str) -> list[dict]:
@@ -258,8 +262,17 @@ EVENTS = [
         "vessel": "aurora", "departure": "palace", "arrival": "palace",
         "duration": None,
         "products": [
-            {"name": _t("Аренда яхты, 1 час", "Yacht hire, 1 hour", "游艇租用，1小时"),
-             "price": Decimal("15000.00"), "admission": False},
+            # The charter time: its price is the offer's hourly rates × the chosen time (a free price set by
+            # the charter form, never by the customer).
+            {"name": _t("Время аренды яхты", "Yacht charter time", "游艇租用时间"),
+             "price": Decimal("0.00"), "admission": False, "free_price": True, "max_per_order": 1,
+             "category": CATEGORY_CHARTER},
+            {"name": _t("Фуршет на борту, на гостя", "Buffet on board, per guest", "船上自助餐（每位客人）"),
+             "price": Decimal("2500.00"), "admission": False, "category": CATEGORY_EXTRAS},
+            {"name": _t("Фотограф на всё время аренды", "Photographer for the whole charter", "全程摄影师"),
+             "price": Decimal("9000.00"), "admission": False, "max_per_order": 1, "category": CATEGORY_EXTRAS},
+            {"name": _t("Оформление яхты цветами и шарами", "Flowers and balloons on board", "鲜花和气球布置"),
+             "price": Decimal("6000.00"), "admission": False, "max_per_order": 1, "category": CATEGORY_EXTRAS},
         ],
     },
 ]
@@ -272,7 +285,16 @@ RENTAL = {
     "event": "aurora-rental",
     "vessels": {"aurora": 12},  # vessel key → guests per charter (≤ certified capacity)
     "pier": "palace",
-    "product": "Аренда яхты, 1 час",
+    "product": "Время аренды яхты",
+    # What the operator needs to know about a charter, asked at checkout for the charter time product.
+    "questions": [
+        ("S", True, _t("Контактное лицо на борту", "Contact person on board", "船上联系人")),
+        ("TEL", True, _t("Телефон контактного лица", "Contact person's phone", "联系人电话")),
+        ("T", False, _t("Список гостей (имена, по одному в строке)", "Guest list (names, one per line)",
+                        "宾客名单（姓名，每行一位）")),
+        ("T", False, _t("Особые пожелания (повод, музыка, меню)", "Special wishes (occasion, music, menu)",
+                        "特殊要求（场合、音乐、菜单）")),
+    ],
     "min_duration_minutes": 60, "max_duration_minutes": 480, "step_minutes": 30, "notice_minutes": 180,
     "opening_hours": {str(d): ["10:00", "01:00"] if d in (4, 5) else ["10:00", "23:00"] for d in range(7)},
     "rates": [
@@ -557,6 +579,7 @@ def _products(event: Event, spec: dict, tally: _Tally) -> None:
         Item.objects.create(
             event=event, name=product["name"], default_price=product["price"], admission=product["admission"],
             category=category, tax_rule=tax_rule, position=position, active=True,
+            free_price=product.get("free_price", False), max_per_order=product.get("max_per_order"),
         )
         tally.add("product")
     if not event.checkin_lists.exists():
@@ -595,9 +618,20 @@ def _dates(event: Event, spec: dict, vessels: dict, piers: dict, tally: _Tally) 
 
 def _rental_offer(event: Event, vessels: dict, piers: dict, tally: _Tally) -> None:
     """The yacht's charter offer; created once, then left to staff (an older demo gets it on the next run)."""
-    if RentalOffer.objects.filter(event=event).exists():
-        return
     item = next((i for i in event.items.all() if _ru(i.name) == RENTAL["product"]), None)
+    _rental_questions(event, item, tally)
+    _rental_quota(event, tally)
+    existing = RentalOffer.objects.filter(event=event).select_related("item").first()
+    if existing is not None:
+        if item is not None and (existing.item is None or not existing.item.free_price):
+            if existing.item is not None:  # a demo from before charters were booked by time: hourly product
+                existing.item.active = False
+                existing.item.save(update_fields=["active"])
+            existing.item = item
+            existing.save(update_fields=["item"])
+            apply_policy(event)
+            tally.add("rental offer product")
+        return
     offer = RentalOffer.objects.create(
         event=event, pier=piers[RENTAL["pier"]], item=item, opening_hours=RENTAL["opening_hours"],
         **{k: RENTAL[k] for k in ("min_duration_minutes", "max_duration_minutes", "step_minutes",
@@ -608,7 +642,34 @@ def _rental_offer(event: Event, vessels: dict, piers: dict, tally: _Tally) -> No
     for weekdays, start, end, hourly in RENTAL["rates"]:
         RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=start, end_time=end,
                                   hourly_price=hourly)
+    apply_policy(event)  # charters count their refund deadline from each charter's start, not the event's date
     tally.add("rental offer")
+
+
+def _rental_questions(event: Event, item: Item | None, tally: _Tally) -> None:
+    """The charter's contact person, guest list and wishes: pretix questions on the charter time product."""
+    if item is None:
+        return
+    known = {_ru(q.question) for q in event.questions.all()}
+    for position, (qtype, required, text) in enumerate(RENTAL["questions"]):
+        if text["ru"] in known:
+            continue
+        question = Question.objects.create(event=event, question=text, type=qtype, required=required,
+                                           position=position)
+        question.items.add(item)
+        tally.add("charter question")
+
+
+def _rental_quota(event: Event, tally: _Tally) -> None:
+    """pretix sells a product only under a quota; the vessel's time is the real limit of a charter."""
+    items = list(event.items.filter(active=True))
+    quota = event.quotas.filter(subevent__isnull=True).first()
+    if quota is None:
+        quota = Quota.objects.create(event=event, name="Аренда", size=None)
+        tally.add("charter quota")
+    missing = [i for i in items if not quota.items.filter(pk=i.pk).exists()]
+    if missing:
+        quota.items.add(*missing)
 
 
 def _bar_quotas(event: Event, tally: _Tally) -> None:
@@ -641,6 +702,8 @@ def load_demo() -> dict:
         organizer = _organizer(tally)
         _admin(organizer, tally)
         _disable_default_admin()
+        from ticketing_website.demo_accounts import load_accounts_demo  # customer accounts, 152-FZ policy
+        load_accounts_demo(organizer, tally)
         piers = _piers(organizer, tally)
         vessels = _vessels(organizer, tally)
         events = []
@@ -651,6 +714,8 @@ def load_demo() -> dict:
             if event.slug == RENTAL["event"]:
                 _rental_offer(event, vessels, piers, tally)
             events.append(event)
+        from ticketing_website.demo import load_storefront_demo  # shop colours, family discount, promo code
+        load_storefront_demo(organizer, events, tally)
 
     base = settings.SITE_URL.rstrip("/")
     return {

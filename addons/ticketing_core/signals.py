@@ -47,6 +47,8 @@ def navbar_organizer(sender, request, organizer, **kwargs):
         {"label": _("Piers"), "url": link("piers"),
          "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("pier")},
     ]
+    children.append({"label": _("Timeline"), "url": link("timeline"),
+                     "active": url.namespace == f"plugins:{APP}" and url.url_name == "timeline"})
     if request.user.has_organizer_permission(organizer, FLEET_WRITE, request=request):
         children.append({"label": _("Settings"), "url": link("fleet.settings"),
                          "active": url.namespace == f"plugins:{APP}" and url.url_name == "fleet.settings"})

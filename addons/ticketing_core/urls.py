@@ -5,11 +5,12 @@ from pretix.multidomain import event_url
 
 from .api import PierViewSet, SailingViewSet, VesselViewSet
 from .notifications import delivery
-from .views import fleet, notifications, rentals, sailings
+from .views import charter, fleet, notifications, rentals, rentals_control, sailings
 
 ORG = r"^control/organizer/(?P<organizer>[^/]+)/fleet/"
 EVENT = r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/sailings/"
 NOTIFY = r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/notifications/"
+RENTALS = r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/rentals/"
 MESSAGES = r"^control/organizer/(?P<organizer>[^/]+)/messages/"
 
 urlpatterns = [
@@ -22,9 +23,12 @@ urlpatterns = [
     re_path(ORG + r"piers/(?P<pk>\d+)/$", fleet.PierEdit.as_view(), name="pier.edit"),
     re_path(ORG + r"piers/(?P<pk>\d+)/archive$", fleet.PierArchive.as_view(), name="pier.archive"),
     re_path(ORG + r"settings$", fleet.FleetSettings.as_view(), name="fleet.settings"),
+    re_path(ORG + r"timeline$", rentals_control.VesselTimeline.as_view(), name="timeline"),
     re_path(EVENT + r"$", sailings.SailingList.as_view(), name="sailings"),
     re_path(EVENT + r"settings$", sailings.EventSailingSettings.as_view(), name="settings"),
     re_path(EVENT + r"(?P<sailing>\d+)/cancel$", sailings.SailingCancel.as_view(), name="sailing.cancel"),
+    re_path(RENTALS + r"$", rentals_control.RentalOfferEdit.as_view(), name="rentals.offer"),
+    re_path(RENTALS + r"cancel/(?P<code>[0-9A-Z]+)$", rentals_control.RentalCancel.as_view(), name="rental.cancel"),
     re_path(NOTIFY + r"$", notifications.NotificationSettings.as_view(), name="notifications.settings"),
     re_path(NOTIFY + r"resend/(?P<code>[0-9A-Z]+)$", notifications.ResendConfirmation.as_view(),
             name="notifications.resend"),
@@ -41,6 +45,7 @@ organizer_patterns = [
 
 # the shop, event level: /<organizer>/<event>/rentals/availability.json (public; not live → 404 by the view)
 event_patterns = [
+    event_url(r"^rentals/$", charter.CharterBooking.as_view(), name="rentals.book", require_live=False),
     event_url(r"^rentals/availability\.json$", rentals.availability, name="rentals.availability",
               require_live=False),
 ]

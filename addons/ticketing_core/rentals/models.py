@@ -196,4 +196,9 @@ class VesselOccupancy(models.Model):
     def is_active(self) -> bool:
         from django.utils.timezone import now
 
-        return self.released_at is None and (self.expires is None or self.expires > now())
+        at = now()
+        if self.released_at is not None:
+            return False
+        if self.expires is None or self.expires > at:
+            return True
+        return bool(self.cart_position_id and self.cart_position.expires > at)

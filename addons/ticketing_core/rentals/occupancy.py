@@ -20,9 +20,19 @@ from .models import VesselOccupancy
 HISTORY = timedelta(days=1)
 
 
+def lapsed_q(at: datetime) -> Q:
+    """
+    Holds whose time is up at ``at``: their own expiry has passed and so has their cart position's. pretix
+    extends a cart's reservation with a bulk update that sends no signal, so a hold in a cart lives as long
+    as the cart position does instead of keeping its own copy of the expiry in step.
+    """
+    return Q(kind=VesselOccupancy.KIND_HOLD, expires__lte=at) & ~Q(cart_position__expires__gt=at)
+
+
 def active_q(at: datetime) -> Q:
-    """Rows that still block the vessel at ``at``: not released, and (for holds) not expired."""
-    return Q(released_at__isnull=True) & (Q(expires__isnull=True) | Q(expires__gt=at))
+    """Rows that still block the vessel at ``at``: not released, and (for holds) not lapsed."""
+    return Q(released_at__isnull=True) & (
+        Q(expires__isnull=True) | Q(expires__gt=at) | Q(cart_position__expires__gt=at))
 
 
 def overlapping(vessel: Vessel, start: datetime, end: datetime, buffer: timedelta,
@@ -76,6 +86,14 @@ def describe_clash(occ: VesselOccupancy, vessel: Vessel, tz: ZoneInfo, minutes: 
     return template.format(vessel=vessel.name, start=start, end=end, expires=expires, minutes=minutes)
 
 
+def release_lapsed(at: datetime, vessel: Vessel | None = None) -> int:
+    """Mark lapsed holds released (reads ignore them already; this frees them for the constraint too)."""
+    qs = VesselOccupancy.objects.filter(lapsed_q(at), released_at__isnull=True)
+    if vessel is not None:
+        qs = qs.filter(vessel=vessel)
+    return VesselOccupancy.objects.filter(pk__in=list(qs.values_list("pk", flat=True))).update(released_at=at)
+
+
 def prepare_vessel(vessel: Vessel, buffer: timedelta, at: datetime | None = None) -> None:
     """
     Before writing a row for ``vessel``: release its expired holds (the constraint cannot see the clock)
@@ -84,8 +102,7 @@ def prepare_vessel(vessel: Vessel, buffer: timedelta, at: datetime | None = None
     a neighbour (bookings made under the old turnaround stay valid).
     """
     at = at or now()
-    VesselOccupancy.objects.filter(vessel=vessel, kind=VesselOccupancy.KIND_HOLD, released_at__isnull=True,
-                                   expires__lte=at).update(released_at=at)
+    release_lapsed(at, vessel=vessel)
     stale = [(pk, ends_at) for pk, ends_at, blocked in VesselOccupancy.objects.filter(
         vessel=vessel, released_at__isnull=True, ends_at__gte=at - HISTORY,
     ).values_list("pk", "ends_at", "blocked_until") if blocked != ends_at + buffer]

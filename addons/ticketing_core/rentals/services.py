@@ -27,7 +27,7 @@ from ..models import Vessel
 from ..services.errors import RentalError, SlotTaken
 from ..services.schedule import turnaround
 from .models import RentalOffer, RentalRate, RentalVessel, VesselOccupancy
-from .occupancy import active_q, describe_clash, overlapping, prepare_vessel
+from .occupancy import active_q, describe_clash, overlapping, prepare_vessel, release_lapsed
 from .validation import parse_opening_hours, weekday_name, window_bounds
 
 KOPECK = Decimal("0.01")
@@ -374,11 +374,7 @@ def release(token: str, at: datetime | None = None) -> int:
 
 def release_expired(vessel: Vessel | None = None, at: datetime | None = None) -> int:
     """Mark expired holds released (reads ignore them already; this frees them for the constraint too)."""
-    at = at or now()
-    qs = VesselOccupancy.objects.filter(kind=VesselOccupancy.KIND_HOLD, released_at__isnull=True, expires__lte=at)
-    if vessel is not None:
-        qs = qs.filter(vessel=vessel)
-    return qs.update(released_at=at)
+    return release_lapsed(at or now(), vessel)
 
 
 def confirm(occupancy: VesselOccupancy, order_position: OrderPosition) -> VesselOccupancy:

@@ -42,6 +42,9 @@ def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
 
     event = order.event
     positions = positions if positions is not None else order.positions.all()
+    charters = _charters(order)
+    if charters:
+        return charters
     if event.has_subevents:
         subevent_ids = {p.subevent_id for p in positions if p.subevent_id}
         dates = list(event.subevents.filter(pk__in=subevent_ids))
@@ -56,6 +59,20 @@ def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
         key = d.pk if event.has_subevents else None
         result.append((d.date_from.astimezone(ZoneInfo("UTC")), sailings.get(key, default_tz)))
     return result
+
+
+def _charters(order: Order) -> list[tuple[datetime, str]]:
+    """
+    (start in UTC, pier's time zone) of the order's charters: a rental order departs when its charter
+    starts, whichever of its positions (the charter time or an extra) is asked about.
+    """
+    from ..rentals.models import VesselOccupancy
+
+    rows = VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL
+                                          ).select_related("offer__pier")
+    default_tz = order.event.settings.timezone
+    return [(r.starts_at.astimezone(ZoneInfo("UTC")),
+             r.offer.pier.timezone if r.offer_id and r.offer.pier_id else default_tz) for r in rows]
 
 
 def refund_deadline(order: Order, positions=None) -> tuple[datetime | None, str]:
@@ -102,9 +119,29 @@ def policy_deadline_setting() -> RelativeDateWrapper:
     ))
 
 
-def policy_settings() -> dict:
+def _is_rental(event: Event | Organizer) -> bool:
+    from ..rentals.models import RentalOffer
+
+    return isinstance(event, Event) and event.pk is not None and RentalOffer.objects.filter(event=event).exists()
+
+
+# pretix's deadline for rental events: an explicit "no deadline of pretix's" (an empty value would fall back to
+# the organizer's 24-hours-before-the-event default).
+NO_PRETIX_DEADLINE = RelativeDateWrapper(datetime(2999, 12, 31, tzinfo=ZoneInfo("UTC")))
+
+
+def _expected_deadline(event: Event | Organizer) -> RelativeDateWrapper:
+    """
+    pretix's own cancellation deadline for the event. A rental event has no date to count from (each order
+    has its own charter time), so pretix's never ends and :func:`check_refund`, which knows the charter, is
+    the judge: the order page states its deadline and a late cancellation is refused on the server.
+    """
+    return NO_PRETIX_DEADLINE if _is_rental(event) else policy_deadline_setting()
+
+
+def policy_settings(event: Event | Organizer | None = None) -> dict:
     """pretix event settings under which pretix's own pages follow the policy."""
-    deadline = policy_deadline_setting()
+    deadline = _expected_deadline(event) if event is not None else policy_deadline_setting()
     return {
         "cancel_allow_user": True,
         "cancel_allow_user_until": deadline,
@@ -121,7 +158,7 @@ def policy_settings() -> dict:
 
 
 def apply_policy(event: Event | Organizer) -> None:
-    for key, value in policy_settings().items():
+    for key, value in policy_settings(event).items():
         event.settings.set(key, value)
 
 
@@ -136,9 +173,10 @@ def policy_issues(event: Event) -> list[str]:
     if not s.get("cancel_allow_user_paid", as_type=bool):
         issues.append(_("Customers cannot cancel paid orders, but they are entitled to a refund until 24 hours "
                         "before departure."))
+    expected = _expected_deadline(event)
     for key in ("cancel_allow_user_paid_until", "cancel_allow_user_until"):
         current = s.get(key, as_type=RelativeDateWrapper)
-        if current is None or current.to_string() != policy_deadline_setting().to_string():
+        if current is None or current.to_string() != expected.to_string():
             issues.append(_("The cancellation deadline is not 24 hours before departure."))
             break
     if s.get("cancel_allow_user_paid_require_approval", as_type=bool):

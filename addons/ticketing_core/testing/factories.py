@@ -5,7 +5,18 @@ from zoneinfo import ZoneInfo
 
 from django.utils.timezone import now
 
-from pretix.base.models import Event, Item, Order, OrderPayment, OrderPosition, Organizer, SubEvent, Team, User
+from pretix.base.models import (
+    Event,
+    Item,
+    Order,
+    OrderPayment,
+    OrderPosition,
+    Organizer,
+    Quota,
+    SubEvent,
+    Team,
+    User,
+)
 
 from ..models import Pier, Sailing, Vessel
 from ..services.policy import apply_policy
@@ -110,8 +121,14 @@ def make_rental_event(organizer: Organizer, slug: str = "charter", plugins: str 
     event = _event(organizer, slug, {"ru": "Аренда яхты", "en": "Yacht charter", "zh-hans": "游艇租赁"},
                    has_subevents=False, plugins=plugins)
     EventKind.objects.create(event=event, kind=EventKind.KIND_RENTAL)
-    Item.objects.create(event=event, name={"ru": "Время аренды", "en": "Charter time"}, default_price=Decimal("0.00"),
-                        admission=False)
+    event.settings.payment_manual__enabled = True
+    charter_time = Item.objects.create(event=event, name={"ru": "Время аренды", "en": "Charter time"},
+                                       default_price=Decimal("0.00"), admission=False, free_price=True,
+                                       max_per_order=1)
+    buffet = Item.objects.create(event=event, name={"ru": "Фуршет", "en": "Buffet"}, default_price=Decimal("2500.00"),
+                                 admission=False)
+    quota = Quota.objects.create(event=event, name="Аренда", size=None)
+    quota.items.add(charter_time, buffet)
     return event
 
 
@@ -127,10 +144,12 @@ def make_rental_offer(event: Event, vessels: dict[Vessel, int], opening_hours: d
 
     hours = opening_hours if opening_hours is not None else {
         str(d): ["10:00", "02:00"] if d in (4, 5) else ["10:00", "22:00"] for d in range(7)}
-    offer = RentalOffer.objects.create(event=event, item=event.items.first(), opening_hours=hours, **kwargs)
+    item = event.items.filter(free_price=True).first() or event.items.first()
+    offer = RentalOffer.objects.create(event=event, item=item, opening_hours=hours, **kwargs)
     for vessel, guests in vessels.items():
         RentalVessel.objects.create(offer=offer, vessel=vessel, max_guests=guests)
     for weekdays, start, end, hourly in rates or []:
         RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=time.fromisoformat(start),
                                   end_time=time.fromisoformat(end), hourly_price=Decimal(hourly))
+    apply_policy(event)
     return offer

@@ -78,9 +78,16 @@ def test_load_demo_is_complete_and_idempotent(db):
         rental = Event.objects.get(organizer=organizer, slug="aurora-rental")
         assert not rental.has_subevents
         assert not rental.ticketing_sailings.exists()
-        assert [(str(i.name.localize("ru")), i.default_price) for i in rental.items.all()] == [
-            ("Аренда яхты, 1 час", 15000),
+        assert [(str(i.name.localize("ru")), i.default_price, i.free_price) for i in rental.items.all()] == [
+            ("Время аренды яхты", 0, True),
+            ("Фуршет на борту, на гостя", 2500, False),
+            ("Фотограф на всё время аренды", 9000, False),
+            ("Оформление яхты цветами и шарами", 6000, False),
         ]
+        # every product sells under a quota; the charter asks for its contact person, guests and wishes
+        assert all(i.quotas.exists() for i in rental.items.all())
+        assert rental.questions.filter(items__free_price=True, required=True).count() == 2
+        assert rental.questions.filter(items__free_price=True).count() == 4
         jazz = Event.objects.get(organizer=organizer, slug="jazz")
         assert jazz.settings.payment_manual__enabled
         name = jazz.settings.get("payment_manual_public_name", as_type=LazyI18nString)
@@ -177,7 +184,7 @@ def test_the_demo_yacht_is_rentable(db, client):
         assert rv.max_guests <= rv.vessel.capacity
         assert (offer.min_duration_minutes, offer.max_duration_minutes, offer.step_minutes,
                 offer.notice_minutes) == (60, 480, 30, 180)
-        assert str(offer.item.name.localize("ru")) == "Аренда яхты, 1 час"
+        assert str(offer.item.name.localize("ru")) == "Время аренды яхты" and offer.item.free_price
         yacht, tz = rv.vessel, rentals.offer_timezone(offer)
         assert str(tz) == "Europe/Moscow"
         base = now().astimezone(tz).date() + timedelta(days=7)

@@ -1,0 +1,123 @@
+"""Where charters touch pretix: the shop's event page, cart checks, order creation and order state changes."""
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.http import HttpResponseRedirect
+from django.template.loader import get_template
+from django.urls import resolve, reverse
+from django.utils.translation import gettext_lazy as _
+
+from pretix.base.models import OrderPosition
+from pretix.base.services.cart import CartError
+from pretix.base.services.orders import OrderError
+from pretix.base.signals import (
+    order_canceled,
+    order_expired,
+    order_paid,
+    order_reactivated,
+    validate_cart,
+    validate_order,
+)
+from pretix.control.signals import nav_event, order_info
+from pretix.multidomain.urlreverse import eventreverse
+from pretix.presale.signals import process_request
+
+from ..permissions import RENTALS_WRITE, SAILING_CANCEL
+from ..services.errors import RentalError
+from . import cart
+
+APP = "ticketing_core"
+
+
+@receiver(process_request, dispatch_uid="ticketing_core_rental_front_page")
+def rental_front_page(sender, request, **kwargs):
+    """A rental event's shop page is the charter form: pretix's product list cannot choose a time."""
+    match = request.resolver_match or resolve(request.path_info)
+    if match.namespace != "presale" or match.url_name != "event.index":
+        return None
+    if cart.offer_of(sender) is None:
+        return None
+    return HttpResponseRedirect(eventreverse(sender, f"plugins:{APP}:rentals.book"))
+
+
+@receiver(validate_cart, dispatch_uid="ticketing_core_rental_validate_cart")
+def check_cart(sender, positions, **kwargs):
+    try:
+        cart.check_positions(sender, list(positions))
+    except RentalError as e:
+        raise CartError(str(e)) from None
+
+
+@receiver(validate_order, dispatch_uid="ticketing_core_rental_validate_order")
+def check_order(sender, positions, **kwargs):
+    try:
+        cart.check_positions(sender, list(positions))
+    except RentalError as e:
+        raise OrderError(str(e)) from None
+
+
+@receiver(post_save, sender=OrderPosition, dispatch_uid="ticketing_core_rental_confirm")
+def confirm_charter(sender, instance, created, **kwargs):
+    """The order is being created from the cart: the hold becomes the charter in the same transaction."""
+    if not created or not instance.meta_info or cart.META_KEY not in instance.meta_info:
+        return
+    try:
+        cart.confirm_position(instance)
+    except RentalError as e:
+        raise OrderError(str(e)) from None
+
+
+@receiver(order_canceled, dispatch_uid="ticketing_core_rental_release_canceled")
+@receiver(order_expired, dispatch_uid="ticketing_core_rental_release_expired")
+def release_charter(sender, order, **kwargs):
+    cart.release_order(order)
+
+
+@receiver(order_paid, dispatch_uid="ticketing_core_rental_restore_paid")
+@receiver(order_reactivated, dispatch_uid="ticketing_core_rental_restore_reactivated")
+def restore_charter(sender, order, **kwargs):
+    """
+    An expired order paid late or a cancelled order reactivated gets its charter back when the vessel is
+    still free; otherwise staff are told on the order (the log and the order page) to refund or rebook.
+    """
+    for occupancy in cart.restore_order(order):
+        order.log_action("ticketing_core.rental.lost", data={
+            "vessel": occupancy.vessel_id, "starts_at": occupancy.starts_at.isoformat(),
+            "ends_at": occupancy.ends_at.isoformat(),
+        })
+
+
+@receiver(order_info, dispatch_uid="ticketing_core_rental_order_panel")
+def charter_panel(sender, order, request, **kwargs):
+    """The charter on the back-office order page: vessel, time, guests, the charter's details, cancel."""
+    charter = cart.charter_of(order)
+    if charter is None:
+        return ""
+    from .services import offer_timezone
+
+    can_cancel = request.user.has_event_permission(request.organizer, request.event, SAILING_CANCEL, request=request)
+    return get_template("ticketing_core/rentals/order_panel.html").render({
+        "charter": charter, "order": order, "tz": offer_timezone(charter.offer) if charter.offer_id else None,
+        "can_cancel": can_cancel and order.status in ("n", "p") and charter.released_at is None,
+        "cancel_url": reverse(f"plugins:{APP}:rental.cancel", kwargs={
+            "organizer": sender.organizer.slug, "event": sender.slug, "code": order.code}),
+        "answers": [(a.question.question, a) for a in charter.order_position.answers.select_related("question")],
+    }, request=request)
+
+
+@receiver(nav_event, dispatch_uid="ticketing_core_rental_nav_event")
+def navbar_rentals(sender, request, **kwargs):
+    if cart.offer_of(sender) is None and request.resolver_match.url_name != "rentals.offer":
+        from ..models import EventKind
+
+        if not EventKind.objects.filter(event=sender, kind=EventKind.KIND_RENTAL).exists():
+            return []
+    if not request.user.has_event_permission(request.organizer, sender, RENTALS_WRITE, request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Charter offer"),
+        "url": reverse(f"plugins:{APP}:rentals.offer", kwargs={"organizer": request.organizer.slug,
+                                                               "event": sender.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("rentals."),
+        "icon": "anchor",
+    }]

@@ -1,0 +1,116 @@
+"""
+The shop's charter page of a rental event: choose vessel, date, start, duration, guests and extras, see the
+price broken down, and put it into the cart; then pretix's normal checkout. The page works without
+JavaScript (GET re-renders it with the free start times and the price); with it, changes re-render the form
+in place (``?fragment=1``).
+"""
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.timezone import now
+from django.utils.translation import gettext as _
+from django.views import View
+
+from pretix.base.services.cart import CartManager
+from pretix.multidomain.urlreverse import eventreverse
+from pretix.presale.views.cart import get_or_create_cart_id
+
+from ..forms_rentals import CharterForm
+from ..rentals import cart as rental_cart
+from ..rentals.models import RentalOffer, RentalVessel
+from ..rentals.quote import Extra, quote
+from ..rentals.services import pin_timezone
+from ..services.errors import RentalError
+
+TEMPLATE = "ticketing_core/rentals/book.html"
+FRAGMENT = "ticketing_core/rentals/book_form.html"
+
+
+class CharterBooking(View):
+    """``/<organizer>/<event>/rentals/``: GET shows the form, POST books (``action=book``) or removes."""
+
+    @cached_property
+    def offer(self) -> RentalOffer:
+        offer = (RentalOffer.objects.filter(event=self.request.event).select_related("item__tax_rule", "pier", "event")
+                 .prefetch_related(Prefetch("offer_vessels", queryset=RentalVessel.objects.select_related(
+                     "vessel__organizer").order_by("id")), "rates").first())
+        if offer is None:
+            raise Http404(_("This event has no boats or yachts for charter."))
+        pin_timezone(offer)
+        return offer
+
+    @cached_property
+    def extras(self) -> list:
+        return rental_cart.extras_of(self.offer)
+
+    def _form(self, data) -> CharterForm:
+        at = now()
+        initial = {"vessel": str(self.offer.offer_vessels.all()[0].vessel_id) if self.offer.offer_vessels.all() else "",
+                   "date": CharterForm.default_day(self.offer, at), "duration": self.offer.min_duration_minutes,
+                   "guests": 2}
+        if data is not None and "date" in data:
+            return CharterForm(data, offer=self.offer, extras=self.extras, at=at)
+        return CharterForm(offer=self.offer, extras=self.extras, at=at, initial=initial)
+
+    def _quote(self, form: CharterForm):
+        chosen = form.preview()
+        if chosen is None:
+            return None, None
+        rv, start = chosen
+        counts = form.extra_counts()
+        extras = [Extra(item=i, count=counts.get(i.pk, 0)) for i in self.extras]
+        try:
+            return quote(self.offer, rv.vessel, start, form.chosen_duration(), extras, self.request), None
+        except RentalError as e:
+            return None, str(e)
+
+    def _context(self, form: CharterForm) -> dict:
+        q, quote_error = self._quote(form)
+        cart_id = get_or_create_cart_id(self.request, create=False)
+        held = rental_cart.cart_hold(self.offer, cart_id) if cart_id else None
+        return {
+            "event": self.request.event, "offer": self.offer, "form": form, "quote": q, "quote_error": quote_error,
+            "slots": getattr(form, "_slots", {}), "held": held, "tz": form.tz,
+            "extras_fields": [form[f"extra_{i.pk}"] for i in self.extras],
+            "checkout_url": eventreverse(self.request.event, "presale:event.checkout.start"),
+        }
+
+    def get(self, request, *args, **kwargs):
+        if not request.event.live and not request.event.testmode:
+            raise Http404()
+        form = self._form(request.GET if request.GET else None)
+        template = FRAGMENT if request.GET.get("fragment") else TEMPLATE
+        return render(request, template, self._context(form))
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "remove":
+            return self._remove(request)
+        form = self._form(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Please check your choice below."))
+            return render(request, TEMPLATE, self._context(form), status=400)
+        data = form.cleaned_data
+        counts = form.extra_counts()
+        extras = [Extra(item=i, count=counts.get(i.pk, 0)) for i in self.extras]
+        cart_id = get_or_create_cart_id(request)
+        try:
+            rental_cart.book(self.offer, data["rental_vessel"].vessel, data["start"], data["minutes"], data["guests"],
+                             extras, cart_id, request.sales_channel)
+        except RentalError as e:
+            messages.error(request, str(e))
+            form = self._form(request.POST)
+            return render(request, TEMPLATE, self._context(form), status=409)
+        messages.success(request, _("The vessel is reserved for you while you complete your order."))
+        return HttpResponseRedirect(eventreverse(request.event, "presale:event.checkout.start"))
+
+    def _remove(self, request):
+        cart_id = get_or_create_cart_id(request, create=False)
+        held = rental_cart.cart_hold(self.offer, cart_id) if cart_id else None
+        if held is not None and held.cart_position_id:
+            cm = CartManager(event=request.event, cart_id=cart_id, sales_channel=request.sales_channel)
+            cm.remove_item(held.cart_position_id)
+            cm.commit()
+            messages.success(request, _("The charter has been removed from your cart and the time released."))
+        return HttpResponseRedirect(eventreverse(request.event, "plugins:ticketing_core:rentals.book"))
