@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.utils.functional import cached_property
 from django.utils.timezone import now
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -78,20 +78,22 @@ class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
         start, end, period = self.period()
         if report in ("by_status", "by_priority", "by_agent"):
             field = {"by_status": "status", "by_priority": "priority", "by_agent": "assignee"}[report]
-            header = {"status": _g("Status"), "priority": _g("Priority"), "assignee": _g("Assignee")}[field]
-            return [header, _g("Open cases")], [[label, n] for label, n in queries.open_cases(org, field)]
+            header = {"status": gettext("Status"), "priority": gettext("Priority"),
+                      "assignee": gettext("Assignee")}[field]
+            return [header, gettext("Open cases")], [[label, n] for label, n in queries.open_cases(org, field)]
         if report == "sla":
-            header = [_g("Period"), _g("Cases"), _g("First response in time"), _g("First response late"),
-                      _g("Resolved in time"), _g("Resolved late"), _g("SLA met, %"),
-                      _g("Median first response, business hours"), _g("Median first response, hours"),
-                      _g("Median resolution, business hours"), _g("Median resolution, hours")]
+            header = [gettext("Period"), gettext("Cases"), gettext("First response in time"),
+                      gettext("First response late"),
+                      gettext("Resolved in time"), gettext("Resolved late"), gettext("SLA met, %"),
+                      gettext("Median first response, business hours"), gettext("Median first response, hours"),
+                      gettext("Median resolution, business hours"), gettext("Median resolution, hours")]
             return header, [[r["period"].isoformat(), r["cases"], r["first_met"], r["first_missed"],
                              r["resolution_met"], r["resolution_missed"], _num(r["compliance"]),
                              _num(r["median_first_business_h"]), _num(r["median_first_calendar_h"]),
                              _num(r["median_resolution_business_h"]), _num(r["median_resolution_calendar_h"])]
                             for r in queries.sla_compliance(org, start, end, period)]
         if report == "refunds":
-            return [_g("Reason"), _g("Details"), _g("Refunds"), _g("Amount, RUB")], [
+            return [gettext("Reason"), gettext("Details"), gettext("Refunds"), gettext("Amount, RUB")], [
                 [g["label"], g["detail"], g["count"], f"{g['amount']:.2f}"]
                 for g in queries.refunds_by_reason(org, start, end)]
         raise Http404()
