@@ -1,11 +1,17 @@
-"""Where the privacy feature touches pretix's checkout: the consent checkbox and its record with the order."""
+"""
+Where the privacy feature touches pretix: the consent at checkout and its record, the policy link in every
+footer, the back-office menu and the consent on the back-office order page.
+"""
 from django.dispatch import receiver
+from django.template.loader import get_template
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pretix.base.signals import order_placed
-from pretix.control.signals import nav_organizer
-from pretix.presale.signals import contact_form_fields
+from pretix.control.signals import nav_organizer, order_info
+from pretix.multidomain.urlreverse import eventreverse
+from pretix.presale.signals import contact_form_fields, global_footer_link
 
 from . import logdisplay, settings  # noqa: F401 - our log entry texts, our settings' defaults
 from .consent import FIELD, VERSION_FIELD, consent_fields, record_consent
@@ -42,3 +48,27 @@ def navbar_privacy(sender, request, organizer, **kwargs):
         "url": reverse(f"plugins:{APP}:privacy.settings", kwargs={"organizer": organizer.slug}),
         "active": url.namespace == f"plugins:{APP}" and url.url_name == "privacy.settings",
     }]
+
+
+@receiver(global_footer_link, dispatch_uid="ticketing_website_footer_privacy")
+def footer_links(sender, request=None, **kwargs):
+    """Every shop page links the personal data policy; a logged-in customer also finds their account pages."""
+    organizer = getattr(request, "organizer", None)
+    if organizer is None or APP not in organizer.get_plugins():
+        return []
+    links = [{"label": _("Personal data policy"), "url": eventreverse(organizer, f"plugins:{APP}:privacy.policy")}]
+    if getattr(request, "customer", None):
+        links += [
+            {"label": pgettext_lazy("customer account", "Profile and phone"),
+             "url": eventreverse(organizer, f"plugins:{APP}:account.profile")},
+            {"label": pgettext_lazy("customer account", "Personal data"),
+             "url": eventreverse(organizer, f"plugins:{APP}:account.privacy")},
+        ]
+    return links
+
+
+@receiver(order_info, dispatch_uid="ticketing_website_order_consent_backoffice")
+def order_consent_backoffice(sender, order, request=None, **kwargs):
+    """The back-office order page shows the customer's consent: when, which version of the text, where."""
+    consent = Consent.objects.filter(order=order).select_related("policy").first()
+    return get_template("ticketing_website/privacy/order_consent.html").render({"consent": consent})

@@ -225,3 +225,36 @@ def test_deletion_of_another_customers_data_is_impossible(client, customer, past
     client.post(f"/{account_shop.slug}/account/privacy", {"confirm": PASSWORD})
     past_order.refresh_from_db()
     assert past_order.email == "anna@example.org"
+
+
+def test_every_shop_page_links_the_policy_and_a_customer_finds_the_account_pages(client, customer):
+    org = customer.organizer
+    html = client.get(f"/{org.slug}/privacy").content.decode()
+    # pretix sends footer links through its /redirect/ page
+    assert f"url=/{org.slug}/privacy%3A" in html and "/account/privacy" not in html
+    client.post(f"/{org.slug}/account/login", {"email": customer.email, "password": PASSWORD})
+    html = client.get(f"/{org.slug}/account/").content.decode()
+    assert f"url=/{org.slug}/account/profile%3A" in html and f"url=/{org.slug}/account/privacy%3A" in html
+
+
+def test_staff_see_the_orders_consent_in_the_back_office(client, admin, account_shop, series, sailing):
+    order = factories.make_order(series, sailing.subevent, [adult(series)], status=Order.STATUS_PENDING)
+    url = f"/control/event/{account_shop.slug}/{series.slug}/orders/{order.code}/"
+    login(client, admin)
+    assert "ticketing-order-consent" in client.get(url).content.decode()
+    _placed(order, version=current_version(account_shop).version)
+    html = client.get(url).content.decode()
+    assert current_version(account_shop).version in html
+
+
+def test_demo_operator_gets_accounts_tickets_and_a_policy_and_keeps_staff_changes(organizer):
+    from ticketing_website.demo_accounts import load_accounts_demo
+
+    load_accounts_demo(organizer)
+    s = organizer.settings
+    assert s.customer_accounts and s.customer_accounts_native and s.ticket_download
+    assert s.ticketing_privacy_policy.data["zh-hans"].startswith("## 个人数据处理政策")
+    s.ticketing_privacy_policy = {"ru": "Текст оператора"}
+    s.customer_accounts_link_by_email = False
+    load_accounts_demo(organizer)
+    assert s.ticketing_privacy_policy.data == {"ru": "Текст оператора"} and not s.customer_accounts_link_by_email
