@@ -643,6 +643,7 @@ def _rental_offer(event: Event, vessels: dict, piers: dict, tally: _Tally) -> No
         RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=start, end_time=end,
                                   hourly_price=hourly)
     apply_policy(event)  # charters count their refund deadline from each charter's start, not the event's date
+    event.settings.show_dates_on_frontpage = False  # the shop shows each charter's time, not the event's date
     tally.add("rental offer")
 
 

@@ -7,22 +7,15 @@ from django import forms
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_scopes.forms import SafeModelChoiceField
 
 from .models import Vessel
 from .rentals import services
 from .rentals.models import WEEKDAYS, RentalOffer, RentalRate, RentalVessel
+from .rentals.quote import duration_label
 
 ANY = "any-"
 MAX_EXTRA = 50
-
-
-def duration_label(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not rest:
-        return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
-    if not hours:
-        return _("{m} min").format(m=rest)
-    return _("{h} h {m} min").format(h=hours, m=rest)
 
 
 class CharterForm(forms.Form):
@@ -168,6 +161,7 @@ class RentalOfferForm(forms.ModelForm):
     class Meta:
         model = RentalOffer
         fields = ("pier", "item", "min_duration_minutes", "max_duration_minutes", "step_minutes", "notice_minutes")
+        field_classes = {"pier": SafeModelChoiceField, "item": SafeModelChoiceField}
 
     def __init__(self, *args, event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -211,6 +205,7 @@ class RentalVesselForm(forms.ModelForm):
     class Meta:
         model = RentalVessel
         fields = ("vessel", "max_guests")
+        field_classes = {"vessel": SafeModelChoiceField}
 
     def __init__(self, *args, organizer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -224,6 +219,7 @@ class RentalRateForm(forms.ModelForm):
     class Meta:
         model = RentalRate
         fields = ("weekdays", "start_time", "end_time", "vessel", "hourly_price")
+        field_classes = {"vessel": SafeModelChoiceField}
         widgets = {"start_time": forms.TimeInput(attrs={"type": "time"}),
                    "end_time": forms.TimeInput(attrs={"type": "time"})}
 

@@ -8,9 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pretix.base.models import CartPosition, Item, TaxRule
 from pretix.base.services.pricing import get_listed_price
+from pretix.base.templatetags.money import money_filter
 from pretix.presale.signals import fee_calculation_for_cart
 
 from ..models import Vessel
@@ -54,9 +56,14 @@ def _taxed(tax_rule: TaxRule | None, gross: Decimal) -> tuple[Decimal, Decimal]:
     return taxed.rate, taxed.tax
 
 
-def _hours(minutes: int) -> str:
+def duration_label(minutes: int) -> str:
+    """"2 hours", "1 h 30 min", "30 min" in the active language."""
     hours, rest = divmod(minutes, 60)
-    return f"{hours}:{rest:02d}"
+    if not rest:
+        return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+    if not hours:
+        return _("{m} min").format(m=rest)
+    return _("{h} h {m} min").format(h=hours, m=rest)
 
 
 def quote(offer: RentalOffer, vessel: Vessel, start: datetime, minutes: int, extras: list[Extra],
@@ -69,8 +76,8 @@ def quote(offer: RentalOffer, vessel: Vessel, start: datetime, minutes: int, ext
         rate, tax = _taxed(item.tax_rule if item else None, line.amount)
         lines.append(QuoteLine(
             label=_("Charter {start}–{end}").format(start=f"{line.start:%H:%M}", end=f"{line.end:%H:%M}"),
-            detail=_("{hours} h × {price} ₽/h").format(hours=_hours(line.minutes),
-                                                        price=f"{line.hourly_price:,.2f}".replace(",", " ")),
+            detail=_("{duration} × {price} per hour").format(
+                duration=duration_label(line.minutes), price=money_filter(line.hourly_price, offer.event.currency)),
             amount=line.amount, tax_rate=rate, tax=tax))
     unsaved = []
     if item is not None:
@@ -83,8 +90,8 @@ def quote(offer: RentalOffer, vessel: Vessel, start: datetime, minutes: int, ext
         amount = unit * extra.count
         rate, tax = _taxed(extra.item.tax_rule, amount)
         lines.append(QuoteLine(label=str(extra.item.name),
-                               detail=_("{count} × {price} ₽").format(
-                                   count=extra.count, price=f"{unit:,.2f}".replace(",", " ")),
+                               detail=_("{count} × {price}").format(
+                                   count=extra.count, price=money_filter(unit, offer.event.currency)),
                                amount=amount, tax_rate=rate, tax=tax))
         unsaved += [CartPosition(event=offer.event, item=extra.item, price=unit, line_price_gross=unit)
                     for _i in range(extra.count)]

@@ -3,7 +3,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import resolve, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.models import OrderPosition
@@ -19,7 +21,7 @@ from pretix.base.signals import (
 )
 from pretix.control.signals import nav_event, order_info
 from pretix.multidomain.urlreverse import eventreverse
-from pretix.presale.signals import process_request
+from pretix.presale.signals import html_head, process_request
 
 from ..permissions import RENTALS_WRITE, SAILING_CANCEL
 from ..services.errors import RentalError
@@ -121,3 +123,23 @@ def navbar_rentals(sender, request, **kwargs):
         "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("rentals."),
         "icon": "anchor",
     }]
+
+
+@receiver(html_head, dispatch_uid="ticketing_core_rental_order_head")
+def charter_order_head(sender, request, **kwargs):
+    """
+    pretix lets customers cancel rental orders without a deadline of its own (there is no event date to
+    count from); once the charter's deadline has passed, its cancellation panel is hidden (the server
+    refuses such a cancellation anyway, see ``signals.policy_guard``).
+    """
+    match = request.resolver_match
+    if match is None or match.url_name != "event.order" or cart.offer_of(sender) is None:
+        return ""
+    from pretix.base.models import Order
+
+    from ..services.policy import check_refund
+
+    order = Order.objects.filter(event=sender, code=match.kwargs.get("order")).first()
+    if order is None or cart.charter_of(order) is None or check_refund(order).allowed:
+        return ""
+    return format_html('<link rel="stylesheet" href="{}">', static("ticketing_core/charter_order.css"))

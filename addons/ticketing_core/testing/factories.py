@@ -55,8 +55,9 @@ def make_pier(organizer: Organizer, name: str = "Дворцовая приста
 
 def make_vessel(organizer: Organizer, name: str = "Нева-1", capacity: int = 60, reg: str | None = None,
                 **kwargs) -> Vessel:
+    kwargs.setdefault("vessel_type", Vessel.TYPE_BOAT)
     return Vessel.objects.create(organizer=organizer, name=name, registration_number=reg or f"РЕЧ-{name}",
-                                 vessel_type=Vessel.TYPE_BOAT, capacity=capacity, **kwargs)
+                                 capacity=capacity, **kwargs)
 
 
 def _event(organizer: Organizer, slug: str, name: dict, has_subevents: bool, plugins: str) -> Event:
@@ -152,4 +153,5 @@ def make_rental_offer(event: Event, vessels: dict[Vessel, int], opening_hours: d
         RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=time.fromisoformat(start),
                                   end_time=time.fromisoformat(end), hourly_price=Decimal(hourly))
     apply_policy(event)
+    event.settings.show_dates_on_frontpage = False
     return offer

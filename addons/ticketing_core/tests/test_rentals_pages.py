@@ -1,6 +1,6 @@
 """The charter pages: the shop's booking form, the offer editor, the cancellation and the vessel timeline."""
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -173,3 +173,33 @@ def test_timeline_shows_sailings_charters_and_holds_of_the_day(client, admin, or
 def test_timeline_needs_a_team_member(client, organizer):
     response = client.get(f"/control/organizer/{organizer.slug}/fleet/timeline")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_any_free_vessel_of_a_type_takes_the_free_one(client, organizer, charter, offer, yacht, mon):
+    from ..models import Vessel
+    from ..rentals.models import RentalVessel
+    from ..testing.factories import make_vessel
+
+    second = make_vessel(organizer, "Бриз", capacity=10, reg="ЯХТ-2", vessel_type=Vessel.TYPE_YACHT)
+    RentalVessel.objects.create(offer=offer, vessel=second, max_guests=8)
+    book(offer, yacht, at(mon, 12))  # the Aurora is taken at noon
+    page = client.get(shop(offer)).content.decode()
+    assert 'value="any-yacht"' in page
+    response = client.post(shop(offer), {"vessel": "any-yacht", "date": mon.isoformat(), "duration": 120,
+                                         "start": at(mon, 12).isoformat(), "guests": 4, "action": "book"})
+    assert response.status_code == 302
+    hold = VesselOccupancy.objects.filter(kind="hold", starts_at=at(mon, 12)).exclude(vessel=yacht).get()
+    assert hold.vessel == second
+
+
+@pytest.mark.django_db
+def test_pretix_cancellation_panel_is_hidden_once_the_charters_deadline_passed(client, offer, yacht, mon):
+    from freezegun import freeze_time
+
+    cart_id, _occ = book(offer, yacht, at(mon, 12))
+    order = place(offer.event, cart_id)
+    url = f"/{offer.event.organizer.slug}/{offer.event.slug}/order/{order.code}/{order.secret}/"
+    assert "charter_order.css" not in client.get(url).content.decode()
+    with freeze_time(at(mon, 12) - timedelta(hours=23)):
+        assert "charter_order.css" in client.get(url).content.decode()

@@ -75,6 +75,8 @@ class RentalOfferEdit(EventPermissionRequiredMixin, TemplateView):
                 rates.save()
                 validate_offer(offer)
                 apply_policy(request.event)
+                # the event's own date means nothing to a charter: the shop shows each charter's time instead
+                request.event.settings.show_dates_on_frontpage = False
                 offer.log_action("ticketing_core.rental_offer.changed", user=request.user, data={
                     "opening_hours": offer.opening_hours, "vessels": [v.pk for v in offer.vessels.all()],
                     "rates": [str(r) for r in offer.rates.all()],
