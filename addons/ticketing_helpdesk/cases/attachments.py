@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ..models import CaseAttachment, CaseMessage, SupportCase
@@ -71,8 +72,8 @@ def store(case: SupportCase, upload, *, user=None, by_customer: bool = False,
           message: CaseMessage | None = None) -> CaseAttachment:
     """Check and keep one uploaded file; raises CaseError with a translated reason."""
     if upload.size > MAX_SIZE:
-        raise CaseError(_("\"{name}\" is too large: at most {mb} MB per file.").format(
-            name=os.path.basename(upload.name), mb=MAX_SIZE // (1024 * 1024)))
+        raise CaseError(_("\"{name}\" is too large: at most {size} per file.").format(
+            name=os.path.basename(upload.name), size=filesizeformat(MAX_SIZE)))
     if upload.size == 0:
         raise CaseError(_("\"{name}\" is empty.").format(name=os.path.basename(upload.name)))
     if case.attachments.count() >= MAX_PER_CASE:

@@ -1,4 +1,5 @@
 """Back-office pages of the support cases: the list, a case with its timeline and actions, a new case."""
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -197,6 +198,7 @@ class CaseDetail(CaseMixin, OrganizerPermissionRequiredMixin, TemplateView):
             "first_remaining": duration_text(sla.first_response.remaining_seconds),
             "resolution_remaining": duration_text(sla.resolution.remaining_seconds),
             "attachments": case.attachments.all(),
+            "language_name": dict(settings.LANGUAGES).get(case.locale, case.locale),
             "labels": {"status": dict(SupportCase.STATUSES), "priority": dict(SupportCase.PRIORITIES),
                        "category": dict(SupportCase.CATEGORIES)},
         })

@@ -59,7 +59,7 @@ def test_the_browsers_claim_is_not_trusted(organizer):
 def test_size_and_count_limits(organizer, monkeypatch):
     case = make_case(organizer)
     monkeypatch.setattr(attachments, "MAX_SIZE", 100)
-    with pytest.raises(CaseError, match="100|MB"):
+    with pytest.raises(CaseError, match="big.pdf"):
         attachments.store(case, upload("big.pdf", PDF + b"x" * 200))
     with pytest.raises(CaseError):
         attachments.store(case, upload("empty.txt", b""))
