@@ -12,6 +12,7 @@ from pretix.presale.signals import (
     front_page_top,
     global_html_head,
     html_head,
+    item_description,
 )
 
 from .catalogue import checkout, event_page
@@ -64,6 +65,11 @@ def cart_service_fee(sender, positions, **kwargs):
 @receiver(order_fee_calculation, dispatch_uid="ticketing_website_fee_order")
 def order_service_fee(sender, positions, **kwargs):
     return checkout.service_fees(sender, positions)
+
+
+@receiver(item_description, dispatch_uid="ticketing_website_item_description")
+def ticket_price_with_fee(sender, item, variation=None, subevent=None, **kwargs):
+    return checkout.price_with_fee_note(sender, item, variation, subevent)
 
 
 @receiver(checkout_confirm_page_content, dispatch_uid="ticketing_website_confirm")

@@ -11,12 +11,13 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from pretix.base.models import Event, OrderFee
+from pretix.base.models import Event, Item, ItemVariation, OrderFee, SubEvent, SubEventItem
+from pretix.base.templatetags.money import money_filter
 
 from ticketing_core.models import Sailing
 from ticketing_core.services.policy import REFUND_WINDOW, format_deadline
 
-from .pricing import service_fee, tax_note
+from .pricing import final_price, service_fee, tax_note
 
 SERVICE_FEE_INTERNAL_TYPE = "ticketing_website.service"
 
@@ -34,9 +35,28 @@ def service_fees(event: Event, positions) -> list[OrderFee]:
         return []
     return [OrderFee(
         fee_type=OrderFee.FEE_TYPE_SERVICE, internal_type=SERVICE_FEE_INTERNAL_TYPE, value=fee * count,
-        description=_("Service fee: {count} × {fee}").format(count=count, fee=fee),
+        description=_("Service fee: {count} × {fee}").format(count=count, fee=money_filter(fee, event.currency)),
         tax_rule=event.cached_default_tax_rule,
     )]
+
+
+def price_with_fee_note(event: Event, item: Item, variation: ItemVariation | None, subevent: SubEvent | None) -> str:
+    """
+    Below a ticket in pretix's product list: the price with the service fee, so the first price a customer
+    reads is the final one (pretix's list shows the ticket's own price; the fee is added in the cart).
+    """
+    fee = service_fee(event)
+    if not fee or not item.admission:
+        return ""
+    price = variation.price if variation is not None else item.default_price
+    if subevent is not None:
+        override = SubEventItem.objects.filter(subevent=subevent, item=item).values_list("price", flat=True).first()
+        price = override if override is not None else price
+    total = final_price(item, price, fee)
+    if not price or total <= 0:
+        return ""
+    return _("**{total}** with the service fee of {fee}").format(
+        total=money_filter(total, event.currency), fee=money_filter(fee, event.currency))
 
 
 def price_summary(event: Event, positions, fees) -> dict:

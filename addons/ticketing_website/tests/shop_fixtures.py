@@ -4,6 +4,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.utils.timezone import now
 
 from pretix.base.models import Item, TaxRule
@@ -53,7 +54,8 @@ def catalogue(organizer, series, fleet):
                                  admission=True, tax_rule=vat)
     concert = factories.make_sailing(jazz, fleet["ship"], fleet["garden"], msk(2, 10), minutes=150,
                                      sellable_capacity=5)
-    factories.make_order(jazz, concert.subevent, [ticket] * 5)
+    with transaction.atomic():  # pretix wants orders written in a transaction (also in transactional tests)
+        factories.make_order(jazz, concert.subevent, [ticket] * 5).create_transactions()
     rental = factories.make_rental_event(organizer)
     rental.date_to = now() + timedelta(days=90)
     rental.is_public = True

@@ -105,8 +105,17 @@ def test_confirm_page_shows_lines_promo_code_discount_fee_tax_and_refund_deadlin
     assert "2 × Взрослый" in text and "2 × Детский" in text
     assert re.search(r"Промокод NEVA10 −300,00\s₽", text)  # 10 % of 2 × 1500
     assert re.search(r"Скидка: Семейная −450,00\s₽", text)  # 10 % of 2 × 1350 and of 2 × 900
-    assert re.search(r"Сервисный сбор: 4 × 50\.00 200,00\s₽", text)
+    assert re.search(r"Плата за обслуживание: 4 × 50,00\s₽ 200,00\s₽", text)
     assert "НДС не облагается" in text
     deadline = sailing.start.astimezone(ZoneInfo("Europe/Moscow")) - timedelta(hours=24)
     assert f"до {deadline:%d.%m.%Y %H:%M} (Europe/Moscow, UTC+03)" in text
     assert "Обмен и переоформление на другую дату или другого человека невозможны" in text
+
+
+def test_product_list_shows_each_ticket_with_the_fee_included(client, organizer, series, sailing):
+    series.settings.set(SERVICE_FEE_KEY, "50.00")
+    html = client.get(f"/{organizer.slug}/{series.slug}/{sailing.subevent_id}/").content.decode()
+    text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    assert re.search(r"1\s550,00\s₽ с учётом платы за обслуживание 50,00\s₽", text)
+    assert re.search(r"950,00\s₽ с учётом платы за обслуживание", text)
+    assert len(re.findall("с учётом платы за обслуживание", text)) == 2  # passenger tickets only
