@@ -29,7 +29,6 @@ from pretix.base.models import (
     Item,
     ItemCategory,
     Organizer,
-    Question,
     Quota,
     SubEvent,
     TaxRule,
@@ -38,6 +37,7 @@ from pretix.base.models import (
 )
 
 from .models import EventKind, Pier, RentalOffer, RentalRate, RentalVessel, Vessel
+from .rentals.questions import ensure_charter_questions
 from .services.errors import TicketingError
 from .services.policy import apply_policy
 from .services.sailings import save_sailing
@@ -286,15 +286,6 @@ RENTAL = {
     "vessels": {"aurora": 12},  # vessel key → guests per charter (≤ certified capacity)
     "pier": "palace",
     "product": "Время аренды яхты",
-    # What the operator needs to know about a charter, asked at checkout for the charter time product.
-    "questions": [
-        ("S", True, _t("Контактное лицо на борту", "Contact person on board", "船上联系人")),
-        ("TEL", True, _t("Телефон контактного лица", "Contact person's phone", "联系人电话")),
-        ("T", False, _t("Список гостей (имена, по одному в строке)", "Guest list (names, one per line)",
-                        "宾客名单（姓名，每行一位）")),
-        ("T", False, _t("Особые пожелания (повод, музыка, меню)", "Special wishes (occasion, music, menu)",
-                        "特殊要求（场合、音乐、菜单）")),
-    ],
     "min_duration_minutes": 60, "max_duration_minutes": 480, "step_minutes": 30, "notice_minutes": 180,
     "opening_hours": {str(d): ["10:00", "01:00"] if d in (4, 5) else ["10:00", "23:00"] for d in range(7)},
     "rates": [
@@ -649,16 +640,9 @@ def _rental_offer(event: Event, vessels: dict, piers: dict, tally: _Tally) -> No
 
 def _rental_questions(event: Event, item: Item | None, tally: _Tally) -> None:
     """The charter's contact person, guest list and wishes: pretix questions on the charter time product."""
-    if item is None:
-        return
-    known = {_ru(q.question) for q in event.questions.all()}
-    for position, (qtype, required, text) in enumerate(RENTAL["questions"]):
-        if text["ru"] in known:
-            continue
-        question = Question.objects.create(event=event, question=text, type=qtype, required=required,
-                                           position=position)
-        question.items.add(item)
-        tally.add("charter question")
+    if item is not None:
+        for _i in range(ensure_charter_questions(event, item)):
+            tally.add("charter question")
 
 
 def _rental_quota(event: Event, tally: _Tally) -> None:

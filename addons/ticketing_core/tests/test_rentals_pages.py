@@ -102,6 +102,9 @@ def test_offer_editor_saves_rules_hours_vessels_and_rates(client, admin, charter
     offer = RentalOffer.objects.get(event=charter)
     assert offer.opening_hours["0"] == ["10:00", "22:00"] and offer.max_duration_minutes == 240
     assert offer.rates.get().hourly_price == Decimal("8000.00")
+    # the charter's contact person, phone, guest list and wishes are asked at checkout
+    assert set(charter.questions.filter(items=offer.item).values_list("identifier", flat=True)) == {
+        "charter-contact", "charter-phone", "charter-guests", "charter-wishes"}
     # an hour without a rate is refused, nothing is saved
     data.update({"offer-close_5": "23:00", "vessels-INITIAL_FORMS": 1, "vessels-0-id": offer.offer_vessels.get().pk,
                  "rates-INITIAL_FORMS": 1, "rates-0-id": offer.rates.get().pk, "rates-0-offer": offer.pk,

@@ -27,6 +27,7 @@ from ..rentals.cancel import cancel_rental
 from ..rentals.cart import charter_of
 from ..rentals.models import RentalOffer, VesselOccupancy
 from ..rentals.occupancy import active_q
+from ..rentals.questions import ensure_charter_questions
 from ..rentals.validation import validate_offer
 from ..services.errors import RentalError
 from ..services.policy import apply_policy
@@ -67,9 +68,12 @@ class RentalOfferEdit(EventPermissionRequiredMixin, TemplateView):
         if not (form.is_valid() and vessels.is_valid() and rates.is_valid()):
             messages.error(request, _("We could not save your changes. See below for details."))
             return self.render_to_response(self.get_context_data(**ctx))
+        is_new = self.offer.pk is None
         try:
             with transaction.atomic():
                 offer = form.save()
+                if is_new:  # later, staff edit or remove these questions in pretix's question editor
+                    ensure_charter_questions(request.event, offer.item)
                 vessels.instance = rates.instance = offer
                 vessels.save()
                 rates.save()
