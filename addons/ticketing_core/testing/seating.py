@@ -49,6 +49,7 @@ def make_seated(organizer, *, rows: int = 3, seats: int = 6, decks: int = 2, cap
     window = Item.objects.create(event=event, name={"ru": "У окна", "en": "Window seat"},
                                  default_price=Decimal("1800.00"), admission=True)
     standard = event.items.get(default_price=Decimal("1500.00"))
+    event.items.filter(default_price=Decimal("900.00")).update(active=False)  # the child ticket has no seat category
     EventSeatCategory.objects.create(event=event, category="Window", item=window)
     EventSeatCategory.objects.create(event=event, category="Standard", item=standard)
     pier = pier or factories.make_pier(organizer)
