@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from pretix.base.models import Customer, User
+from pretix.base.models import Customer, OrderPosition, SubEvent, User
 
 from ..cases.services import CaseError, add_note, change, open_case, reply
 from ..cases.views import filter_cases, find_order
@@ -63,6 +63,8 @@ class CaseCreateSerializer(serializers.Serializer):
     order = serializers.CharField(required=False, allow_blank=True, default="")
     customer = serializers.CharField(required=False, allow_blank=True, default="")
     assignee = serializers.EmailField(required=False, allow_blank=True, default="")
+    position = serializers.IntegerField(required=False, allow_null=True, default=None)
+    subevent = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class ReplySerializer(serializers.Serializer):
@@ -145,11 +147,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             if customer is None:
                 raise ValidationError({"customer": ["There is no customer with this identifier."]})
         assignee = self._user_by_email(data["assignee"])
+        position = subevent = None
+        if data["position"] is not None:
+            position = OrderPosition.objects.filter(pk=data["position"], order__event__organizer=request.organizer,
+                                                    **({"order": order} if order else {})).first()
+            if position is None:
+                raise ValidationError({"position": ["There is no such ticket (in this order)."]})
+        if data["subevent"] is not None:
+            subevent = SubEvent.objects.filter(pk=data["subevent"], event__organizer=request.organizer).first()
+            if subevent is None:
+                raise ValidationError({"subevent": ["There is no such sailing."]})
         case = self._run(lambda: open_case(
             request.organizer, subject=data["subject"], body=data["body"], channel=data["channel"],
             category=data["category"], priority=data["priority"], name=data["name"], email=data["email"],
             phone=data["phone"], locale=data["locale"], order=order, customer=customer, user=self.user,
-            assignee=assignee, auth=request.auth))
+            assignee=assignee, position=position, subevent=subevent, auth=request.auth))
         case.refresh_from_db()
         return Response(CaseSerializer(case).data, status=201)
 

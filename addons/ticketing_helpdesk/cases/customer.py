@@ -95,8 +95,12 @@ class ContactView(ShopMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["customer"] = current_customer(self.request)
+        customer = current_customer(self.request)
+        kwargs["customer"] = customer
         kwargs["order"] = self.order
+        if customer is not None:
+            kwargs["orders"] = list(Order.objects.filter(customer=customer).select_related("event").order_by(
+                "-datetime")[:50])
         return kwargs
 
     def get_context_data(self, **kwargs):

@@ -121,11 +121,15 @@ class ContactForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"),
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
 
-    def __init__(self, *args, customer=None, order=None, **kwargs):
+    def __init__(self, *args, customer=None, order=None, orders=(), **kwargs):
         super().__init__(*args, **kwargs)
         if customer is not None:
             self.fields["name"].initial = customer.name
             self.fields["email"].initial = customer.email
+        if orders:
+            # a logged-in customer picks one of their own orders instead of typing its code
+            self.fields["order"] = forms.ChoiceField(label=_("Order (optional)"), required=False, choices=[
+                ("", "—")] + [(o.code, f"{o.code} · {o.event.name} · {o.datetime:%d.%m.%Y}") for o in orders])
         if order is not None:
             self.fields["order"].initial = order.code
             self.fields["email"].initial = self.fields["email"].initial or order.email

@@ -31,6 +31,7 @@ class CaseLogEntryType(LogEntryType):
 
 log_entry_types.register(*[CaseLogEntryType(action_type=a, plain=p) for a, p in (
     ("ticketing_helpdesk.case.created", _("Support case #{number} was opened.")),
+    ("ticketing_helpdesk.case.viewed", _("Support case #{number} with the customer's contact data was viewed.")),
     ("ticketing_helpdesk.case.replied", _("A reply was sent to the customer on case #{number}.")),
     ("ticketing_helpdesk.case.customer_replied", _("The customer wrote again on case #{number}.")),
     ("ticketing_helpdesk.case.noted", _("An internal note was added to case #{number}.")),

@@ -1,17 +1,21 @@
 """Back-office pages of the support cases: the list, a case with its timeline and actions, a new case."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from pretix.base.models import Order, User
+from pretix.base.models import LogEntry, Order, User
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views import PaginationMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
@@ -64,6 +68,21 @@ class CaseMixin(OrganizerDetailViewMixin):
     @cached_property
     def agents(self) -> list[User]:
         return agents(self.request.organizer)
+
+
+VIEW_LOG_INTERVAL = timedelta(hours=1)
+
+
+def record_view(case: SupportCase, user: User) -> None:
+    """
+    Opening a case shows the customer's contact data, so it goes into the audit trail — once an hour per
+    person and case, so that working on a case does not bury the trail in repeated entries.
+    """
+    recent = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(SupportCase), object_id=case.pk,
+                                     action_type="ticketing_helpdesk.case.viewed", user=user,
+                                     datetime__gte=now() - VIEW_LOG_INTERVAL)
+    if not recent.exists():
+        case.log_action("ticketing_helpdesk.case.viewed", user=user, data={"number": case.number})
 
 
 def filter_cases(qs, data: dict, user: User):
@@ -187,6 +206,10 @@ class CaseDetail(CaseMixin, OrganizerPermissionRequiredMixin, TemplateView):
                                                "category": case.category,
                                                "assignee": str(case.assignee_id or "")}),
         }
+
+    def get(self, request, *args, **kwargs):
+        record_view(self.case, request.user)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -81,6 +81,23 @@ def test_create_reply_note_and_change_through_the_api(organizer, writer, case_ag
     assert writer.get(api(organizer, f"{number}/sla/")).data["first_response"]["met"] is True
 
 
+def test_create_about_a_ticket_and_a_sailing(organizer, writer, series, sailing):
+    order = factories.make_order(series, sailing.subevent, [series.items.first()], email="ivan@example.org")
+    position = order.positions.first()
+    r = writer.post(api(organizer), {"subject": "Lost", "body": "Lost my ticket", "category": "lost_ticket",
+                                     "position": position.pk}, format="json")
+    assert r.status_code == 201, r.data
+    assert (r.data["order"], r.data["position"], r.data["subevent"]) == (order.code, position.pk,
+                                                                         sailing.subevent_id)
+    other = factories.make_organizer(slug="baltika", name="Балтика")
+    foreign = factories.make_order(factories.make_series(other), None, [])
+    r = writer.post(api(organizer), {"subject": "x", "body": "y", "email": "a@example.org",
+                                     "subevent": sailing.subevent_id + 999}, format="json")
+    assert r.status_code == 400 and "subevent" in r.data
+    assert writer.post(api(organizer), {"subject": "x", "body": "y", "order": foreign.code},
+                       format="json").status_code == 400
+
+
 def test_api_refuses_bad_requests_with_reasons_and_changes_nothing(organizer, writer, case_agent):
     assert writer.post(api(organizer), {"subject": "x"}, format="json").status_code == 400
     r = writer.post(api(organizer), {"subject": "x", "body": "y"}, format="json")

@@ -192,3 +192,17 @@ def test_order_page_shows_the_orders_cases(organizer, admin_client, series, sail
                                                                 "code": order.code}))
     html = r.content.decode()
     assert 'id="order-cases"' in html and "Вопрос по заказу" in html
+
+
+def test_opening_a_case_is_in_the_audit_trail_once_an_hour(organizer, case_agent, case_agent_client):
+    case = make_case(organizer)
+    page = url(organizer, "case", number=case.number)
+    case_agent_client.get(page)
+    case_agent_client.get(page)
+    views = case.all_logentries().filter(action_type="ticketing_helpdesk.case.viewed")
+    assert views.count() == 1 and views.get().user == case_agent
+    with freeze_time(msk(2099, 1, 1, 12)):
+        from ..cases.views import record_view
+
+        record_view(case, case_agent)
+    assert views.count() == 2

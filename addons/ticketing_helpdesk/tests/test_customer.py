@@ -147,3 +147,17 @@ def test_footer_links_to_contact_and_to_the_customers_requests(organizer, client
     customer_session(client, case_customer)
     html = client.get(contact(organizer)).content.decode()
     assert f"/{organizer.slug}/account/cases/" in html
+
+
+def test_logged_in_customer_picks_one_of_their_orders(organizer, client, case_customer, series, sailing):
+    mine = factories.make_order(series, sailing.subevent, [series.items.first()], email="other@example.org")
+    mine.customer = case_customer
+    mine.save()
+    someone_elses = factories.make_order(series, sailing.subevent, [series.items.first()], email="eve@example.org")
+    customer_session(client, case_customer)
+    form = client.get(contact(organizer)).context["form"]
+    assert [c for c, _label in form.fields["order"].choices] == ["", mine.code]
+    client.post(contact(organizer), {**FORM, "email": case_customer.email, "order": mine.code})
+    assert SupportCase.objects.get().order == mine
+    r = client.post(contact(organizer), {**FORM, "email": case_customer.email, "order": someone_elses.code})
+    assert r.status_code == 200 and r.context["form"].errors["order"]
