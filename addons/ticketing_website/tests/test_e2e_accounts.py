@@ -162,6 +162,8 @@ def test_guest_checkout_records_the_consent_and_the_email_link_shows_the_tickets
     organizer, event, later, _soon = _world()
     page = browser_page
     checkout_as_guest(page, live_server.url, later, adult(event), 1, "manual")
+    page.wait_for_selector("#ticketing-tickets")  # the order page, once pretix has placed the order
+    assert "как только заказ будет оплачен" in page.inner_text("#ticketing-tickets")
     order = Order.objects.get(email="anna@example.org")
     consent = Consent.objects.get(order=order)
     assert consent.purpose == Consent.CHECKOUT and consent.customer is None
