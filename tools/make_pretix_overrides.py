@@ -225,6 +225,30 @@ DEFAULT_SOURCES = [
     "pretix/base/timeline.py",
     "pretix/base/notifications.py",
     "pretix/base/shredder.py",
+    # Error pages (bad request, forbidden, not found, server error, CSRF failure, unknown host name), the
+    # language names and other global texts, the e-mail server set-up of organizers and events, the import
+    # of orders and vouchers from CSV files (promo-code batches), custom domains, plugin categories, the
+    # rest of the control forms and templates staff meet in these pages.
+    "pretix/base/templates/",
+    "pretix/settings.py",
+    "pretix/_base_settings.py",
+    "pretix/base/auth.py",
+    "pretix/base/plugins.py",
+    "pretix/base/secrets.py",
+    "pretix/base/media.py",
+    "pretix/multidomain/models.py",
+    _CONTROL_TPL + "email_setup*.html",
+    _CONTROL_TPL + "font_option.html",
+    "pretix/control/forms/mailsetup.py",
+    "pretix/control/views/mailsetup.py",
+    "pretix/control/forms/exports.py",
+    "pretix/control/permissions.py",
+    "pretix/base/modelimport.py",
+    "pretix/base/modelimport_orders.py",
+    "pretix/base/modelimport_vouchers.py",
+    "pretix/control/forms/modelimport.py",
+    "pretix/control/forms/mapping.py",
+    "pretix/control/views/modelimport.py",
 ]
 
 # The JavaScript catalogue (djangojs): the shop's scripts (cart expiry timer, questions, wallet
