@@ -23,7 +23,6 @@ def check_positions(event: Event, positions) -> None:
     """Check the seats of a cart (CartPositions); raise ``SeatingError`` with the first rule broken."""
     seated = [p for p in positions if p.seat_id]
     check_count(event, len(seated))
-    check_every_passenger_seated(event, positions)
     if not event.settings.ticketing_seating_no_single_gap:
         return
     by_date = defaultdict(set)
@@ -32,19 +31,6 @@ def check_positions(event: Event, positions) -> None:
     for subevent_id, guids in by_date.items():
         subevent = event.subevents.get(pk=subevent_id) if subevent_id else None
         check_no_single_gap(event, subevent, guids)
-
-
-def check_every_passenger_seated(event: Event, positions) -> None:
-    """On a sailing with a seat map every passenger ticket needs a seat (no standing passengers by mistake)."""
-    dates = {}
-    for p in positions:
-        if p.seat_id or p.addon_to_id or not p.item.admission:
-            continue
-        if p.subevent_id not in dates:
-            dates[p.subevent_id] = bool((p.subevent or event).seating_plan_id)
-        if dates[p.subevent_id]:
-            raise SeatingError(_("On this sailing every passenger ticket needs a seat: please choose seats on the "
-                                 "map instead of \"{product}\".").format(product=p.item.name))
 
 
 def check_count(event: Event, count: int) -> None:

@@ -62,11 +62,3 @@ def test_more_seats_than_allowed_are_refused(seated):
         rules.check_positions(event, list(mine))
     assert "2" in str(exc.value)
 
-
-def test_passenger_ticket_without_seat_is_refused_on_a_seated_sailing(seated):
-    _v, event, sailing, products = seated
-    cart = CartPosition.objects.create(event=event, subevent=sailing.subevent, item=products["Standard"], price=1,
-                                       cart_id="x", expires=now() + timedelta(minutes=30))
-    with pytest.raises(SeatingError) as exc:
-        rules.check_positions(event, [cart])
-    assert "seat" in str(exc.value) or "мест" in str(exc.value)
