@@ -94,3 +94,70 @@ def test_parallel_buyers_never_double_book_a_yacht(app_check, monkeypatch):
     for a, b in zip(rows, rows[1:], strict=False):
         assert a.blocked_until <= b.starts_at, (a, b)  # no overlap, turnaround included
         assert b.starts_at - a.ends_at >= timedelta(minutes=TURNAROUND)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_buyers_through_cart_and_checkout_never_double_book_a_yacht():
+    """
+    The whole shop path under load: 20 buyers put overlapping charters into their carts through the charter
+    form's service and place their orders at the same instant. One order per stretch of the day; every other
+    buyer is refused before an order exists, and the charters of the orders never overlap.
+    """
+    from pretix.base.models import CartPosition, Order
+    from pretix.base.services.orders import OrderError, perform_order
+
+    from ticketing_core.rentals import cart as rental_cart
+
+    assert connection.vendor == "postgresql", "the no-double-booking proof needs PostgreSQL's constraint"
+    organizer = factories.make_organizer()
+    organizer.settings.ticketing_turnaround_minutes = TURNAROUND
+    yacht = factories.make_vessel(organizer, "Аврора", capacity=12, reg="ЯХТ-1")
+    event = factories.make_rental_event(organizer)
+    offer = factories.make_rental_offer(event, {yacht: 10}, step_minutes=15, rates=[
+        ([0, 1, 2, 3, 4, 5, 6], "00:00", "00:00", "8000.00")])
+    channel = organizer.sales_channels.get(identifier="web")
+    day = now().astimezone(MSK).date() + timedelta(days=14)
+    requests = _requests(day)[:20]
+    barrier = threading.Barrier(len(requests))
+    results: dict[int, tuple] = {}
+    lock = threading.Lock()
+
+    def buyer(n: int, start: datetime) -> None:
+        outcome = ("error", "no outcome")
+        try:
+            with scopes_disabled(), override("en"):
+                barrier.wait(timeout=30)
+                cart_id = f"shop-{n}"
+                try:
+                    rental_cart.book(offer, yacht, start, DURATION, 4, [], cart_id, channel)
+                    positions = [str(p.pk) for p in CartPosition.objects.filter(cart_id=cart_id)]
+                    perform_order(event.pk, [{"provider": "manual", "max_value": None, "min_value": None,
+                                              "multi_use_supported": False, "info_data": {}}],
+                                  positions, email=f"buyer{n}@example.org", locale="en", cart_id=cart_id)
+                    outcome = ("ordered", cart_id)
+                except (SlotTaken, OrderError) as e:
+                    outcome = ("refused", str(e))
+        except Exception as e:  # noqa: BLE001 - any other outcome fails the test below, with its text
+            outcome = ("error", repr(e))
+        finally:
+            with lock:
+                results[n] = outcome
+            connections.close_all()
+
+    threads = [threading.Thread(target=buyer, args=(n, start)) for n, (_, start) in enumerate(requests)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+
+    assert len(results) == len(requests)
+    assert not [r for r in results.values() if r[0] == "error"], results
+    winners = [n for n, r in results.items() if r[0] == "ordered"]
+    assert sorted(requests[n][0] for n in winners) == sorted({g for g, _ in requests})
+    with scopes_disabled():
+        assert Order.objects.filter(event=event).count() == len(winners)
+        rows = list(VesselOccupancy.objects.filter(vessel=yacht, released_at__isnull=True).order_by("starts_at"))
+    assert all(r.kind == VesselOccupancy.KIND_RENTAL and r.order_position_id for r in rows)
+    assert len(rows) == len(winners)
+    for a, b in zip(rows, rows[1:], strict=False):
+        assert b.starts_at - a.ends_at >= timedelta(minutes=TURNAROUND), (a, b)
