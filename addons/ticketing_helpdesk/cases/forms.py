@@ -1,6 +1,7 @@
 """Forms of the case pages: list filters, staff's new case, reply, note, changes, and the customer's forms."""
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -82,8 +83,8 @@ class ReplyForm(forms.Form):
         (SupportCase.STATUS_RESOLVED, pgettext_lazy("case status", "Resolved")),
     ), initial=SupportCase.STATUS_WAITING)
     attachment = forms.FileField(label=_("Attachment"), required=False,
-                                 help_text=_("PDF, image or text file, at most {mb} MB.").format(
-                                     mb=MAX_SIZE // (1024 * 1024)))
+                                 help_text=format_lazy(_("PDF, image or text file, at most {mb} MB."),
+                                                       mb=MAX_SIZE // (1024 * 1024)))
 
 
 class NoteForm(forms.Form):
@@ -114,8 +115,8 @@ class ContactForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     attachment = forms.FileField(label=_("Attachment (optional)"), required=False,
-                                 help_text=_("PDF, image or text file, at most {mb} MB.").format(
-                                     mb=MAX_SIZE // (1024 * 1024)))
+                                 help_text=format_lazy(_("PDF, image or text file, at most {mb} MB."),
+                                                       mb=MAX_SIZE // (1024 * 1024)))
     consent = forms.BooleanField(label=_("I agree that my personal data (name, e-mail, phone and my message) are "
                                          "processed to answer my request."), required=True)
     website = forms.CharField(required=False, label=_("Leave this field empty"),

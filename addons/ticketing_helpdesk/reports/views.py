@@ -62,6 +62,7 @@ class Reports(ReportMixin, OrganizerDetailViewMixin, OrganizerPermissionRequired
         ctx = super().get_context_data(**kwargs)
         ctx.update(self.tables())
         ctx["period_form"] = self.period_form
+        ctx["per"] = self.period()[2]
         ctx["query"] = self.request.GET.urlencode()
         return ctx
 

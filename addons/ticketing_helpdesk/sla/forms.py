@@ -6,7 +6,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from ..models import SlaPolicy
+from ..models import SlaPolicy, SupportCase
 from .compute import AT_RISK_DEFAULT_PERCENT
 
 
@@ -24,8 +24,21 @@ class BaseSlaPolicyFormSet(BaseModelFormSet):
             seen.add(key)
 
 
+class SlaPolicyForm(forms.ModelForm):
+    """One row of the targets table (the column headers and the page explain the fields)."""
+
+    class Meta:
+        model = SlaPolicy
+        fields = ("priority", "category", "first_response_minutes", "resolution_minutes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Every category"))] + list(SupportCase.CATEGORIES)
+        self.fields["category"].help_text = ""
+
+
 SlaPolicyFormSet = modelformset_factory(
-    SlaPolicy, fields=("priority", "category", "first_response_minutes", "resolution_minutes"),
+    SlaPolicy, form=SlaPolicyForm, fields=("priority", "category", "first_response_minutes", "resolution_minutes"),
     formset=BaseSlaPolicyFormSet, extra=2, can_delete=True,
     widgets={"first_response_minutes": forms.NumberInput(attrs={"min": 1}),
              "resolution_minutes": forms.NumberInput(attrs={"min": 1})},
