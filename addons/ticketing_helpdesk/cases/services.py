@@ -107,6 +107,10 @@ def open_case(organizer: Organizer, *, subject: str, body: str, channel: str = S
         if subevent is None:
             subevents = {p.subevent for p in order.positions.all() if p.subevent_id}
             subevent = min(subevents, key=lambda s: s.date_from) if len(subevents) == 1 else None
+    if customer is None and email and organizer.settings.get("customer_accounts_link_by_email", as_type=bool):
+        # like pretix does for orders when the organizer asks for it: the case shows in that account
+        customer = Customer.objects.filter(organizer=organizer, email__iexact=email.strip(), is_active=True,
+                                           is_verified=True).first()
     if customer is not None:
         email = email or customer.email or ""
         name = name or customer.name or ""

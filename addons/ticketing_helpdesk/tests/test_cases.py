@@ -142,3 +142,11 @@ def test_replying_to_a_closed_case_needs_a_reopen(organizer, case_agent):
     reply(case, case_agent, "Ответ после открытия заново", status="resolved")
     case.refresh_from_db()
     assert case.status == SupportCase.STATUS_RESOLVED
+
+
+def test_a_case_joins_the_account_with_its_email_when_the_organizer_links_by_email(organizer, case_customer):
+    assert make_case(organizer, email="ANNA@example.org").customer is None  # pretix's setting is off by default
+    organizer.settings.customer_accounts_link_by_email = True
+    case = make_case(organizer, email="ANNA@example.org")
+    assert case.customer == case_customer
+    assert make_case(organizer, email="someone@example.org").customer is None
