@@ -132,9 +132,10 @@ _STYLE = {
     # Russian: one space between words, none before punctuation.
     "ru": [(re.compile(r"(?<=\S)  +(?=\S)"), "double space"), (re.compile(r"(?<=\w) +[,.:;!?](?=\s|$)"),
                                                               "space before punctuation")],
-    # Chinese: the customer is always 您 (never 你), full-width punctuation is not followed by a space.
+    # Chinese: the customer is always 您 (never 你); full-width punctuation, not followed by a space.
     "zh_Hans": [(re.compile(r"你(?!们)"), "你 instead of 您"), (re.compile(r"[。，！？：；][ \t]+(?=\S)"),
-                                                               "space after full-width punctuation")],
+                                                               "space after full-width punctuation"),
+                (re.compile(r"[\u4e00-\u9fff][.!?:](?=\s|$)"), "half-width punctuation after Chinese")],
 }
 
 
