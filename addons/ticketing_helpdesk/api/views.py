@@ -6,11 +6,12 @@ services as the back office, so the workflow, the log, the e-mails and the webho
 from django.db import transaction
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from pretix.base.models import Customer, OrderPosition, SubEvent, User
 
+from ..cases.attachments import download_response
 from ..cases.services import CaseError, add_note, change, open_case, reply
 from ..cases.views import filter_cases, find_order
 from ..models import CaseMessage, SupportCase
@@ -89,7 +90,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ``GET`` list (filters ``status`` — empty means all open, ``all`` everything —, ``priority``, ``category``,
     ``assignee`` (user id, ``none``), ``sla`` (``ok``, ``at_risk``, ``breached``, ``paused``, ``met``), ``q``,
     ``sort``), ``GET <number>/``, ``GET <number>/messages/``, ``POST`` create, ``POST <number>/reply/``,
-    ``POST <number>/note/``, ``PATCH <number>/`` (status, priority, category, assignee by e-mail).
+    ``POST <number>/note/``, ``PATCH <number>/`` (status, priority, category, assignee by e-mail),
+    ``GET <number>/attachments/<id>/`` (the file; ids are listed with the messages).
     """
 
     serializer_class = CaseSerializer
@@ -200,6 +202,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         rows = case.messages.select_related("author").prefetch_related("attachments")
         return Response(CaseMessageSerializer(rows, many=True).data)
+
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment>\d+)")
+    def attachment(self, request, *args, **kwargs):
+        """The file itself (a download, logged like in the back office)."""
+        case = self.get_object()
+        att = case.attachments.filter(pk=kwargs["attachment"]).first()
+        if att is None:
+            raise NotFound()
+        return download_response(att, user=self.user)
 
     @action(detail=True, methods=["get"])
     def sla(self, request, *args, **kwargs):

@@ -3,6 +3,8 @@ Every change to a support case goes through these functions: they validate, lock
 timeline entry and pretix's log entry (which also drives the webhooks), recompute the SLA and send the
 customer's e-mail after commit. Views, the customer pages and the API stay thin and call them.
 """
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils.timezone import now
@@ -15,6 +17,9 @@ from ..permissions import CASES_WRITE
 from ..sla.compute import refresh
 
 MAX_BODY = 20000
+# A customer may write this many messages on one case per window (a guest link is reachable without login).
+CUSTOMER_RATE_LIMIT = 20
+CUSTOMER_RATE_WINDOW = timedelta(hours=1)
 
 # Which status may follow which; "reopen" is resolved/closed → open.
 TRANSITIONS = {
@@ -215,12 +220,28 @@ def customer_message(case: SupportCase, body: str, auth=None) -> CaseMessage:
     case = _lock(case)
     if case.status == SupportCase.STATUS_CLOSED:
         raise CaseError(_("This case is closed. Please open a new one."))
+    recent = case.messages.filter(kind=CaseMessage.KIND_CUSTOMER, created__gte=now() - CUSTOMER_RATE_WINDOW)
+    if recent.count() >= CUSTOMER_RATE_LIMIT:
+        raise CaseError(_("You have written many messages in a short time. Please wait a little."))
     msg = CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_CUSTOMER, body=body)
     if case.status in (SupportCase.STATUS_WAITING, SupportCase.STATUS_RESOLVED):
         _set_status(case, SupportCase.STATUS_OPEN, None, auth=auth)
     _log(case, "customer_replied", None, {"message": msg.pk}, auth=auth)
     refresh(case)
+    if case.assignee_id:
+        transaction.on_commit(lambda: tell_assignee(case, msg))
     return msg
+
+
+def tell_assignee(case: SupportCase, msg: CaseMessage) -> None:
+    """The assignee learns by e-mail that the customer wrote again."""
+    from .staffmail import mail_staff
+
+    mail_staff(case.assignee, case, lambda: (
+        _("The customer wrote again: case {case}").format(case=case.reference),
+        _("New message on case {case} \"{subject}\":").format(case=case.reference, subject=case.subject)
+        + f"\n\n{msg.body}",
+    ))
 
 
 @transaction.atomic

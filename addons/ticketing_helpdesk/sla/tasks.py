@@ -9,11 +9,6 @@ from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
-from i18nfield.strings import LazyI18nString
-
-from pretix.base.i18n import language
-from pretix.base.services.mail import mail
-from pretix.helpers.urls import mainreverse_absolute
 
 from ..models import SupportCase
 from .calendar import calendar_for
@@ -23,21 +18,18 @@ logger = logging.getLogger(__name__)
 
 
 def notify_assignee(case: SupportCase, breached: bool) -> None:
-    user = case.assignee
-    if user is None or not user.email:
-        return
-    url = mainreverse_absolute("plugins:ticketing_helpdesk:case", kwargs={
-        "organizer": case.organizer.slug, "number": case.number})
-    with language(user.locale or "ru"):
+    from ..cases.staffmail import mail_staff
+
+    def build():
         if breached:
-            subject = _("SLA breached: case {case}").format(case=case.reference)
-            text = _("The case {case} \"{subject}\" has missed its SLA target.")
-        else:
-            subject = _("SLA about to breach: case {case}").format(case=case.reference)
-            text = _("The case {case} \"{subject}\" will miss its SLA target soon.")
-        text = text.format(case=case.reference, subject=case.subject) + "\n\n" + url
-        mail(user.email, subject, LazyI18nString(text.replace("{", "{{").replace("}", "}}")), {},
-             organizer=case.organizer, locale=user.locale or "ru", user=user)
+            return (_("SLA breached: case {case}").format(case=case.reference),
+                    _("The case {case} \"{subject}\" has missed its SLA target.").format(
+                        case=case.reference, subject=case.subject))
+        return (_("SLA about to breach: case {case}").format(case=case.reference),
+                _("The case {case} \"{subject}\" will miss its SLA target soon.").format(
+                    case=case.reference, subject=case.subject))
+
+    mail_staff(case.assignee, case, build)
 
 
 @scopes_disabled()

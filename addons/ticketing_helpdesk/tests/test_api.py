@@ -160,3 +160,20 @@ def test_webhooks_for_created_replied_and_status_changed(organizer, case_agent, 
     assert set(types) == {"ticketing_helpdesk.case.created", "ticketing_helpdesk.case.replied",
                           "ticketing_helpdesk.case.customer_replied", "ticketing_helpdesk.case.status_changed",
                           "ticketing_helpdesk.case.sla_breached"}
+
+
+def test_attachments_are_listed_and_downloadable_with_read_permission(organizer, reader, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..cases import attachments
+
+    case = make_case(organizer)
+    att = attachments.store(case, SimpleUploadedFile("t.pdf", b"%PDF-1.4 x"), by_customer=True,
+                            message=case.messages.first())
+    listed = reader.get(api(organizer, f"{case.number}/messages/")).data[0]["attachments"]
+    assert listed == [{"id": att.pk, "filename": "t.pdf", "content_type": "application/pdf", "size": 10}]
+    r = reader.get(api(organizer, f"{case.number}/attachments/{att.pk}/"))
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 x"
+    assert reader.get(api(organizer, f"{case.number}/attachments/{att.pk + 1}/")).status_code == 404
+    none = token_client(client, organizer, {"organizer.customers:read": True})
+    assert none.get(api(organizer, f"{case.number}/attachments/{att.pk}/")).status_code == 403

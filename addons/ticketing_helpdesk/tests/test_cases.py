@@ -150,3 +150,26 @@ def test_a_case_joins_the_account_with_its_email_when_the_organizer_links_by_ema
     case = make_case(organizer, email="ANNA@example.org")
     assert case.customer == case_customer
     assert make_case(organizer, email="someone@example.org").customer is None
+
+
+def test_the_assignee_hears_when_the_customer_writes_again(organizer, case_agent,
+                                                          django_capture_on_commit_callbacks):
+    case = make_case(organizer)
+    change(case, case_agent, assignee=case_agent)
+    reply(case, case_agent, "Пришлите фото билета")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_message(case, "Вот фото {braces} и всё")
+    assert mail.outbox[-1].to == ["agent@example.org"] and "#1" in mail.outbox[-1].subject
+    assert "{braces}" in mail.outbox[-1].body and f"/cases/{case.number}/" in mail.outbox[-1].body
+
+
+def test_a_customer_cannot_flood_a_case(organizer, monkeypatch):
+    from ..cases import services
+
+    monkeypatch.setattr(services, "CUSTOMER_RATE_LIMIT", 3)
+    case = make_case(organizer)  # the first message counts
+    customer_message(case, "2")
+    customer_message(case, "3")
+    with pytest.raises(CaseError):
+        customer_message(case, "4")
