@@ -12,6 +12,7 @@ from pretix.base.models import OrderPosition
 from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
 from pretix.base.signals import (
+    invoice_line_text,
     order_canceled,
     order_expired,
     order_paid,
@@ -21,7 +22,8 @@ from pretix.base.signals import (
 )
 from pretix.control.signals import nav_event, order_info
 from pretix.multidomain.urlreverse import eventreverse
-from pretix.presale.signals import html_head, process_request
+from pretix.presale.signals import checkout_confirm_page_content, html_head, process_request
+from pretix.presale.signals import order_info as presale_order_info
 
 from ..permissions import RENTALS_WRITE, SAILING_CANCEL
 from ..services.errors import RentalError
@@ -143,3 +145,46 @@ def charter_order_head(sender, request, **kwargs):
     if order is None or cart.charter_of(order) is None or check_refund(order).allowed:
         return ""
     return format_html('<link rel="stylesheet" href="{}">', static("ticketing_core/charter_order.css"))
+
+
+def _summary(charter, request) -> str:
+    from .services import offer_timezone
+
+    offer = charter.offer
+    return get_template("ticketing_core/rentals/charter_summary.html").render({
+        "charter": charter, "tz": offer_timezone(offer) if offer else None, "pier": offer.pier if offer else None,
+    }, request=request)
+
+
+@receiver(presale_order_info, dispatch_uid="ticketing_core_rental_order_summary")
+def charter_order_summary(sender, order, request, **kwargs):
+    """The customer's order page names the vessel, the charter's time and the guests."""
+    charter = cart.charter_of(order)
+    return _summary(charter, request) if charter else ""
+
+
+@receiver(checkout_confirm_page_content, dispatch_uid="ticketing_core_rental_confirm_summary")
+def charter_confirm_summary(sender, request, **kwargs):
+    """Before "Place order", the charter in the cart: the product line alone does not say when and on what."""
+    from pretix.presale.views.cart import get_or_create_cart_id
+
+    offer = cart.offer_of(sender)
+    cart_id = get_or_create_cart_id(request, create=False)
+    held = cart.cart_hold(offer, cart_id) if offer and cart_id else None
+    return _summary(held, request) if held else ""
+
+
+@receiver(invoice_line_text, dispatch_uid="ticketing_core_rental_invoice_line")
+def charter_invoice_line(sender, position, **kwargs):
+    """The invoice line of the charter time names the vessel and the period (in the invoice's language)."""
+    from .models import VesselOccupancy
+    from .services import offer_timezone
+
+    charter = (VesselOccupancy.objects.filter(order_position=position, kind=VesselOccupancy.KIND_RENTAL)
+               .select_related("vessel", "offer__pier", "offer__event").first())
+    if charter is None:
+        return ""
+    tz = offer_timezone(charter.offer)
+    start, end = charter.starts_at.astimezone(tz), charter.ends_at.astimezone(tz)
+    return _("{vessel}, {date} {start}–{end}").format(
+        vessel=charter.vessel.name, date=start.strftime("%d.%m.%Y"), start=f"{start:%H:%M}", end=f"{end:%H:%M}")

@@ -67,6 +67,7 @@ def test_customer_books_the_yacht_for_two_hours(live_server, browser_page):
     page.check("input[name=payment][value=manual]")
     page.get_by_role("button", name="Продолжить").click()
     shot(page, "3-confirm")
+    assert "12:00–14:00" in page.inner_text(".charter-summary")
     page.get_by_role("button", name="Создать заказ").click()
     page.wait_for_selector("#ticketing-refund-policy")
     shot(page, "4-order")

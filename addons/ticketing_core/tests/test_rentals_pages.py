@@ -168,6 +168,11 @@ def test_timeline_shows_sailings_charters_and_holds_of_the_day(client, admin, or
     assert response.status_code == 200
     assert order.code in html and "tl-hold" in html and "tl-rental" in html and "tl-sailing" in html
     assert "19:00–20:30" in html
+    # positions are CSS numbers in every language (a Russian decimal comma would break the layout)
+    styles = re.findall(r'style="left: ([^"]+)"', html)
+    assert styles and not any("," in style for style in styles)
+    # 10:00 on a 24-hour day starts at 41.667 %
+    assert 'left: 41.667%; width: 8.333%' in html
     bad = client.get(f"/control/organizer/{organizer.slug}/fleet/timeline", {"date": "tomorrow"})
     assert bad.status_code == 200
 
@@ -206,3 +211,23 @@ def test_pretix_cancellation_panel_is_hidden_once_the_charters_deadline_passed(c
     assert "charter_order.css" not in client.get(url).content.decode()
     with freeze_time(at(mon, 12) - timedelta(hours=23)):
         assert "charter_order.css" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_order_page_and_invoice_line_name_the_vessel_and_the_charter_time(client, offer, yacht, mon):
+    from ..rentals.receivers import charter_invoice_line
+
+    cart_id, occ = book(offer, yacht, at(mon, 12), guests=5)
+    order = place(offer.event, cart_id)
+    html = client.get(f"/{offer.event.organizer.slug}/{offer.event.slug}/order/{order.code}/{order.secret}/"
+                      ).content.decode()
+    assert "charter-summary" in html and "Аврора" in html and "12:00–14:00" in html and "5 гостей" in html
+    occ.refresh_from_db()
+    line = charter_invoice_line(offer.event, position=occ.order_position)
+    assert line == f"Аврора, {mon:%d.%m.%Y} 12:00–14:00"
+
+
+@pytest.mark.django_db
+def test_choosing_shows_no_errors_until_the_customer_books(client, offer, mon):
+    html = client.get(shop(offer), {"vessel": "", "date": mon.isoformat(), "duration": 60}).content.decode()
+    assert "has-error" not in html and 'name="start"' in html

@@ -45,13 +45,19 @@ class CharterBooking(View):
     def extras(self) -> list:
         return rental_cart.extras_of(self.offer)
 
-    def _form(self, data) -> CharterForm:
+    def _form(self, data, bind: bool = False) -> CharterForm:
+        """
+        Bound (with its errors) only to a booking; while the customer is still choosing (GET), their choices
+        are the form's initial values, so a half-made choice shows no error messages.
+        """
         at = now()
-        initial = {"vessel": str(self.offer.offer_vessels.all()[0].vessel_id) if self.offer.offer_vessels.all() else "",
+        vessels = self.offer.offer_vessels.all()
+        initial = {"vessel": str(vessels[0].vessel_id) if vessels else "",
                    "date": CharterForm.default_day(self.offer, at), "duration": self.offer.min_duration_minutes,
                    "guests": 2}
-        if data is not None and "date" in data:
+        if bind:
             return CharterForm(data, offer=self.offer, extras=self.extras, at=at)
+        initial.update({k: v for k, v in (data or {}).items() if v not in ("", None) and k != "fragment"})
         return CharterForm(offer=self.offer, extras=self.extras, at=at, initial=initial)
 
     def _quote(self, form: CharterForm):
@@ -80,14 +86,14 @@ class CharterBooking(View):
     def get(self, request, *args, **kwargs):
         if not request.event.live and not request.event.testmode:
             raise Http404()
-        form = self._form(request.GET if request.GET else None)
+        form = self._form(request.GET)
         template = FRAGMENT if request.GET.get("fragment") else TEMPLATE
         return render(request, template, self._context(form))
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "remove":
             return self._remove(request)
-        form = self._form(request.POST)
+        form = self._form(request.POST, bind=True)
         if not form.is_valid():
             messages.error(request, _("Please check your choice below."))
             return render(request, TEMPLATE, self._context(form), status=400)
@@ -100,7 +106,7 @@ class CharterBooking(View):
                              extras, cart_id, request.sales_channel)
         except RentalError as e:
             messages.error(request, str(e))
-            form = self._form(request.POST)
+            form = self._form(request.POST, bind=True)
             return render(request, TEMPLATE, self._context(form), status=409)
         messages.success(request, _("The vessel is reserved for you while you complete your order."))
         return HttpResponseRedirect(eventreverse(request.event, "presale:event.checkout.start"))
