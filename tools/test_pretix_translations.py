@@ -152,3 +152,19 @@ def test_house_style(lang, domain):
                 if pattern.search(form) and not pattern.search(entry.msgid):
                     problems.append(f"{what}: {entry.msgid[:60]!r} -> {form[:80]!r}")
     assert not problems, f"{_po(lang, domain).relative_to(ROOT)}:\n" + "\n".join(problems[:30])
+
+
+@pytest.mark.parametrize("domain", list(overrides.DOMAINS))
+def test_russian_first_plural_form_shows_the_number(domain):
+    """Russian's first plural form also serves 21, 31, 101…: it must show the count that the English plural
+    shows ("{num} минуту"), not only the English singular's words ("одну минуту")."""
+    field = re.compile(r"%\([^)]+\)[sd]|\{[a-z_]+\}|%[sd]")
+    problems = []
+    for entry in overrides.parse_po(_po("ru", domain)):
+        if entry.msgid_plural is None or entry.obsolete:
+            continue
+        count = set(field.findall(entry.msgid_plural)) - set(field.findall(entry.msgid))
+        first = entry.forms(NPLURALS["ru"])[0]
+        if count and not count <= set(field.findall(first)):
+            problems.append(f"{entry.msgid[:60]!r} -> {first[:80]!r} lacks {sorted(count)}")
+    assert not problems, "\n".join(problems)
