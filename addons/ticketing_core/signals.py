@@ -9,6 +9,7 @@ from django.template.loader import get_template
 from django.urls import resolve, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pretix.base.models import Event, Item, ItemVariation, Order, Quota, SubEvent
 from pretix.base.signals import event_live_issues, order_placed
@@ -47,7 +48,7 @@ def navbar_organizer(sender, request, organizer, **kwargs):
         {"label": _("Piers"), "url": link("piers"),
          "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("pier")},
     ]
-    children.append({"label": _("Timeline"), "url": link("timeline"),
+    children.append({"label": pgettext_lazy("fleet", "Timeline"), "url": link("timeline"),
                      "active": url.namespace == f"plugins:{APP}" and url.url_name == "timeline"})
     if request.user.has_organizer_permission(organizer, FLEET_WRITE, request=request):
         children.append({"label": _("Settings"), "url": link("fleet.settings"),

@@ -171,7 +171,7 @@ class VesselTimeline(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin,
             buffer_right = min((occ.blocked_until - start).total_seconds(), span) / span * 100
             by_vessel[occ.vessel_id].append({
                 "occ": occ, "left": round(left, 3), "width": round(max(right - left, 0.4), 3),
-                "buffer": round(max(buffer_right - right, 0), 3),
+                "buffer": round(max(buffer_right - right, 0), 3), "buffer_left": round(right, 3),
                 "label": self._label(occ), "url": self._url(occ),
                 "start": occ.starts_at.astimezone(self.tz), "end": occ.ends_at.astimezone(self.tz),
                 "until": (occ.cart_position.expires if occ.cart_position_id else occ.expires),
