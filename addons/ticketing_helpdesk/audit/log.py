@@ -19,11 +19,13 @@ ACTIONS = {
     "ticketing_helpdesk.customer.viewed": _("Customer profile viewed"),
     "ticketing_helpdesk.customer.exported": _("Customer data exported"),
     "ticketing_helpdesk.guest.viewed": _("Guest profile viewed"),
+    "ticketing_helpdesk.order.viewed": _("Order page viewed"),
     "ticketing_helpdesk.guest.exported": _("Guest data exported"),
     "ticketing_helpdesk.role.applied": _("Role applied to a team"),
     "ticketing_helpdesk.manifest.viewed": _("Passenger manifest viewed"),
     "ticketing_helpdesk.manifest.exported": _("Passenger manifest exported"),
     "ticketing_helpdesk.audit.exported": _("Audit trail exported"),
+    "ticketing_helpdesk.export.run": _("Data export (pretix)"),
 }
 
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.logentrytype_registry import LogEntryType, log_entry_types
-from pretix.base.logentrytypes import OrderLogEntryType, SubEventLogEntryType
+from pretix.base.logentrytypes import EventLogEntryType, OrderLogEntryType, SubEventLogEntryType
 from pretix.base.models import Customer
 
 
@@ -58,6 +58,7 @@ class GuestLogEntryType(OrderLogEntryType):
     "ticketing_helpdesk.console.searched": _("Console search for \"{query}\" ({count} results)."),
     "ticketing_helpdesk.audit.exported": _("The audit trail was exported as CSV ({count} entries)."),
     "ticketing_helpdesk.role.applied": _("The role \"{role}\" was applied to the team \"{team}\"."),
+    "ticketing_helpdesk.export.run": _("The data export \"{exporter}\" was run."),
 })
 class OrganizerAuditLogEntryType(LogEntryType):
     def display(self, logentry, data):
@@ -67,6 +68,13 @@ class OrganizerAuditLogEntryType(LogEntryType):
             role = ROLES.get(data.get("role"))
             data = {**data, "role": str(role.label) if role else data.get("role", "?")}
         return super().display(logentry, data)
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_helpdesk.order.viewed": _("The order {order} was viewed in the back office."),
+})
+class OrderViewedLogEntryType(EventLogEntryType):
+    pass
 
 
 @log_entry_types.new_from_dict({

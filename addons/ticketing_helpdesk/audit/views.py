@@ -86,6 +86,8 @@ class AuditFilterForm(forms.Form):
         orders = list(Order.objects.filter(organizer=org, code=text.upper()).values_list("pk", flat=True))
         if orders:
             q |= Q(content_type=ct(Order), object_id__in=orders)
+            viewed = json.dumps({"order": text.upper()})[1:-1]  # '"order": "CODE"' inside the entry's JSON
+            q |= Q(action_type="ticketing_helpdesk.order.viewed", data__contains=viewed)
         customers = list(Customer.objects.filter(organizer=org, identifier=text.upper()).values_list("pk", flat=True))
         if customers:
             q |= Q(content_type=ct(Customer), object_id__in=customers)

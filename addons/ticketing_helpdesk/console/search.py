@@ -42,6 +42,10 @@ class SearchResult:
     kinds: list = field(default_factory=list)  # what the query was tried as (order code, e-mail, …)
 
     @property
+    def people(self) -> int:
+        return len(self.customers) + len(self.guests)
+
+    @property
     def count(self) -> int:
         return len(self.orders) + len(self.customers) + len(self.guests) + len(self.tickets) + len(self.cases)
 
@@ -87,6 +91,14 @@ def _orders_qs(organizer: Organizer, events):
         "event", "customer", "invoice_address").prefetch_related(Prefetch("positions", queryset=positions))
 
 
+def _ids(base, criteria: list[Q], order: str) -> set[int]:
+    """The primary keys matching any of ``criteria``, one query each, at most :data:`LIMIT` per criterion."""
+    ids: set[int] = set()
+    for criterion in criteria:
+        ids.update(base.filter(criterion).order_by(order).values_list("pk", flat=True)[:LIMIT])
+    return ids
+
+
 def search(organizer: Organizer, user: User, q: str, request=None) -> SearchResult:
     """Everything matching ``q`` that ``user`` may see, at most :data:`LIMIT` per group."""
     q = " ".join((q or "").split())
@@ -96,46 +108,56 @@ def search(organizer: Organizer, user: User, q: str, request=None) -> SearchResu
     events = list(visible_events(user, organizer, request).values_list("pk", flat=True))
     can_customers = user.has_organizer_permission(organizer, CUSTOMERS_READ, request=request)
 
-    order_q = Q()
-    customer_q = Q()
-    position_q = Q()
+    # One query per criterion, each answered by one index; an OR across joined tables would scan them all.
+    order_q: list[Q] = []
+    customer_q: list[Q] = []
+    position_q: list[Q] = []
     code = as_order_code(q)
     if code:
         result.kinds.append("code")
-        order_q |= Q(code=code)
+        order_q.append(Q(code=code))
     phone = as_phone(q)
     if phone:
         result.phone = phone
         result.kinds.append("phone")
-        pref_orders = ContactPreference.objects.filter(phone=phone, order__isnull=False).values("order_id")
-        pref_customers = ContactPreference.objects.filter(phone=phone, customer__isnull=False).values("customer_id")
-        order_q |= Q(phone=phone) | Q(pk__in=pref_orders) | Q(customer__in=pref_customers)
-        customer_q |= Q(phone=phone) | Q(pk__in=pref_customers)
+        prefs = list(ContactPreference.objects.filter(phone=phone).values_list("order_id", "customer_id")[:LIMIT * 4])
+        pref_orders = [o for o, _c in prefs if o]
+        pref_customers = [c for _o, c in prefs if c]
+        order_q.append(Q(phone=phone))
+        customer_q.append(Q(phone=phone))
+        if pref_orders:
+            order_q.append(Q(pk__in=pref_orders))
+        if pref_customers:
+            order_q.append(Q(customer__in=pref_customers))
+            customer_q.append(Q(pk__in=pref_customers))
     if "@" in q and " " not in q:
         result.kinds.append("email")
-        order_q |= Q(email__iexact=q)
-        customer_q |= Q(email__iexact=q)
-        position_q |= Q(attendee_email__iexact=q)
+        order_q.append(Q(email__iexact=q))
+        customer_q.append(Q(email=q.lower()))  # pretix stores customers' addresses in lower case (unique index)
+        position_q.append(Q(attendee_email__iexact=q))
     elif not phone and len(q) >= MIN_NAME_LENGTH and not q.isdigit():
         result.kinds.append("name")
-        order_q |= Q(invoice_address__name_cached__icontains=q)
-        customer_q |= Q(name_cached__icontains=q)
-        position_q |= Q(attendee_name_cached__icontains=q)
+        order_q.append(Q(invoice_address__name_cached__icontains=q))
+        customer_q.append(Q(name_cached__icontains=q))
+        position_q.append(Q(attendee_name_cached__icontains=q))
     secrets = secrets_of(q)
     if secrets:
         result.kinds.append("secret")
-        position_q |= Q(secret__in=secrets)
+        position_q.append(Q(secret__in=secrets))
 
     if events and order_q:
-        result.orders = list(_orders_qs(organizer, events).filter(order_q).distinct().order_by("-datetime")[:LIMIT])
+        base = Order.objects.filter(organizer=organizer, event__in=events)
+        ids = _ids(base, order_q, "-datetime")
+        result.orders = sorted(_orders_qs(organizer, events).filter(pk__in=ids), key=lambda o: o.datetime,
+                               reverse=True)[:LIMIT]
     if events and position_q:
-        result.tickets = list(
-            OrderPosition.objects.filter(order__organizer=organizer, order__event__in=events).filter(position_q)
-            .select_related("order", "order__event", "item", "subevent").order_by("-order__datetime")[:LIMIT]
-        )
+        base = OrderPosition.objects.filter(organizer=organizer, order__event__in=events)
+        ids = _ids(base, position_q, "-order_id")
+        result.tickets = list(OrderPosition.objects.filter(pk__in=ids).select_related(
+            "order", "order__event", "item", "subevent").order_by("-order__datetime")[:LIMIT])
     if can_customers and customer_q:
-        result.customers = list(Customer.objects.filter(organizer=organizer).filter(customer_q)
-                                .order_by("name_cached", "email")[:LIMIT])
+        ids = _ids(Customer.objects.filter(organizer=organizer), customer_q, "-pk")
+        result.customers = list(Customer.objects.filter(pk__in=ids).order_by("name_cached", "email")[:LIMIT])
     # Guests (no customer account) are grouped by their e-mail address; their profile is reached through an order.
     account_emails = {c.email.lower() for c in result.customers if c.email}
     guests = {}
@@ -165,21 +187,22 @@ def find_cases(organizer: Organizer, user: User, q: str, phone: str, request=Non
 
     if not user.has_organizer_permission(organizer, CASES_READ, request=request):
         return []
-    case_q = Q()
+    criteria = []
     number = as_case_number(q)
     if number is not None:
-        case_q |= Q(number=number)
+        criteria.append(Q(number=number))
     if phone:
-        case_q |= Q(phone=phone)
+        criteria.append(Q(phone=phone))
     if "@" in q and " " not in q:
-        case_q |= Q(email__iexact=q)
+        criteria.append(Q(email__iexact=q))
     code = as_order_code(q)
     if code:
-        case_q |= Q(order__code=code)
-    if not case_q:
+        criteria.append(Q(order__code=code))
+    if not criteria:
         return []
-    return list(SupportCase.objects.filter(organizer=organizer).filter(case_q)
-                .select_related("customer", "order", "assignee").order_by("-created")[:LIMIT])
+    ids = _ids(SupportCase.objects.filter(organizer=organizer), criteria, "-created")
+    return list(SupportCase.objects.filter(pk__in=ids).select_related("customer", "order", "assignee")
+                .order_by("-created")[:LIMIT])
 
 
 def events_of(user: User, organizer: Organizer, request=None) -> list[Event]:

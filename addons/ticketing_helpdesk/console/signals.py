@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pretix.control.signals import nav_organizer, order_info
 
-from ..audit import context, logdisplay  # noqa: F401 - registers the pre_save receiver and the log texts
+from ..audit import context, exports, logdisplay  # noqa: F401 - the pre_save and export receivers, the log texts
 from ..permissions import AUDIT_READ, CONSOLE
 
 APP = "ticketing_helpdesk"
@@ -57,6 +57,10 @@ def navbar_console(sender, request, organizer, **kwargs):
 
 @receiver(order_info, dispatch_uid="ticketing_helpdesk_order_support_panel")
 def order_support_panel(sender, order, request, **kwargs):
+    """The "Support" panel on pretix's order page; the page shows personal data, so the view is recorded
+    (on the event, not the order, so that the order's own history is not filled with views)."""
+    from ..audit.log import audit
     from .panel import order_panel
 
+    audit(order.event, "ticketing_helpdesk.order.viewed", request=request, data={"order": order.code})
     return order_panel(request, order)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from pretix.base.models import Customer, Order
+from pretix.base.templatetags.money import money_filter
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
@@ -111,6 +112,8 @@ class ProfileMixin(ConsoleView):
                                  "skip": describe_skip(n) if n.status == Notification.SKIPPED else n.detail}
                                 for n in p.messages]
         ctx["tz"] = self.request.organizer.settings.timezone
+        for row in p.orders:
+            row["reasons"] = resend_reasons(row["order"]) if row["can_resend"] else {}
         return ctx
 
     def get(self, request, *args, **kwargs):
@@ -253,8 +256,9 @@ class OrderRefund(ConsoleView):
             messages.error(request, str(e))
             return HttpResponseRedirect(self.back())
         if outcome.refunds:
-            messages.success(request, gettext("The tickets were cancelled and {amount} RUB is being refunded to the "
-                                              "customer.").format(amount=outcome.amount))
+            messages.success(request, gettext("The tickets were cancelled and {amount} is being refunded to the "
+                                              "customer.").format(amount=money_filter(outcome.amount,
+                                                                                      order.event.currency)))
         else:
             messages.success(request, gettext("The tickets were cancelled. Nothing had been paid, so there is "
                                               "nothing to refund."))

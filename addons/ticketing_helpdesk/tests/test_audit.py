@@ -117,3 +117,40 @@ def test_other_organizers_entries_are_not_shown(client, organizer, auditor):
     other = factories.make_organizer(slug="other", name="Other")
     audit(other, "ticketing_helpdesk.console.searched", data={"query": "чужой", "count": 1})
     assert "чужой" not in login(client, auditor).get(audit_url(organizer)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # pretix's export task closes the database connection when it ends
+def test_pretix_data_exports_are_in_the_trail_with_person_and_address(organizer, series):
+    from rest_framework.test import APIClient
+
+    team = Team.objects.create(organizer=organizer, name="Export", all_events=True,
+                               limit_event_permissions={"event.orders:read": True})
+    token = team.tokens.create(name="books")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.token}")
+    r = api.post(f"/api/v1/organizers/{organizer.slug}/events/{series.slug}/exporters/orderlist/run/",
+                 {"_format": "xlsx"}, format="json", REMOTE_ADDR="10.9.8.7")
+    assert r.status_code == 202, r.content
+    entry = LogEntry.objects.get(action_type="ticketing_helpdesk.export.run")
+    assert entry.api_token == token and entry.event == series
+    assert entry.parsed_data["exporter"] == "orderlist" and entry.parsed_data["ip"] == "10.9.8.7"
+
+
+def test_export_published_to_a_queue_is_recorded_from_the_request(organizer, series, admin):
+    from ..audit.exports import export_published
+
+    export_published(sender="pretix.base.services.export.export",
+                     body=((series.pk,), {"user": admin.pk, "provider": "checkinlistpdf", "fileid": "x"}, {}))
+    entry = LogEntry.objects.get(action_type="ticketing_helpdesk.export.run")
+    assert entry.user == admin and entry.parsed_data["exporter"] == "checkinlistpdf"
+
+
+def test_viewing_an_order_page_is_recorded_and_found_by_the_order_code(client, organizer, auditor, agent_client,
+                                                                          agent, order):
+    page = reverse("control:event.order", kwargs={"organizer": organizer.slug, "event": order.event.slug,
+                                                  "code": order.code})
+    assert agent_client.get(page).status_code == 200
+    entry = LogEntry.objects.get(action_type="ticketing_helpdesk.order.viewed")
+    assert entry.user == agent and entry.event == order.event and entry.parsed_data["order"] == order.code
+    html = login(client, auditor).get(audit_url(organizer, f"?object={order.code}")).content.decode()
+    assert "ticketing_helpdesk.order.viewed" in html
