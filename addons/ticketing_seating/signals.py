@@ -180,11 +180,15 @@ def email_seats(sender, message, order=None, **kwargs):
     message.body = (message.body or "") + text
     html = "<p><strong>{}:</strong><br>{}</p>".format(escape(title), "<br>".join(escape(line) for line in lines))
     alternatives = []
-    for content, mimetype in getattr(message, "alternatives", []):
+    for alternative in getattr(message, "alternatives", []):
+        content, mimetype = alternative
         if mimetype == "text/html" and isinstance(content, str):
             marker = content.rfind("</body>")
             content = content[:marker] + html + content[marker:] if marker >= 0 else content + html
-        alternatives.append((content, mimetype))
+            # Django's EmailAlternative is a named tuple; keep its type
+            alternative = alternative._replace(content=content) if hasattr(alternative, "_replace") else (
+                content, mimetype)
+        alternatives.append(alternative)
     if alternatives:
         message.alternatives = alternatives
     return message

@@ -3,13 +3,14 @@ What the seat picker shows: the map of a date (decks, categories with prices, se
 labels) and the live availability of its seats. Both are plain dicts, served as JSON to the shop's
 picker and, read-only, to other front ends.
 """
-from django.db.models import Exists, OuterRef
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.timezone import now
 from django.utils.translation import get_language
 
-from pretix.base.models import CartPosition, Event, Seat
+from pretix.base.models import CartPosition, Event
 from pretix.base.templatetags.money import money_filter
-from pretix.presale.productlist import prepare_item_list_for_shop
 
 from ..models import VesselSeatMap
 from . import layout as layout_service
@@ -29,25 +30,54 @@ def _money(value, event: Event) -> str:
     return money_filter(value, event.currency)
 
 
-def prices(event: Event, subevent, channel) -> dict:
-    """Per seated product: its name, the price customers pay (taxes and bundled fees included) and variations."""
-    items = prepare_item_list_for_shop(event, channel=channel, subevent=subevent, require_seat=True)[0]
+def _service_fee(event: Event):
+    """The operator's mandatory service fee per passenger ticket (the storefront addon's setting), if any."""
+    try:
+        from ticketing_website.catalogue.pricing import service_fee
+    except ImportError:  # the storefront addon is not installed
+        return Decimal("0.00")
+    return service_fee(event)
+
+
+def _final(item, price: Decimal, fee: Decimal, event: Event) -> Decimal:
+    value = item.tax(price, currency=event.currency, include_bundled=True).gross
+    if item.admission and value > 0:
+        value += fee
+    return value
+
+
+def prices(event: Event, subevent, product_ids) -> dict:
+    """
+    Per seated product: its name, the price customers pay for a seat (the date's price, taxes, bundled
+    products and the service fee included) and its variations. Computed directly rather than through
+    pretix's product list, which would also count quotas for every product: the map only needs prices,
+    and pretix checks availability when the seats go into the cart.
+    """
+    items = (event.items.filter(pk__in=set(product_ids), active=True).select_related("tax_rule")
+             .prefetch_related("variations", "bundles"))
+    overrides = subevent.item_price_overrides if subevent else {}
+    var_overrides = subevent.var_price_overrides if subevent else {}
+    fee = _service_fee(event)
     out = {}
     for item in items:
+        variations = []
         if item.has_variations:
-            variations = [{"id": v.pk, "name": str(v.value), "price": str(v.display_price.gross),
-                           "price_text": _money(v.display_price.gross, event)} for v in item.available_variations]
-            low = min((v.display_price.gross for v in item.available_variations), default=None)
+            for v in item.variations.all():
+                if not v.active:
+                    continue
+                price = _final(item, var_overrides.get(v.pk, v.price), fee, event)
+                variations.append({"id": v.pk, "name": str(v.value), "price": str(price),
+                                   "price_text": _money(price, event)})
+            low = min((Decimal(v["price"]) for v in variations), default=None)
         else:
-            variations = []
-            low = item.display_price.gross
+            low = _final(item, overrides.get(item.pk, item.default_price), fee, event)
         out[item.pk] = {"name": str(item.name), "variations": variations,
                         "price": str(low) if low is not None else None,
                         "price_text": _money(low, event) if low is not None else ""}
     return out
 
 
-def map_data(event: Event, subevent, channel, lang: str | None = None) -> dict | None:
+def map_data(event: Event, subevent, lang: str | None = None) -> dict | None:
     """The picker's map of one date, texts in ``lang`` (or the active language); None without a plan."""
     date = subevent or event
     plan = date.seating_plan
@@ -58,7 +88,6 @@ def map_data(event: Event, subevent, channel, lang: str | None = None) -> dict |
     labels = seat_map.labels if seat_map else {}
     flags = seat_map.category_flags if seat_map else {}
     data = plan.layout_data
-    item_prices = prices(event, subevent, channel)
     category_index = {c["name"]: i for i, c in enumerate(data["categories"])}
     layout_seats = {s.guid: s for s in layout_service.seats(plan)}
     db_seats = list(date.seats.values_list("seat_guid", "product_id", "row_name", "seat_number", "zone_name", "x",
@@ -79,6 +108,7 @@ def map_data(event: Event, subevent, channel, lang: str | None = None) -> dict |
         seats.append({"g": guid, "d": d, "x": round(x, 2), "y": round(y, 2), "r": r, "row": row, "n": number,
                       "c": category_index.get(cat, 0), "i": product_id,
                       "l": seat_text(deck_labels[d], row, number)})
+    item_prices = prices(event, subevent, cat_items.values())
     decks = []
     for i, zone in enumerate(data["zones"]):
         zx, zy = zone["position"]["x"], zone["position"]["y"]
@@ -115,21 +145,34 @@ def map_data(event: Event, subevent, channel, lang: str | None = None) -> dict |
 
 
 def availability(event: Event, subevent, cart_id: str | None = None) -> dict:
-    """Every seat's state now: free, taken (sold or held), not for sale, or in the asking customer's cart."""
+    """
+    Every seat's state now: free, taken (sold, held in someone's cart, bound to a voucher), not for sale
+    (blocked or without product), or in the asking customer's cart. Four plain indexed queries instead of
+    pretix's per-seat EXISTS annotations, so a 400-seat map answers in a few milliseconds.
+    """
+    from pretix.base.models import Order, OrderPosition, Voucher
+
     date = subevent or event
-    qs = Seat.annotated(date.seats.all(), event.pk, subevent).values_list(
-        "seat_guid", "blocked", "product_id", "has_order", "has_cart", "has_voucher").order_by()
-    mine = set()
-    if cart_id:
-        mine = set(CartPosition.objects.filter(event=event, subevent=subevent, cart_id=cart_id, seat__isnull=False,
-                                               expires__gte=now()).values_list("seat__seat_guid", flat=True))
+    sold = set(OrderPosition.objects.filter(order__event_id=event.pk, subevent=subevent, seat__isnull=False,
+                                            order__status__in=(Order.STATUS_PENDING, Order.STATUS_PAID))
+               .values_list("seat_id", flat=True).order_by())
+    held, mine = set(), set()
+    for seat_id, cart in (CartPosition.objects.filter(event_id=event.pk, subevent=subevent, seat__isnull=False,
+                                                      expires__gte=now())
+                          .values_list("seat_id", "cart_id").order_by()):
+        (mine if cart_id and cart == cart_id else held).add(seat_id)
+    vouchers = set(Voucher.objects.filter(event_id=event.pk, subevent=subevent, seat__isnull=False,
+                                          redeemed__lt=F("max_usages"))
+                   .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=now()))
+                   .values_list("seat_id", flat=True).order_by())
+    taken = sold | held | vouchers
     states = {}
-    for guid, blocked, product_id, has_order, has_cart, has_voucher in qs:
-        if guid in mine:
+    for pk, guid, blocked, product_id in date.seats.values_list("pk", "seat_guid", "blocked", "product_id").order_by():
+        if pk in mine and pk not in sold:
             states[guid] = MINE
         elif blocked or product_id is None:
             states[guid] = UNSOLD
-        elif has_order or has_cart or has_voucher:
+        elif pk in taken:
             states[guid] = TAKEN
         else:
             states[guid] = FREE

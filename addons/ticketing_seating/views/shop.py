@@ -23,11 +23,6 @@ from ..services.errors import SeatingError
 MAP_CACHE_SECONDS = 60
 
 
-def _channel(request, event: Event):
-    channel = getattr(request, "sales_channel", None)
-    return channel or event.organizer.sales_channels.get(identifier="web")
-
-
 def _date(request, event: Event):
     """The date asked for (``?subevent=<id>`` in an event series); 404 without a seat map."""
     subevent = None
@@ -64,7 +59,7 @@ def render_picker(request, event: Event, subevent) -> str:
     date = subevent or event
     if not date.seating_plan_id:
         return ""
-    data = picker_service.map_data(event, subevent, _channel(request, event), get_language())
+    data = picker_service.map_data(event, subevent, get_language())
     if data is None:
         return ""
     cart_id = get_or_create_cart_id(request, create=False)
@@ -88,7 +83,7 @@ def map_json(request, **kwargs):
     """Public: a date's seat map with categories, prices and readable seat labels (no personal data)."""
     event = request.event
     subevent = _date(request, event)
-    data = picker_service.map_data(event, subevent, _channel(request, event), get_language())
+    data = picker_service.map_data(event, subevent, get_language())
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, public=True, max_age=MAP_CACHE_SECONDS)
     return response
