@@ -30,6 +30,36 @@ def _requests(day) -> list[tuple[int, datetime]]:
     return [(g, base + timedelta(minutes=150 * g + 15 * i)) for g in range(GROUPS) for i in range(PER_GROUP)]
 
 
+def run_in_parallel(buyer, starts: list[datetime], timeout: int = 120) -> dict[int, tuple]:
+    """
+    ``buyer(n, start)`` in one thread per start, all released at the same instant, each with its own database
+    connection; returns what each returned, or ``("error", repr)`` for anything it raised.
+    """
+    barrier = threading.Barrier(len(starts))
+    results: dict[int, tuple] = {}
+    lock = threading.Lock()
+
+    def run(n: int, start: datetime) -> None:
+        outcome = ("error", "no outcome")
+        try:
+            with scopes_disabled(), override("en"):
+                barrier.wait(timeout=30)
+                outcome = buyer(n, start)
+        except Exception as e:  # noqa: BLE001 - any other outcome fails the calling test, with its text
+            outcome = ("error", repr(e))
+        finally:
+            with lock:
+                results[n] = outcome
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n, start)) for n, start in enumerate(starts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return results
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("app_check", [True, False], ids=["with-app-check", "database-only"])
 def test_parallel_buyers_never_double_book_a_yacht(app_check, monkeypatch):
@@ -51,33 +81,14 @@ def test_parallel_buyers_never_double_book_a_yacht(app_check, monkeypatch):
     if not app_check:
         monkeypatch.setattr(rentals, "overlapping", lambda *a, **kw: VesselOccupancy.objects.none())
 
-    barrier = threading.Barrier(len(requests))
-    results: dict[int, tuple] = {}
-    lock = threading.Lock()
-
-    def buyer(n: int, start: datetime) -> None:
-        outcome = ("error", "no outcome")
+    def buyer(n: int, start: datetime) -> tuple:
         try:
-            with scopes_disabled(), override("en"):
-                barrier.wait(timeout=30)
-                try:
-                    occ = rentals.hold(offer, yacht, start, DURATION, f"cart-{n}", now() + timedelta(minutes=30))
-                    outcome = ("held", occ.pk)
-                except SlotTaken as e:
-                    outcome = ("refused", str(e))
-        except Exception as e:  # noqa: BLE001 - any other outcome fails the test below, with its text
-            outcome = ("error", repr(e))
-        finally:
-            with lock:
-                results[n] = outcome
-            connections.close_all()
+            occ = rentals.hold(offer, yacht, start, DURATION, f"cart-{n}", now() + timedelta(minutes=30))
+            return ("held", occ.pk)
+        except SlotTaken as e:
+            return ("refused", str(e))
 
-    threads = [threading.Thread(target=buyer, args=(n, start)) for n, (_, start) in enumerate(requests)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-
+    results = run_in_parallel(buyer, [start for _, start in requests])
     assert len(results) == len(requests)
     errors = [r for r in results.values() if r[0] == "error"]
     assert not errors, errors
@@ -118,38 +129,19 @@ def test_parallel_buyers_through_cart_and_checkout_never_double_book_a_yacht():
     channel = organizer.sales_channels.get(identifier="web")
     day = now().astimezone(MSK).date() + timedelta(days=14)
     requests = _requests(day)[:20]
-    barrier = threading.Barrier(len(requests))
-    results: dict[int, tuple] = {}
-    lock = threading.Lock()
-
-    def buyer(n: int, start: datetime) -> None:
-        outcome = ("error", "no outcome")
+    def buyer(n: int, start: datetime) -> tuple:
+        cart_id = f"shop-{n}"
         try:
-            with scopes_disabled(), override("en"):
-                barrier.wait(timeout=30)
-                cart_id = f"shop-{n}"
-                try:
-                    rental_cart.book(offer, yacht, start, DURATION, 4, [], cart_id, channel)
-                    positions = [str(p.pk) for p in CartPosition.objects.filter(cart_id=cart_id)]
-                    perform_order(event.pk, [{"provider": "manual", "max_value": None, "min_value": None,
-                                              "multi_use_supported": False, "info_data": {}}],
-                                  positions, email=f"buyer{n}@example.org", locale="en", cart_id=cart_id)
-                    outcome = ("ordered", cart_id)
-                except (SlotTaken, OrderError) as e:
-                    outcome = ("refused", str(e))
-        except Exception as e:  # noqa: BLE001 - any other outcome fails the test below, with its text
-            outcome = ("error", repr(e))
-        finally:
-            with lock:
-                results[n] = outcome
-            connections.close_all()
+            rental_cart.book(offer, yacht, start, DURATION, 4, [], cart_id, channel)
+            positions = [str(p.pk) for p in CartPosition.objects.filter(cart_id=cart_id)]
+            perform_order(event.pk, [{"provider": "manual", "max_value": None, "min_value": None,
+                                      "multi_use_supported": False, "info_data": {}}],
+                          positions, email=f"buyer{n}@example.org", locale="en", cart_id=cart_id)
+            return ("ordered", cart_id)
+        except (SlotTaken, OrderError) as e:
+            return ("refused", str(e))
 
-    threads = [threading.Thread(target=buyer, args=(n, start)) for n, (_, start) in enumerate(requests)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
-
+    results = run_in_parallel(buyer, [start for _, start in requests], timeout=180)
     assert len(results) == len(requests)
     assert not [r for r in results.values() if r[0] == "error"], results
     winners = [n for n, r in results.items() if r[0] == "ordered"]
