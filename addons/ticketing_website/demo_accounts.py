@@ -14,7 +14,6 @@ def _t(ru: str, en: str, zh: str) -> dict:
 
 
 POLICY = _t(
-    "## Политика обработки персональных данных\n\n"
     "Оператор — ООО «Нева Круиз», Санкт-Петербург, Дворцовая наб., 2. Мы обрабатываем имя, адрес электронной "
     "почты, номер телефона и сведения о заказах, чтобы продавать билеты, пускать пассажиров на борт, возвращать "
     "деньги и сообщать об изменениях рейсов (152-ФЗ «О персональных данных»).\n\n"
@@ -23,7 +22,6 @@ POLICY = _t(
     "закон (до 5 лет).\n\n"
     "Вы можете в личном кабинете скачать свои данные и удалить аккаунт, а также отозвать согласие письмом "
     "на privacy@nevacruise.example.",
-    "## Personal data policy\n\n"
     "The operator is Neva Cruise LLC, 2 Palace Embankment, St Petersburg. We process your name, e-mail address, "
     "phone number and order details to sell tickets, let passengers board, refund money and tell you about "
     "changes to sailings (Russian Federal Law 152-FZ on personal data).\n\n"
@@ -32,7 +30,6 @@ POLICY = _t(
     "requires (up to 5 years).\n\n"
     "In your account you can download your data and delete the account; you can also withdraw your consent by "
     "writing to privacy@nevacruise.example.",
-    "## 个人数据处理政策\n\n"
     "运营方为圣彼得堡宫殿滨河路2号“涅瓦游船”有限责任公司。我们处理您的姓名、电子邮箱、电话号码和订单信息，"
     "用于售票、登船、退款以及通知航班变更（依据俄罗斯联邦第152-FZ号《个人数据法》）。\n\n"
     "数据存储在运营方位于俄罗斯的服务器上，不会传输到境外。银行卡信息由 YooKassa 处理，我们无法看到。"

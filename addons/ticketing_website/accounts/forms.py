@@ -31,3 +31,5 @@ class ConsentRegistrationForm(RegistrationForm):
                 help_text=_("Optional: for SMS about your orders."))
         if with_consent:
             self.fields.update(consent_fields(self.request.organizer))
+        # the consent last, right above the button; pretix's arithmetic question before it
+        self.order_fields(["name_parts", "email", "phone", "challenge", "response"])

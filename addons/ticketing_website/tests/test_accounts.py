@@ -62,7 +62,7 @@ def test_registration_records_consent_with_version_and_normalises_the_phone(clie
     assert consent.purpose == Consent.REGISTRATION and consent.order is None
     shown = data["ticketing_privacy_version"]
     assert consent.policy == PolicyVersion.objects.get(organizer=account_shop, version=shown)
-    assert consent.policy.text["ru"].startswith("## Политика")
+    assert consent.policy.text["ru"].startswith("Оператор — ООО «Нева Круиз»")
     assert abs((now() - consent.given_at).total_seconds()) < 60
     assert customer.all_logentries().filter(action_type="ticketing_website.privacy.consent").exists()
     # e-mail confirmation: pretix's activation mail with the link to choose the password
