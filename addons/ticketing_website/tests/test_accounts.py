@@ -316,3 +316,19 @@ def test_refund_one_second_after_the_deadline_is_refused(customer_client, series
     deadline = start - timedelta(hours=24)
     assert check_refund(order, at=deadline).allowed
     assert not check_refund(order, at=deadline + timedelta(seconds=1)).allowed
+
+
+def test_account_and_privacy_pages_load_nothing_from_another_host(customer_client, paid_order):
+    """152-FZ: the data stays on the operator's servers; the QR codes are drawn here, not by a web service."""
+    from ticketing_core.tests.test_no_foreign_requests import foreign_urls
+
+    org = paid_order.event.organizer.slug
+    pages = [f"/{org}/account/profile", f"/{org}/account/privacy", f"/{org}/privacy", order_url(paid_order),
+             order_url(paid_order) + "boarding/1/", f"/{org}/account/"]
+    for path in pages:
+        resp = customer_client.get(path)
+        assert resp.status_code == 200, path
+        assert foreign_urls(resp.content.decode()) == [], path
+    customer_client.get(f"/{org}/account/logout")
+    resp = customer_client.get(f"/{org}/account/register")
+    assert foreign_urls(resp.content.decode()) == []
