@@ -81,3 +81,23 @@ def test_agent_finds_order_by_phone_and_refunds_within_policy(live_server, brows
     assert order.status == Order.STATUS_CANCELED
     assert order.refunds.get().source == OrderRefund.REFUND_SOURCE_ADMIN
     assert late_order.status == Order.STATUS_PAID and not late_order.refunds.exists()
+
+    # an administrator sees the refund in the audit trail (who, from where) and gives a team a role
+    factories.make_admin(organizer, "boss@example.org")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/control/login")
+    page.fill("input[name=email]", "boss@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("button[type=submit]").first.click()
+    page.goto(f"{live_server.url}/control/organizer/{organizer.slug}/helpdesk/audit/"
+              f"?action=ticketing_helpdesk.refund")
+    page.wait_for_selector(".ticketing-audit-table")
+    row = page.inner_text(".ticketing-audit-table tbody tr")
+    assert "agent@example.org" in row and "127.0.0.1" in row and order.code in row
+    shot(page, "06-audit")
+    page.goto(f"{live_server.url}/control/organizer/{organizer.slug}/helpdesk/roles/")
+    page.check("input[name=role][value=boarding]")
+    page.locator(".ticketing-role-form button[type=submit]").click()
+    page.wait_for_selector(".alert-success")
+    assert "Сотрудник посадки" in page.inner_text(".ticketing-role-teams")
+    shot(page, "07-roles")
