@@ -3,6 +3,7 @@ The customer's side: the shop's contact form (consent, honeypot, rate limit), th
 account, and the signed page a guest reaches from our e-mail. Internal notes and their files never appear.
 """
 import hashlib
+import hmac
 from datetime import timedelta
 
 from django.conf import settings
@@ -88,7 +89,7 @@ class ContactView(ShopMixin, FormView):
         if order is None:
             return None
         customer = current_customer(self.request)
-        if (secret and order.tagged_secret("ticketing_helpdesk") == secret) or \
+        if (secret and hmac.compare_digest(order.tagged_secret("ticketing_helpdesk"), secret)) or \
                 (customer is not None and order.customer_id == customer.pk):
             return order
         return None

@@ -22,6 +22,7 @@ from pretix.control.views.organizer import OrganizerDetailViewMixin
 
 from ..models import CaseAttachment, CaseMessage, SupportCase
 from ..permissions import CASES_READ, CASES_SETTINGS, CASES_WRITE
+from ..sla.calendar import calendar_for
 from ..sla.compute import compute
 from . import attachments as files
 from .forms import CaseFilterForm, ChangeForm, NoteForm, ReplyForm, StaffCaseForm
@@ -85,6 +86,17 @@ def record_view(case: SupportCase, user: User) -> None:
         case.log_action("ticketing_helpdesk.case.viewed", user=user, data={"number": case.number})
 
 
+def next_due(case: SupportCase, calendar, at) -> tuple:
+    """The due time the agent works towards (first response, then resolution) and the business time left."""
+    if not case.is_open or case.status == SupportCase.STATUS_WAITING:
+        return None, ""
+    due = case.first_response_due if case.first_response_at is None else case.resolution_due
+    if due is None:
+        return None, ""
+    left = calendar.seconds_between(at, due) if due > at else -calendar.seconds_between(due, at) or -1.0
+    return due, duration_text(left)
+
+
 def filter_cases(qs, data: dict, user: User):
     """The list's filters and sort, shared by the page and the CSV export."""
     status = data.get("status") or ""
@@ -145,6 +157,9 @@ class CaseList(CaseMixin, OrganizerPermissionRequiredMixin, PaginationMixin, Lis
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter_form"] = self.filter_form
+        calendar, at = calendar_for(self.request.organizer), now()
+        for case in ctx["cases"]:
+            case.due, case.remaining = next_due(case, calendar, at)
         return ctx
 
 

@@ -3,6 +3,7 @@ from datetime import time
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from freezegun import freeze_time
 
 from ticketing_core.testing import factories
@@ -206,3 +207,23 @@ def test_opening_a_case_is_in_the_audit_trail_once_an_hour(organizer, case_agent
 
         record_view(case, case_agent)
     assert views.count() == 2
+
+
+def test_list_shows_the_next_due_time_and_the_business_time_left(organizer, case_agent_client):
+    SlaPolicy.objects.create(organizer=organizer, priority="normal", category="", first_response_minutes=120,
+                             resolution_minutes=600)
+    with freeze_time(msk(2027, 1, 4, 9)):
+        make_case(organizer)
+    with freeze_time(msk(2027, 1, 4, 10, 30)):
+        from ..cases.views import next_due
+        from ..sla.calendar import calendar_for
+
+        case = SupportCase.objects.get()
+        with translation.override("en"):
+            assert next_due(case, calendar_for(organizer), msk(2027, 1, 4, 10, 30)) == (
+                msk(2027, 1, 4, 11), "0 h 30 min")
+            # overdue: the time past the due moment, counted in business hours
+            assert next_due(case, calendar_for(organizer), msk(2027, 1, 4, 12))[1] == "overdue by 1 h 00 min"
+            assert next_due(case, calendar_for(organizer), msk(2027, 1, 5, 8))[1] == "overdue by 7 h 00 min"
+    r = case_agent_client.get(url(organizer, "cases"))
+    assert r.status_code == 200 and r.context["cases"][0].due == msk(2027, 1, 4, 11)
