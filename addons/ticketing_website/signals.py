@@ -1,6 +1,8 @@
 """Every place where the storefront touches pretix; the logic lives in catalogue/, seo/ and theme/."""
 from django.dispatch import receiver
 from django.urls import resolve, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.signals import order_fee_calculation
@@ -15,7 +17,7 @@ from pretix.presale.signals import (
     item_description,
 )
 
-from .catalogue import checkout, event_page
+from .catalogue import cache, checkout, event_page
 from .theme.head import theme_head
 
 APP = "ticketing_website"
@@ -23,25 +25,35 @@ APP = "ticketing_website"
 
 # --- event pages -----------------------------------------------------------------------------------
 
+def _page_key(sender, request, subevent, part: str) -> tuple:
+    return ("event", part, sender.pk, getattr(subevent, "pk", None), get_language(), request.sales_channel.identifier)
+
+
 @receiver(front_page_top, dispatch_uid="ticketing_website_front_page_top")
 def event_details(sender, request, subevent=None, **kwargs):
-    return event_page.render_details(sender, subevent, request)
+    return SafeString(cache.cached(_page_key(sender, request, subevent, "details"),
+                                   lambda: event_page.render_details(sender, subevent, request)))
 
 
 @receiver(front_page_bottom, dispatch_uid="ticketing_website_front_page_bottom")
 def event_schedule(sender, request, subevent=None, **kwargs):
-    html = event_page.render_schedule(sender, subevent, request)
-    if sender.has_subevents and subevent is None:
-        # pretix shows front_page_top only once a date is chosen; the series page gets the facts here
-        html = event_page.render_details(sender, None, request) + html
-    return html
+    def render():
+        html = event_page.render_schedule(sender, subevent, request)
+        if sender.has_subevents and subevent is None:
+            # pretix shows front_page_top only once a date is chosen; the series page gets the facts here
+            html = event_page.render_details(sender, None, request) + html
+        return html
+
+    return SafeString(cache.cached(_page_key(sender, request, subevent, "schedule"), render))
 
 
 @receiver(html_head, dispatch_uid="ticketing_website_html_head")
 def event_head(sender, request, **kwargs):
     from .seo.head import event_head_html
 
-    return theme_head(sender.settings) + event_head_html(sender, request)
+    match = request.resolver_match
+    parts = _page_key(sender, request, None, "head") + (request.get_full_path(), getattr(match, "url_name", ""))
+    return theme_head(sender.settings) + SafeString(cache.cached(parts, lambda: event_head_html(sender, request)))
 
 
 @receiver(global_html_head, dispatch_uid="ticketing_website_global_html_head")

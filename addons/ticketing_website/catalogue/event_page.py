@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.core.files.storage import default_storage
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
+from django.utils.timezone import now
 
 from pretix.base.models import Event, SubEvent
 
@@ -18,7 +19,7 @@ from ticketing_core.services.policy import REFUND_WINDOW, format_deadline
 from .query import Entry, build_entries
 
 PHOTO_KEYS = tuple(f"ticketing_website_photo_{i}" for i in range(1, 5))
-SCHEDULE_LIMIT = 60
+SCHEDULE_LIMIT = 30  # the next 30 departures; pretix's own date list and calendar reach further
 
 
 def photo_urls(event: Event) -> list[str]:
@@ -52,9 +53,9 @@ def _sailing(event: Event, subevent: SubEvent | None) -> Sailing | None:
     if subevent is not None:
         return qs.filter(subevent=subevent).first()
     if event.has_subevents:
-        upcoming = [e for e in qs.filter(canceled_at__isnull=True, subevent__active=True).order_by(
-            "subevent__date_from") if e.subevent and e.subevent.date_from]
-        return upcoming[0] if upcoming else qs.first()
+        # the series' next sailing stands for the series (vessel, pier, duration)
+        upcoming = qs.filter(canceled_at__isnull=True, subevent__active=True, subevent__date_from__gte=now())
+        return upcoming.order_by("subevent__date_from").first() or qs.first()
     return qs.filter(subevent__isnull=True).first()
 
 

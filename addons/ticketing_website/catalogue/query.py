@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
@@ -23,8 +24,6 @@ from pretix.multidomain.urlreverse import eventreverse
 from ticketing_core.models import EventKind, Pier, RentalOffer, Sailing, Vessel
 
 from .pricing import TaxNote, final_price, service_fee, tax_note
-
-LANGS = ("ru", "en", "zh-hans")
 
 
 @dataclass
@@ -56,7 +55,7 @@ class Entry:
     def local_end(self) -> datetime | None:
         return self.end.astimezone(self.tz) if self.end else None
 
-    @property
+    @cached_property
     def url(self) -> str:
         if self.subevent is not None:
             return eventreverse(self.event, "presale:event.index", kwargs={"subevent": self.subevent.pk})

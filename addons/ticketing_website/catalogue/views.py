@@ -12,6 +12,7 @@ from pretix.presale.views.organizer import OrganizerIndex
 
 from ticketing_core.models import EventKind
 
+from . import cache
 from .filters import CatalogueFilterForm, apply_filters, month_days
 from .query import build_entries
 
@@ -43,7 +44,13 @@ class CatalogueView(TemplateView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if APP not in request.organizer.get_plugins():
             return OrganizerIndex.as_view()(request, *args, **kwargs)
-        return super().get(request, *args, **kwargs)
+        if request.user.is_authenticated or getattr(request, "customer", None) or not cache.enabled():
+            return super().get(request, *args, **kwargs)
+        # anonymous visitors all see the same page for a given address and language (as pretix's own index)
+        parts = ("catalogue", request.host if hasattr(request, "host") else request.get_host(), request.organizer.pk,
+                 request.get_full_path(), request.LANGUAGE_CODE, request.sales_channel.identifier)
+        content = cache.cached(parts, lambda: super(CatalogueView, self).get(request, *args, **kwargs).render().content)
+        return HttpResponse(content)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -147,3 +147,43 @@ def test_catalogue_query_count_does_not_grow_with_dates(organizer, catalogue, fl
     assert len(entries) == 26
     assert len(many) <= len(few) + 1  # (pretix may read one setting more or less, never one per date)
 
+
+
+@pytest.fixture
+def real_cache(settings):
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                      "LOCATION": "storefront-tests"}}
+    settings.REAL_CACHE_USED = True
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_with_a_real_cache_pages_are_shared_for_15_seconds_per_address_and_language(client, organizer, catalogue,
+                                                                                    real_cache):
+    from ticketing_core.testing import factories
+
+    first = catalogue["evening"][0]
+    adult = first.event.items.filter(admission=True).first()
+    ru = client.get(f"/{organizer.slug}/").content.decode()
+    assert ru.count("осталось 60 мест") == 2
+    assert "60 places left" in client.get(f"/{organizer.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert titles(client.get(f"/{organizer.slug}/", {"kind": "rental"})) == ["Аренда яхты"]
+    factories.make_order(first.event, first.subevent, [adult] * 10)
+    assert client.get(f"/{organizer.slug}/").content.decode().count("осталось 60 мест") == 2  # within 15 s
+    from django.core.cache import cache
+
+    cache.clear()
+    assert "осталось 50 мест" in client.get(f"/{organizer.slug}/").content.decode()
+
+
+def test_logged_in_staff_never_get_a_cached_page(admin_client, organizer, catalogue, real_cache):
+    from ticketing_core.testing import factories
+
+    first = catalogue["evening"][0]
+    adult = first.event.items.filter(admission=True).first()
+    admin_client.get(f"/{organizer.slug}/")
+    factories.make_order(first.event, first.subevent, [adult] * 10)
+    assert "осталось 50 мест" in admin_client.get(f"/{organizer.slug}/").content.decode()

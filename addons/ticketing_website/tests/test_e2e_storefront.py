@@ -30,6 +30,11 @@ EXPECT = {  # what the visitor must read in each language
 }
 
 
+def fits(page, device: str) -> None:
+    """Nothing wider than the screen: no sideways scrolling on a phone."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[device]["width"]
+
+
 @pytest.fixture
 def styled(settings):
     """pretix's stylesheets compiled as in production (the test settings skip SCSS), so screenshots show the shop."""
@@ -51,7 +56,8 @@ def browser(monkeypatch):
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["ru", "en", "zh-hans"])
-def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, organizer, catalogue, fleet, lang, device):
+def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, organizer, catalogue, fleet, lang,
+                                                  device):
     organizer.settings.set(SERVICE_FEE_KEY, "50.00")
     series = catalogue["evening"][0].event
     Voucher.objects.create(event=series, code="NEVA10", price_mode="percent", value=Decimal("10.00"), max_usages=100)
@@ -75,9 +81,17 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
     assert "time=evening" in page.url and f"pier={fleet['palace'].pk}" in page.url
     assert page.locator(".tw-results > li").count() == 2
     page.screenshot(path=str(shots / "1-catalogue.png"), full_page=True)
+    fits(page, device)
     page.go_back()
     page.wait_for_url(re.compile(rf"/{organizer.slug}/$"))
     page.go_forward()
+    page.wait_for_url(re.compile(r"kind=excursion"))
+    page.locator(".tw-views a").nth(1).click()  # the same filters as a calendar
+    page.wait_for_url(re.compile(r"view=calendar"))
+    assert "kind=excursion" in page.url and page.locator(".tw-calendar td.tw-has").count() >= 1
+    page.screenshot(path=str(shots / "1b-calendar.png"), full_page=True)
+    fits(page, device)
+    page.go_back()
     page.wait_for_url(re.compile(r"kind=excursion"))
 
     # 2. the date's page: facts, price from with its tax; then the promo code
@@ -85,6 +99,7 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
     page.wait_for_selector(".tw-event")
     assert words["tax"] in page.inner_text(".tw-event")
     page.screenshot(path=str(shots / "2-event.png"), full_page=True)
+    fits(page, device)
     page.fill("#voucher", "NEVA10")
     page.locator("#voucher").press("Enter")
     page.wait_for_selector(f"#item_{adult.pk}")
@@ -114,6 +129,7 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
         assert words[key] in summary, (key, summary)
     assert re.search(r"2\s*×", summary) and "UTC+03" in summary
     page.screenshot(path=str(shots / "3-confirm.png"), full_page=True)
+    fits(page, device)
     page.locator("form button.btn-primary[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/order/"))
     page.screenshot(path=str(shots / "4-order.png"), full_page=True)
