@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -15,6 +16,7 @@ from ..services import blocking
 from ..services import picker as picker_service
 from ..services.errors import SeatingError
 from ..services.labels import describe, labels_for
+from ..services.layout import label
 
 
 class OccupancyList(EventPermissionRequiredMixin, TemplateView):
@@ -68,7 +70,10 @@ class Occupancy(EventPermissionRequiredMixin, TemplateView):
             r["label"] = describe(r["seat"], labels)
         counts = {k: sum(1 for r in rows if r["state"] == k) for k in ("free", "held", "sold", "blocked", "unsold")}
         layout = date.seating_plan.layout_data
-        ctx.update({"date": date, "rows": rows, "counts": counts, "size": layout["size"],
+        lang = get_language()
+        decks = [{"label": label(labels, "zones", z["name"], lang), "x": z["position"]["x"] + 8,
+                  "y": z["position"]["y"] + 20} for z in layout["zones"]]
+        ctx.update({"date": date, "rows": rows, "counts": counts, "size": layout["size"], "decks": decks,
                     "sailing": Sailing.objects.filter(event=event, subevent=self.subevent).select_related(
                         "vessel").first(),
                     "can_block": self.request.user.has_event_permission(
