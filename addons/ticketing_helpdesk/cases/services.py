@@ -191,13 +191,18 @@ def reply(case: SupportCase, user: User, body: str, status: str | None = Support
 
 
 def send_reply(case: SupportCase, msg: CaseMessage, user: User | None = None) -> None:
+    from ticketing_core.notifications.models import ContactPreference
     from ticketing_core.notifications.service import notify_contact
 
     from .links import customer_case_url
 
+    # SMS only to customers who agreed to SMS in their account (ticketing_core's choices), to the number given
+    pref = ContactPreference.objects.filter(customer=case.customer).first() if case.customer_id else None
+    sms = bool(pref and pref.sms)
     notify_contact(
-        case.organizer, "case_reply", occasion=f"case{case.pk}-m{msg.pk}", email=case.email, phone=case.phone,
-        locale=case.locale, customer=case.customer, user=user,
+        case.organizer, "case_reply", occasion=f"case{case.pk}-m{msg.pk}", email=case.email,
+        phone=(pref.phone if pref and pref.phone else case.phone), locale=case.locale, customer=case.customer,
+        user=user, channels=("email", "sms") if sms else ("email",), sms_consent=sms,
         context={"case": case.reference, "subject": case.subject, "reply": msg.body,
                  "url": customer_case_url(case), "organizer": str(case.organizer.name)},
     )

@@ -173,3 +173,18 @@ def test_a_customer_cannot_flood_a_case(organizer, monkeypatch):
     customer_message(case, "3")
     with pytest.raises(CaseError):
         customer_message(case, "4")
+
+
+def test_reply_goes_by_sms_only_to_customers_who_agreed(organizer, case_agent, case_customer,
+                                                       django_capture_on_commit_callbacks, monkeypatch):
+    from ticketing_core.notifications import tasks
+    from ticketing_core.notifications.models import ContactPreference
+
+    monkeypatch.setattr(tasks.send_notification, "apply_async", lambda *a, **kw: None)  # no gateway here
+    case = make_case(organizer, customer=case_customer, phone="+79161234567")
+    reply(case, case_agent, "Ответ 1")
+    assert set(Notification.objects.values_list("channel", flat=True)) == {"email"}
+    ContactPreference.objects.create(customer=case_customer, sms=True, phone="+79217654321")
+    reply(case, case_agent, "Ответ 2", status="open")
+    sms = Notification.objects.get(channel="sms")
+    assert sms.recipient == "+79217654321" and sms.status == Notification.PENDING and "#1" in sms.text
