@@ -1,6 +1,10 @@
 """The "Support" panel on pretix's order page: refund within the policy and send the confirmation again."""
+from urllib.parse import quote
+
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from pretix.base.models import Order
 
@@ -37,3 +41,18 @@ def order_panel(request, order: Order) -> str:
         "resend_elsewhere": user.has_event_permission(organizer, order.event, "event.orders:write", request=request),
         "next": request.get_full_path(),
     }, request=request)
+
+
+def position_button(request, order: Order, position) -> str:
+    if position.addon_to_id or position.canceled:
+        return ""
+    organizer = order.event.organizer
+    if not request.user.has_event_permission(organizer, order.event, POLICY_REFUND, request=request):
+        return ""
+    if not decision_for(order, [position]).allowed:
+        return ""
+    url = reverse(f"plugins:{APP}:console.refund", kwargs={
+        "organizer": organizer.slug, "ev": order.event.slug, "code": order.code})
+    return format_html('<a href="{}?position={}&amp;next={}" class="btn btn-default btn-xs ticketing-position-refund">'
+                       '<i class="fa fa-undo"></i> {}</a>', url, position.pk, quote(request.get_full_path()),
+                       gettext("Refund this ticket"))

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
-from pretix.control.signals import nav_organizer, order_info
+from pretix.control.signals import nav_organizer, order_info, order_position_buttons
 
 from ..audit import context, exports, logdisplay  # noqa: F401 - the pre_save and export receivers, the log texts
 from ..permissions import AUDIT_READ, CONSOLE
@@ -64,3 +64,11 @@ def order_support_panel(sender, order, request, **kwargs):
 
     audit(order.event, "ticketing_helpdesk.order.viewed", request=request, data={"order": order.code})
     return order_panel(request, order)
+
+
+@receiver(order_position_buttons, dispatch_uid="ticketing_helpdesk_position_refund_button")
+def position_refund_button(sender, order, position, request, **kwargs):
+    """"Refund this ticket" next to each ticket of pretix's order page, while the policy allows it."""
+    from .panel import position_button
+
+    return position_button(request, order, position)

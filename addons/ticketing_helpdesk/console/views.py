@@ -225,10 +225,11 @@ class OrderRefund(ConsoleView):
         order = self.order
         tickets = refundable_positions(order)
         decision = decision_for(order)
+        preselected = set(self.request.GET.getlist("position"))
         ctx.update({
-            "order": order, "decision": decision, "back": self.back(),
+            "order": order, "decision": decision, "back": self.back(), "preselected": preselected,
             "deadline": format_deadline(decision.deadline, decision.timezone) if decision.deadline else "",
-            "tickets": [{"position": p, "decision": decision_for(order, [p]),
+            "tickets": [{"position": p, "decision": decision_for(order, [p]), "checked": str(p.pk) in preselected,
                          "addons": [a for a in order.positions.all() if a.addon_to_id == p.pk]} for p in tickets],
             "fee": order.user_cancel_fee if order.status == Order.STATUS_PAID else None,
             "paid": order.payment_refund_sum,

@@ -138,3 +138,24 @@ def test_order_page_shows_refund_button_within_policy_and_reason_after(client, a
     with freeze_time(deadline_of(sailing) + timedelta(seconds=1)):
         html = login(client, agent).get(page_url).content.decode()
     assert "ticketing-support-refund" not in html and "ticketing-support-no-refund" in html
+
+
+def test_each_ticket_on_the_order_page_has_a_refund_button_within_policy_only(client, agent, order, sailing):
+    page_url = reverse("control:event.order", kwargs={
+        "organizer": order.event.organizer.slug, "event": order.event.slug, "code": order.code})
+    with freeze_time(deadline_of(sailing) - timedelta(seconds=1)):
+        html = login(client, agent).get(page_url).content.decode()
+        assert html.count("ticketing-position-refund") == 2
+        position = order.positions.order_by("pk").first()
+        refund_page = login(client, agent).get(refund_url(order) + f"?position={position.pk}").content.decode()
+        assert f'value="{position.pk}" checked' in refund_page
+    with freeze_time(deadline_of(sailing) + timedelta(seconds=1)):
+        html = login(client, agent).get(page_url).content.decode()
+        assert "ticketing-position-refund" not in html
+
+
+def test_accountant_sees_no_refund_buttons_on_the_order_page(client, organizer, order):
+    page_url = reverse("control:event.order", kwargs={
+        "organizer": organizer.slug, "event": order.event.slug, "code": order.code})
+    html = login(client, staff(organizer, "accountant")).get(page_url).content.decode()
+    assert "ticketing-position-refund" not in html and "ticketing-support-refund" not in html

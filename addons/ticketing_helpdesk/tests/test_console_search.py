@@ -108,3 +108,32 @@ def test_search_page_requires_the_console_permission(client, organizer, order):
     r = login(client, boarding).get(url(organizer, order.code))
     assert r.status_code == 403
     assert not LogEntry.objects.filter(action_type="ticketing_helpdesk.console.searched").exists()
+
+
+def test_finds_support_cases_by_number_email_and_order_code(organizer, agent, agent_client, order):
+    from ..models import SupportCase
+
+    case = SupportCase.objects.create(organizer=organizer, number=42, subject="Коляска на борту",
+                                      email="anna@example.org", order=order)
+    assert search(organizer, agent, "#42").cases == [case]
+    assert search(organizer, agent, "42").cases == [case]
+    assert search(organizer, agent, "anna@example.org").cases == [case]
+    assert search(organizer, agent, order.code).cases == [case]
+    html = agent_client.get(url(organizer, "%2342")).content.decode()
+    assert reverse("plugins:ticketing_helpdesk:case", kwargs={"organizer": organizer.slug, "number": 42}) in html
+
+
+def test_cases_are_not_searched_without_the_cases_permission(organizer, order):
+    from ..models import SupportCase
+
+    SupportCase.objects.create(organizer=organizer, number=42, subject="x", email="anna@example.org")
+    manager = staff(organizer, "accountant")
+    assert search(organizer, manager, "#42").cases  # accountants read cases
+    from pretix.base.models import Team, User
+
+    user = User.objects.create_user("console-only@example.org", "admin-password-123")
+    team = Team.objects.create(organizer=organizer, name="C", all_events=True,
+                               limit_organizer_permissions={"organizer.console:read": True},
+                               limit_event_permissions={"event.orders:read": True})
+    team.members.add(user)
+    assert search(organizer, user, "#42").cases == []
