@@ -90,6 +90,17 @@ def test_checkout_asks_for_a_required_consent_with_the_version_shown(account_sho
     assert fields[VERSION_FIELD].initial == current_version(account_shop).version
 
 
+def test_checkout_without_the_consent_gets_a_clear_translated_error(account_shop, series):
+    from django import forms
+    from django.utils import translation
+
+    field = checkout_consent_field(series)[FIELD]
+    with translation.override("ru"), pytest.raises(forms.ValidationError) as error:
+        field.clean(False)
+    assert "согласие на обработку персональных данных" in error.value.messages[0]
+    assert field.clean(True) is True
+
+
 def _placed(order, consent=True, version=None):
     order.meta_info = json.dumps({"contact_form_data": {
         "email": order.email, **({FIELD: True, VERSION_FIELD: version} if consent else {})}})
