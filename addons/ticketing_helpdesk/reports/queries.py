@@ -104,6 +104,7 @@ def _hours(values: list[float]) -> Decimal | None:
 REASON_OPERATOR = "operator"
 REASON_CUSTOMER = "customer"
 REASON_AUTOMATIC = "automatic"
+REASON_SUPPORT = "support"
 REASON_STAFF = "staff"
 REASON_EXTERNAL = "external"
 
@@ -111,10 +112,13 @@ REASON_EXTERNAL = "external"
 def refunds_by_reason(organizer, start: date, end: date) -> list[dict]:
     """
     Completed refunds of the period by why they happened: the operator cancelled the sailing (with the
-    reason given then), the customer cancelled within the policy, an automatic refund of a late payment,
-    a refund by staff, or one made outside pretix (bank, provider).
+    reason given then), the customer cancelled within the policy, support refunded within the policy (the
+    agent console), an automatic refund of a late payment, a refund by other staff, or one made outside
+    pretix (bank, provider).
     """
     from ticketing_core.models import Sailing
+
+    from ..console.refunds import REFUND_COMMENT as SUPPORT_REFUND_COMMENT
 
     since, until, _tz = _bounds(organizer, start, end)
     refunds = OrderRefund.objects.filter(order__event__organizer=organizer, state=OrderRefund.REFUND_STATE_DONE,
@@ -138,6 +142,7 @@ def refunds_by_reason(organizer, start: date, end: date) -> list[dict]:
     labels = {REASON_OPERATOR: _("Sailing cancelled by the operator"),
               REASON_CUSTOMER: _("Cancelled by the customer within the refund policy"),
               REASON_AUTOMATIC: _("Automatic refund of a late payment"),
+              REASON_SUPPORT: _("Refund by support within the refund policy"),
               REASON_STAFF: _("Refund by staff"), REASON_EXTERNAL: _("Refund outside the shop (bank, provider)")}
     groups: dict[tuple[str, str], dict] = {}
     for r in refunds:
@@ -148,6 +153,8 @@ def refunds_by_reason(organizer, start: date, end: date) -> list[dict]:
             reason = REASON_CUSTOMER
         elif (r.comment or "").startswith("Automatic refund"):
             reason = REASON_AUTOMATIC
+        elif r.comment == SUPPORT_REFUND_COMMENT:
+            reason = REASON_SUPPORT
         elif r.source == OrderRefund.REFUND_SOURCE_EXTERNAL:
             reason = REASON_EXTERNAL
         else:

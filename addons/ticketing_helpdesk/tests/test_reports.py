@@ -81,7 +81,7 @@ def test_refunds_per_reason(organizer, series, sailing, boat, pier):
     other_sailing = factories.make_sailing(series, boat, pier, sailing.subevent.date_from + (sailing.subevent.date_to
                                            - sailing.subevent.date_from) * 3)
     orders = [factories.make_order(series, sailing.subevent, [adult]) for _i in range(2)]
-    own = [factories.make_order(series, other_sailing.subevent, [adult]) for _i in range(3)]
+    own = [factories.make_order(series, other_sailing.subevent, [adult]) for _i in range(4)]
     mark_canceled(sailing, "шторм")
 
     def refund(order, source, amount="1500.00", comment=""):
@@ -93,13 +93,17 @@ def test_refunds_per_reason(organizer, series, sailing, boat, pier):
     refund(own[0], OrderRefund.REFUND_SOURCE_BUYER)
     refund(own[1], OrderRefund.REFUND_SOURCE_EXTERNAL, "700.00")
     refund(own[2], OrderRefund.REFUND_SOURCE_ADMIN, "300.00", comment="Automatic refund: the payment arrived late")
+    from ..console.refunds import REFUND_COMMENT
+
+    refund(own[3], OrderRefund.REFUND_SOURCE_ADMIN, "900.00", comment=REFUND_COMMENT)
     OrderRefund.objects.create(order=own[2], state=OrderRefund.REFUND_STATE_CREATED, source="admin",
                                amount=Decimal("1.00"), provider="manual")  # not done: not counted
     today = now().date()
     rows = {(g["reason"], g["detail"]): (g["count"], g["amount"])
             for g in queries.refunds_by_reason(organizer, today.replace(day=1), today)}
     assert rows == {("operator", "шторм"): (2, Decimal("3000.00")), ("customer", ""): (1, Decimal("1500.00")),
-                    ("external", ""): (1, Decimal("700.00")), ("automatic", ""): (1, Decimal("300.00"))}
+                    ("external", ""): (1, Decimal("700.00")), ("automatic", ""): (1, Decimal("300.00")),
+                    ("support", ""): (1, Decimal("900.00"))}
 
 
 def test_reports_page_and_csv_export_are_logged(organizer, client, sla_history):
