@@ -61,6 +61,8 @@ class StaffCaseForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     locale = forms.ChoiceField(label=_("Language of the replies"), choices=(), initial="ru")
     order = forms.CharField(label=_("Order code"), max_length=16, required=False)
+    customer = forms.CharField(label=_("Customer account (e-mail or ID)"), max_length=190, required=False,
+                               help_text=_("The case then shows in the customer's account."))
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
 
     def __init__(self, *args, agents=(), **kwargs):
@@ -70,8 +72,9 @@ class StaffCaseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("email") or data.get("phone") or data.get("order")):
-            raise forms.ValidationError(_("Please give an e-mail address, a phone number or an order code."))
+        if not (data.get("email") or data.get("phone") or data.get("order") or data.get("customer")):
+            raise forms.ValidationError(_("Please give an e-mail address, a phone number, an order code or a "
+                                          "customer account."))
         return data
 
 

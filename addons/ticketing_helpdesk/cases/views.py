@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from pretix.base.models import LogEntry, Order, User
+from pretix.base.models import Customer, LogEntry, Order, User
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views import PaginationMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
@@ -183,12 +183,21 @@ class CaseAdd(CaseMixin, OrganizerPermissionRequiredMixin, FormView):
             if order is None:
                 form.add_error("order", _("There is no order with this code."))
                 return self.form_invalid(form)
+        customer = None
+        if data["customer"]:
+            ident = data["customer"].strip()
+            customer = Customer.objects.filter(organizer=self.request.organizer).filter(
+                Q(identifier=ident.upper()) | Q(email__iexact=ident)).first()
+            if customer is None:
+                form.add_error("customer", _("There is no customer account with this e-mail address or ID."))
+                return self.form_invalid(form)
         assignee = User.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
         try:
             case = open_case(
                 self.request.organizer, subject=data["subject"], body=data["body"], channel=data["channel"],
                 category=data["category"], priority=data["priority"], name=data["name"], email=data["email"],
                 phone=data["phone"], locale=data["locale"], order=order, user=self.request.user, assignee=assignee,
+                customer=customer,
             )
         except CaseError as e:
             messages.error(self.request, str(e))

@@ -227,3 +227,13 @@ def test_list_shows_the_next_due_time_and_the_business_time_left(organizer, case
             assert next_due(case, calendar_for(organizer), msk(2027, 1, 5, 8))[1] == "overdue by 7 h 00 min"
     r = case_agent_client.get(url(organizer, "cases"))
     assert r.status_code == 200 and r.context["cases"][0].due == msk(2027, 1, 4, 11)
+
+
+def test_staff_link_a_new_case_to_a_customer_account(organizer, case_agent_client, case_customer):
+    base = {"channel": "in_person", "subject": "На причале", "body": "Спросила про расписание",
+            "category": "other", "priority": "low", "locale": "ru"}
+    r = case_agent_client.post(url(organizer, "case.add"), {**base, "customer": "nobody@example.org"})
+    assert r.status_code == 200 and r.context["form"].errors["customer"] and not SupportCase.objects.exists()
+    r = case_agent_client.post(url(organizer, "case.add"), {**base, "customer": case_customer.identifier.lower()})
+    case = SupportCase.objects.get()
+    assert r.status_code == 302 and case.customer == case_customer and case.email == case_customer.email
