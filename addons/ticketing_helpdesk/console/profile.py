@@ -8,6 +8,7 @@ events the agent may see are shown.
 """
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, Q
 
 from pretix.base.models import Customer, Order, OrderPosition, Organizer, User
@@ -77,8 +78,9 @@ def _consents(customer: Customer | None, orders: list[Order]) -> list:
     if customer is not None:
         match |= Q(customer=customer)
     try:
-        return list(Consent.objects.filter(match).select_related("policy", "order")[:100])
-    except Exception:  # noqa: BLE001 - the website addon's tables may not exist yet on this installation
+        with transaction.atomic():  # a savepoint: a missing table must not break the surrounding transaction
+            return list(Consent.objects.filter(match).select_related("policy", "order")[:100])
+    except DatabaseError:  # the website addon's tables may not exist yet on this installation
         return []
 
 
@@ -139,14 +141,10 @@ def internal_notes(cases: list) -> list:
     """The staff-only notes written on the customer's cases, newest first."""
     from ..models import CaseMessage
 
-    note_kind = getattr(CaseMessage, "KIND_NOTE", "note")
     if not cases:
         return []
-    try:
-        return list(CaseMessage.objects.filter(case__in=cases, kind=note_kind)
-                    .select_related("case", "author").order_by("-created")[:100])
-    except Exception:  # noqa: BLE001 - the cases module's timeline fields are not settled yet
-        return []
+    return list(CaseMessage.objects.filter(case__in=cases, kind=CaseMessage.KIND_NOTE)
+                .select_related("case", "author").order_by("-created")[:100])
 
 
 def export_rows(profile: Profile) -> list[tuple[str, str, str]]:

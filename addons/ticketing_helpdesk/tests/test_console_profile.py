@@ -1,4 +1,5 @@
 """Customer profiles (accounts and guests), their export, and sending the confirmation again from the console."""
+import pytest
 from django.urls import reverse
 
 from pretix.base.models import LogEntry, Order
@@ -108,3 +109,14 @@ def test_console_has_no_exchange_or_transfer(organizer, agent_client, order):
     for template in templates.glob("*.html"):
         text = template.read_text().lower()
         assert "exchange" not in text.replace("exchanges and transfers", "") and "order.change" not in text
+
+
+def test_profile_shows_personal_data_consents_of_the_website(organizer, agent_client, customer):
+    privacy = pytest.importorskip("ticketing_website.privacy.models")
+    from django.utils.timezone import now
+
+    policy = privacy.PolicyVersion.objects.create(organizer=organizer, version="a1b2c3", text={"ru": "Политика"})
+    privacy.Consent.objects.create(organizer=organizer, policy=policy, customer=customer,
+                                   purpose=privacy.Consent.REGISTRATION, locale="ru", given_at=now())
+    html = agent_client.get(profile_url(organizer, customer=customer.identifier)).content.decode()
+    assert "a1b2c3" in html
