@@ -61,12 +61,9 @@ class ConsentRegistrationView(RegistrationView):
     def form_valid(self, form):
         with transaction.atomic():
             customer = form.create()
-            if self.active:
+            if self.active and form.cleaned_data.get(FIELD):  # required: the form is invalid without it
                 record_consent(customer.organizer, Consent.REGISTRATION, customer=customer,
-                               shown_version=form.cleaned_data.get(VERSION_FIELD) if form.cleaned_data.get(FIELD)
-                               else None)
-            if customer.phone:
-                set_customer_phone(customer, phone_of(customer))
+                               shown_version=form.cleaned_data.get(VERSION_FIELD))
             customer_created.send(customer.organizer, customer=customer)
         messages.success(
             self.request,
