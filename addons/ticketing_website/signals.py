@@ -26,7 +26,8 @@ APP = "ticketing_website"
 # --- event pages -----------------------------------------------------------------------------------
 
 def _page_key(sender, request, subevent, part: str) -> tuple:
-    return ("event", part, sender.pk, getattr(subevent, "pk", None), get_language(), request.sales_channel.identifier)
+    channel = getattr(getattr(request, "sales_channel", None), "identifier", "")
+    return ("event", part, sender.pk, getattr(subevent, "pk", None), get_language(), channel)
 
 
 @receiver(front_page_top, dispatch_uid="ticketing_website_front_page_top")

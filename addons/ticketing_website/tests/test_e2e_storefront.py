@@ -76,7 +76,15 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
     page.select_option("#id_kind", "excursion")
     page.select_option("#id_pier", str(fleet["palace"].pk))
     page.select_option("#id_time", "evening")
-    page.locator(".tw-filter-actions button[type=submit]").click()
+    # keyboard only: from the search field, Tab reaches the "find" button, Enter submits
+    page.focus("#id_q")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.tw-filter-actions button[type=submit]')"):
+            break
+    else:
+        pytest.fail("the find button cannot be reached with the keyboard")
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"kind=excursion"))
     assert "time=evening" in page.url and f"pier={fleet['palace'].pk}" in page.url
     assert page.locator(".tw-results > li").count() == 2

@@ -74,3 +74,20 @@ def test_event_photos_uploaded_in_the_back_office_appear_on_the_event_page(admin
     assert resp.status_code == 200
     html = client.get(f"/{organizer.slug}/evening/").content.decode()
     assert re.search(r'<img src="/media/[^"]+deck[^"]*\.png" alt="Вечерняя прогулка, фото 1"', html)
+
+
+@pytest.mark.django_db
+def test_every_filter_has_a_label_and_results_are_announced(client, organizer, catalogue):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get(f"/{organizer.slug}/").content.decode(), "html.parser")
+    form = soup.select_one("form.tw-filters")
+    labelled = {label.get("for") for label in form.find_all("label") if label.get("for")}
+    for field in form.find_all(["input", "select"]):
+        if field.get("type") == "hidden":
+            continue
+        assert field.get("id") in labelled or field.find_parent("label") is not None, field
+    assert soup.select_one(".tw-count")["role"] == "status"
+    assert soup.select_one('.tw-views a[aria-current="page"]') is not None
+    # every "choose" button says which departure it is for, for screen readers
+    assert all(a.select_one(".sr-only") for a in soup.select(".tw-buy a.btn"))
