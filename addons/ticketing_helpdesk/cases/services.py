@@ -131,7 +131,9 @@ def open_case(organizer: Organizer, *, subject: str, body: str, channel: str = S
         consent=consent, origin_hash=origin_hash,
     )
     CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_CUSTOMER, author=user, body=body)
-    _log(case, "created", user, {"channel": channel, "category": category, "priority": priority}, auth=auth)
+    # the customer's consent to the processing of their data (contact form) is kept with the case's history
+    _log(case, "created", user, {"channel": channel, "category": category, "priority": priority,
+                                 "consent": consent}, auth=auth)
     refresh(case)
     return case
 

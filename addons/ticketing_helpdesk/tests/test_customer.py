@@ -30,7 +30,8 @@ def test_contact_form_opens_a_case_and_leads_to_its_page(organizer, client):
     assert r.status_code == 302 and r["Location"].endswith(f"/support/{case.number}/{case_token(case)}/")
     page = client.get(r["Location"]).content.decode()
     assert "Можно ли с инвалидной коляской?" in page
-    assert case.all_logentries().filter(action_type="ticketing_helpdesk.case.created").exists()
+    created = case.all_logentries().get(action_type="ticketing_helpdesk.case.created")
+    assert created.parsed_data["consent"] is True
 
 
 def test_contact_form_needs_consent_and_valid_input(organizer, client):
