@@ -31,6 +31,7 @@ class World:
         self.today = factories.make_sailing(series, boat, pier, now() + timedelta(minutes=30))
         self.later = factories.make_sailing(series, boat, pier, now() + timedelta(days=3))
         self.order = make_order(self.later)
+        self.checkin_list = series.checkin_lists.create(name="Причал", all_products=True)
         self.order.customer = None
         self.order.save()
 
@@ -147,6 +148,18 @@ def apply_role(w, web, api):
     return ok
 
 
+def api_checkin(w, web, api):
+    """Boarding: pretix's check-in API (the apps scan a ticket)."""
+    from pretix.base.models import Checkin
+
+    position = w.order.positions.first()
+    r = api.post(f"/api/v1/organizers/{w.organizer.slug}/checkinrpc/redeem/",
+                 {"secret": position.secret, "lists": [w.checkin_list.pk]}, format="json")
+    ok = Checkin.objects.filter(position=position, successful=True).exists()
+    assert (r.status_code in (200, 201)) == ok, (r.status_code, r.content)
+    return ok
+
+
 def cases_list(w, web, api):
     return allowed(web.get(w.org_url("cases")))
 
@@ -158,7 +171,7 @@ def api_cases_list(w, web, api):
 ALL = {f.__name__: f for f in (
     console_search, customer_profile, customer_export, policy_refund, resend, pretix_cancel_any_time,
     api_cancel_order, api_read_orders, api_change_price, api_change_event_settings, sailing_cancel_page,
-    manifest_today, manifest_other_day, audit_page, audit_csv, apply_role, cases_list, api_cases_list,
+    manifest_today, manifest_other_day, audit_page, audit_csv, apply_role, cases_list, api_cases_list, api_checkin,
 )}
 
 # What the issue grants each role; everything else must be denied.
@@ -171,7 +184,7 @@ EXPECTED = {
                       "api_read_orders", "manifest_today", "manifest_other_day", "cases_list", "api_cases_list"},
     "accountant": {"api_read_orders", "manifest_today", "manifest_other_day", "audit_page", "audit_csv",
                    "cases_list", "api_cases_list"},
-    "boarding": {"manifest_today"},
+    "boarding": {"manifest_today", "api_checkin"},
 }
 
 
