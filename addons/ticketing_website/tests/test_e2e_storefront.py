@@ -78,7 +78,7 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
     page.select_option("#id_time", "evening")
     # keyboard only: from the search field, Tab reaches the "find" button, Enter submits
     page.focus("#id_q")
-    for _ in range(15):
+    for _ in range(30):  # date fields take three stops each (day, month, year)
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('.tw-filter-actions button[type=submit]')"):
             break
