@@ -44,25 +44,33 @@ def scan(at: datetime | None = None) -> dict:
         if calendar is None:
             calendar = calendars[case.organizer_id] = calendar_for(case.organizer)
         counts["checked"] += 1
-        sla = refresh(case, at, calendar)
-        with transaction.atomic():
-            locked = SupportCase.objects.select_for_update().get(pk=case.pk)
-            if sla.state == SupportCase.SLA_BREACHED and locked.sla_breached_at is None:
-                locked.sla_breached_at = at
-                locked.save(update_fields=["sla_breached_at"])
-                locked.log_action("ticketing_helpdesk.case.sla_breached", data={
-                    "number": case.number, "due": _due(sla)})
-                transaction.on_commit(lambda c=locked: notify_assignee(c, True))
-                counts["breached"] += 1
-            elif sla.state == SupportCase.SLA_AT_RISK and locked.sla_warned_at is None:
-                locked.sla_warned_at = at
-                locked.save(update_fields=["sla_warned_at"])
-                locked.log_action("ticketing_helpdesk.case.sla_at_risk", data={
-                    "number": case.number, "due": _due(sla)})
-                transaction.on_commit(lambda c=locked: notify_assignee(c, False))
-                counts["at_risk"] += 1
+        try:
+            flag(case, refresh(case, at, calendar), at, counts)
+        except Exception:  # noqa: BLE001 - one broken case must not stop the scan of all others
+            logger.exception("SLA scan of case %s failed", case.pk)
+            counts["errors"] = counts.get("errors", 0) + 1
     logger.info("SLA scan: %s", counts)
     return counts
+
+
+def flag(case: SupportCase, sla, at: datetime, counts: dict) -> None:
+    """Mark ``case`` about to breach or breached once, log it and tell the assignee after commit."""
+    with transaction.atomic():
+        locked = SupportCase.objects.select_for_update().get(pk=case.pk)
+        if sla.state == SupportCase.SLA_BREACHED and locked.sla_breached_at is None:
+            locked.sla_breached_at = at
+            locked.save(update_fields=["sla_breached_at"])
+            locked.log_action("ticketing_helpdesk.case.sla_breached", data={
+                "number": case.number, "due": _due(sla)})
+            transaction.on_commit(lambda c=locked: notify_assignee(c, True))
+            counts["breached"] += 1
+        elif sla.state == SupportCase.SLA_AT_RISK and locked.sla_warned_at is None:
+            locked.sla_warned_at = at
+            locked.save(update_fields=["sla_warned_at"])
+            locked.log_action("ticketing_helpdesk.case.sla_at_risk", data={
+                "number": case.number, "due": _due(sla)})
+            transaction.on_commit(lambda c=locked: notify_assignee(c, False))
+            counts["at_risk"] += 1
 
 
 def _due(sla) -> str:

@@ -165,3 +165,22 @@ def test_late_night_request_is_not_at_risk_before_the_morning(organizer, policy)
     case = opened(organizer, msk(2027, 1, 4, 23))
     assert compute(case, at=msk(2027, 1, 5, 8, 59)).state == SupportCase.SLA_OK
     assert compute(case, at=msk(2027, 1, 5, 9) + timedelta(minutes=97)).state == SupportCase.SLA_AT_RISK
+
+
+def test_one_broken_case_does_not_stop_the_scan(organizer, policy, monkeypatch):
+    from ..sla import tasks
+
+    broken = opened(organizer, msk(2027, 1, 4, 9))
+    fine = opened(organizer, msk(2027, 1, 4, 9))
+    real = tasks.refresh
+
+    def refresh(case, *args):
+        if case.pk == broken.pk:
+            raise ValueError("corrupt")
+        return real(case, *args)
+
+    monkeypatch.setattr(tasks, "refresh", refresh)
+    counts = scan(at=msk(2027, 1, 4, 12))
+    assert counts["errors"] == 1 and counts["breached"] == 1
+    fine.refresh_from_db()
+    assert fine.sla_breached_at is not None
