@@ -63,12 +63,18 @@ class StaffCaseForm(forms.Form):
     order = forms.CharField(label=_("Order code"), max_length=16, required=False)
     customer = forms.CharField(label=_("Customer account (e-mail or ID)"), max_length=190, required=False,
                                help_text=_("The case then shows in the customer's account."))
+    subevent = forms.ChoiceField(label=_("Sailing"), required=False,
+                                 help_text=_("Sailings of the last 30 and the next 90 days. With an order of a "
+                                             "single sailing, that sailing is taken."))
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
 
-    def __init__(self, *args, agents=(), **kwargs):
+    def __init__(self, *args, agents=(), subevents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"] = _agent_field(agents)
         self.fields["locale"].choices = _language_choices()
+        self.fields["subevent"].choices = [("", "—")] + [
+            (str(se.pk), f"{se.date_from.astimezone(se.event.timezone):%d.%m.%Y %H:%M} · {se.name}")
+            for se in subevents]
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from pretix.base.models import Customer, LogEntry, Order, User
+from pretix.base.models import Customer, LogEntry, Order, SubEvent, User
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views import PaginationMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
@@ -168,9 +168,17 @@ class CaseAdd(CaseMixin, OrganizerPermissionRequiredMixin, FormView):
     template_name = "ticketing_helpdesk/cases/add.html"
     form_class = StaffCaseForm
 
+    @cached_property
+    def subevents(self) -> list[SubEvent]:
+        at = now()
+        return list(SubEvent.objects.filter(
+            event__organizer=self.request.organizer, date_from__gte=at - timedelta(days=30),
+            date_from__lte=at + timedelta(days=90)).select_related("event").order_by("date_from")[:500])
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["agents"] = self.agents
+        kwargs["subevents"] = self.subevents
         if self.request.GET.get("order"):
             kwargs["initial"] = {"order": self.request.GET["order"]}
         return kwargs
@@ -191,13 +199,14 @@ class CaseAdd(CaseMixin, OrganizerPermissionRequiredMixin, FormView):
             if customer is None:
                 form.add_error("customer", _("There is no customer account with this e-mail address or ID."))
                 return self.form_invalid(form)
+        subevent = next((se for se in self.subevents if str(se.pk) == data["subevent"]), None)
         assignee = User.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
         try:
             case = open_case(
                 self.request.organizer, subject=data["subject"], body=data["body"], channel=data["channel"],
                 category=data["category"], priority=data["priority"], name=data["name"], email=data["email"],
                 phone=data["phone"], locale=data["locale"], order=order, user=self.request.user, assignee=assignee,
-                customer=customer,
+                customer=customer, subevent=subevent,
             )
         except CaseError as e:
             messages.error(self.request, str(e))

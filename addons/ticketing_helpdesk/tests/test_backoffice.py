@@ -237,3 +237,17 @@ def test_staff_link_a_new_case_to_a_customer_account(organizer, case_agent_clien
     r = case_agent_client.post(url(organizer, "case.add"), {**base, "customer": case_customer.identifier.lower()})
     case = SupportCase.objects.get()
     assert r.status_code == 302 and case.customer == case_customer and case.email == case_customer.email
+
+
+def test_staff_link_a_new_case_to_a_sailing(organizer, case_agent_client, series, sailing):
+    form = case_agent_client.get(url(organizer, "case.add")).context["form"]
+    assert str(sailing.subevent_id) in [c for c, _label in form.fields["subevent"].choices]
+    r = case_agent_client.post(url(organizer, "case.add"), {
+        "channel": "phone", "subject": "Забыл сумку на борту", "body": "Чёрная сумка, 2-я палуба",
+        "category": "other", "priority": "normal", "locale": "ru", "phone": "+79161234567",
+        "subevent": str(sailing.subevent_id)})
+    assert r.status_code == 302 and SupportCase.objects.get().subevent_id == sailing.subevent_id
+    r = case_agent_client.post(url(organizer, "case.add"), {
+        "channel": "phone", "subject": "x", "body": "y", "category": "other", "priority": "normal",
+        "locale": "ru", "phone": "+79161234567", "subevent": "999999"})
+    assert r.status_code == 200 and r.context["form"].errors["subevent"]
