@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-from pretix.base.models import Order, OrderPosition, OrderRefund, User
+from pretix.base.models import Order, OrderPosition, OrderRefund, TeamAPIToken, User
 from pretix.base.services.orders import OrderChangeManager, OrderError, _cancel_order, _try_auto_refund
 
 from ticketing_core.services.policy import RefundDecision, check_refund
@@ -58,12 +58,14 @@ def _selected(order: Order, position_ids: list[int] | None) -> list[OrderPositio
     return chosen
 
 
-def refund(order: Order, user: User, position_ids: list[int] | None = None, request=None,
-           at: datetime | None = None) -> RefundOutcome:
+def refund(order: Order, user: User | None, position_ids: list[int] | None = None, request=None,
+           at: datetime | None = None, auth=None) -> RefundOutcome:
     """
     Cancel ``order`` (or only the tickets ``position_ids``) and refund the money paid for it, if the policy
-    allows it at ``at`` (now). Raises :class:`RefundRefused` otherwise; nothing is changed then.
+    allows it at ``at`` (now). Raises :class:`RefundRefused` otherwise; nothing is changed then. ``auth`` is
+    the API token when the REST API asks instead of a person.
     """
+    token = auth if isinstance(auth, TeamAPIToken) else None
     at = at or now()
     with transaction.atomic():
         locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
@@ -79,10 +81,10 @@ def refund(order: Order, user: User, position_ids: list[int] | None = None, requ
         try:
             if chosen is None:
                 fee = locked.user_cancel_fee if locked.status == Order.STATUS_PAID else None
-                _cancel_order(locked.pk, user=user.pk, send_mail=True, cancellation_fee=fee,
-                              comment=None)
+                _cancel_order(locked.pk, user=user.pk if user else None, api_token=token.pk if token else None,
+                              send_mail=True, cancellation_fee=fee, comment=None)
             else:
-                ocm = OrderChangeManager(locked, user=user, notify=True)
+                ocm = OrderChangeManager(locked, user=user, auth=token, notify=True)
                 for p in chosen:
                     ocm.cancel(p)
                 ocm.commit()
@@ -100,7 +102,7 @@ def refund(order: Order, user: User, position_ids: list[int] | None = None, requ
     locked.refresh_from_db()
     refunds = list(locked.refunds.exclude(pk__in=existing))
     amount = sum((r.amount for r in refunds), Decimal("0.00"))
-    audit(locked, "ticketing_helpdesk.refund", request=request, user=user, data={
+    audit(locked, "ticketing_helpdesk.refund", request=request, user=user, auth=token, data={
         "positions": ids, "whole_order": chosen is None, "amount": str(amount), "paid_before": str(before_paid),
         "refunds": [r.full_id for r in refunds],
         "deadline": decision.deadline.isoformat() if decision.deadline else None,

@@ -1,10 +1,12 @@
 """URL patterns of the agent console, the passenger manifest, the staff roles and the audit trail."""
 from django.urls import re_path
 
+from pretix.api.urls import event_router, orga_router
+
 from ..audit import views as audit_views
 from ..manifest import views as manifest_views
 from ..roles import views as role_views
-from . import views
+from . import api, views
 
 BASE = r"^control/organizer/(?P<organizer>[^/]+)/helpdesk/"
 ORDER = r"(?P<ev>[^/]+)/(?P<code>[0-9A-Z]+)/"
@@ -24,3 +26,6 @@ urlpatterns = [
     re_path(BASE + r"roles/$", role_views.RoleTemplates.as_view(), name="roles"),
     re_path(BASE + r"audit/$", audit_views.AuditList.as_view(), name="audit"),
 ]
+
+orga_router.register(r"console_search", api.ConsoleSearchViewSet, basename="ticketing-console-search")
+event_router.register(r"policy_refunds", api.PolicyRefundViewSet, basename="ticketing-policy-refunds")

@@ -160,6 +160,18 @@ def api_checkin(w, web, api):
     return ok
 
 
+def api_console_search(w, web, api):
+    return allowed(api.get(f"/api/v1/organizers/{w.organizer.slug}/console_search/", {"q": w.order.code}))
+
+
+def api_policy_refund(w, web, api):
+    r = api.post(f"/api/v1/organizers/{w.organizer.slug}/events/{w.event.slug}/policy_refunds/",
+                 {"order": w.order.code}, format="json")
+    ok = allowed(r)
+    assert (w.order_status() == Order.STATUS_CANCELED) == ok
+    return ok
+
+
 def cases_list(w, web, api):
     return allowed(web.get(w.org_url("cases")))
 
@@ -172,15 +184,18 @@ ALL = {f.__name__: f for f in (
     console_search, customer_profile, customer_export, policy_refund, resend, pretix_cancel_any_time,
     api_cancel_order, api_read_orders, api_change_price, api_change_event_settings, sailing_cancel_page,
     manifest_today, manifest_other_day, audit_page, audit_csv, apply_role, cases_list, api_cases_list, api_checkin,
+    api_console_search, api_policy_refund,
 )}
 
 # What the issue grants each role; everything else must be denied.
 EXPECTED = {
     "administrator": set(ALL),
     "sales_manager": {"console_search", "customer_profile", "customer_export", "policy_refund", "resend",
+                      "api_console_search", "api_policy_refund",
                       "api_read_orders", "api_change_price", "api_change_event_settings", "manifest_today",
                       "manifest_other_day", "cases_list", "api_cases_list"},
     "support_agent": {"console_search", "customer_profile", "customer_export", "policy_refund", "resend",
+                      "api_console_search", "api_policy_refund",
                       "api_read_orders", "manifest_today", "manifest_other_day", "cases_list", "api_cases_list"},
     "accountant": {"api_read_orders", "manifest_today", "manifest_other_day", "audit_page", "audit_csv",
                    "cases_list", "api_cases_list"},
