@@ -172,6 +172,18 @@ def api_policy_refund(w, web, api):
     return ok
 
 
+def api_case_create(w, web, api):
+    """A case change through the API (the cases module's endpoint, organizer.cases:write)."""
+    from ..models import SupportCase
+
+    r = api.post(f"/api/v1/organizers/{w.organizer.slug}/cases/",
+                 {"subject": "Потерян билет", "body": "Клиент звонил", "email": "anna@example.org",
+                  "channel": "phone"}, format="json")
+    ok = allowed(r)
+    assert SupportCase.objects.filter(organizer=w.organizer).exists() == ok
+    return ok
+
+
 def cases_list(w, web, api):
     return allowed(web.get(w.org_url("cases")))
 
@@ -184,7 +196,7 @@ ALL = {f.__name__: f for f in (
     console_search, customer_profile, customer_export, policy_refund, resend, pretix_cancel_any_time,
     api_cancel_order, api_read_orders, api_change_price, api_change_event_settings, sailing_cancel_page,
     manifest_today, manifest_other_day, audit_page, audit_csv, apply_role, cases_list, api_cases_list, api_checkin,
-    api_console_search, api_policy_refund,
+    api_console_search, api_policy_refund, api_case_create,
 )}
 
 # What the issue grants each role; everything else must be denied.
@@ -195,7 +207,7 @@ EXPECTED = {
                       "api_read_orders", "api_change_price", "api_change_event_settings", "manifest_today",
                       "manifest_other_day", "cases_list", "api_cases_list"},
     "support_agent": {"console_search", "customer_profile", "customer_export", "policy_refund", "resend",
-                      "api_console_search", "api_policy_refund",
+                      "api_console_search", "api_policy_refund", "api_case_create",
                       "api_read_orders", "manifest_today", "manifest_other_day", "cases_list", "api_cases_list"},
     "accountant": {"api_read_orders", "manifest_today", "manifest_other_day", "audit_page", "audit_csv",
                    "cases_list", "api_cases_list"},
