@@ -16,13 +16,14 @@ wait is included): availability below 50 ms, page below 1 s.
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/seating.py [--users 16] [--seconds 40] [--workers 2] [--polls 5] [--interval 1]
+    .venv/bin/python bench/seating.py [--users 16] [--seconds 40] [--workers 4] [--polls 5] [--interval 1]
                                       [--reuse-db]
 
 Only 127.0.0.1 is contacted; every loop is bounded by time. Exit status 0 when both targets are met, 1 when
 one is not, 2 on an error.
 """
 import argparse
+import atexit
 import json
 import platform
 import sys
@@ -149,7 +150,7 @@ def user(base_url: str, urls: dict, stop: threading.Event, latencies: dict, erro
     several tabs), then loads the page again. ``interval`` 0 is a closed loop without any pause.
     """
     session = requests.Session()
-    sequence = ["page"] + ["availability"] * polls
+    sequence = [n for n in ["page"] + ["availability"] * polls if n in urls]
     i = offset % len(sequence)
     while not stop.is_set():
         name = sequence[i % len(sequence)]
@@ -173,29 +174,38 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--warmup", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (production: 4)")
     parser.add_argument("--polls", type=int, default=5, help="availability requests per page view")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between a user's requests (0: none)")
+    parser.add_argument("--only", choices=("page", "availability"), help="send only this request (cost per kind)")
     parser.add_argument("--reuse-db", action="store_true")
+    parser.add_argument("--no-redis", action="store_true", help="pretix without a cache and with sessions in the DB")
     args = parser.parse_args()
 
     base.OUT.mkdir(parents=True, exist_ok=True)
     port = base.free_port()
     base.prepare_database(args.reuse_db)
     base.write_config(port)
+    if not args.no_redis:  # as in production (docker-compose.yml): pretix's cache and sessions in Redis
+        redis_port = base.free_port()
+        sf.add_redis_to_config(redis_port)
+        redis = sf.start_redis(redis_port)
+        atexit.register(redis.terminate)  # also when a later step fails
     base.setup_django()
     base.migrate(base.pending_migrations())
     base.log("Preparing the 400-seat ship and its sailing")
     data = prepare_data()
     base.log(f"Sailing {data['subevent']}: {data['seats']} seats, {data['sold']} sold")
     urls = pages(data)
+    if args.only:
+        urls = {args.only: urls[args.only]}
     collect_static()
 
     sf.ACCESS_LOG.write_text("")
     server = sf.start_server(port, args.workers)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        sf.wait_for_server(server, base_url + urls["availability"])
+        sf.wait_for_server(server, base_url + next(iter(urls.values())))
         latencies = defaultdict(list)
         errors: list[str] = []
         for phase, seconds in (("warm-up", args.warmup), ("measure", args.seconds)):
@@ -234,7 +244,7 @@ def main() -> int:
         rows.append(row)
     total = sum(r["requests"] for r in rows)
     summary = {"users": args.users, "seconds": args.seconds, "workers": args.workers, "polls": args.polls,
-               "interval": args.interval, "seats": data["seats"],
+               "interval": args.interval, "only": args.only, "redis": not args.no_redis, "seats": data["seats"],
                "sold": data["sold"], "requests": total, "throughput_rps": round(total / args.seconds, 1),
                "errors": errors[:20], "error_count": len(errors),
                "server_cpu_ms_per_request": round(cpu * 1000 / total, 1) if total else None,

@@ -20,7 +20,7 @@ SPEC = {
     "name": "Теплоход «Нева»: две палубы",
     "categories": [
         {"name": WINDOW, "color": "#3b82c4"}, {"name": STANDARD, "color": "#2e9e6a"},
-        {"name": VIP, "color": "#c9712d"}, {"name": WHEELCHAIR, "color": "#0b4f8a"},
+        {"name": VIP, "color": "#c9712d"}, {"name": WHEELCHAIR, "color": "#8e5bb5"},
         {"name": GUIDE, "color": "#6b7a8f"},
     ],
     "decks": [

@@ -49,7 +49,7 @@
     function ariaLabel(s) {
         var c = category(s);
         var parts = [s.l, c.label];
-        if (c.wheelchair) { parts.push(T.wheelchair); }
+        if (c.wheelchair && (c.label || "").toLowerCase() !== T.wheelchair.toLowerCase()) { parts.push(T.wheelchair); }
         if (c.price_text) { parts.push(c.price_text); }
         parts.push(statusWord(stateOf(s.g)));
         return parts.filter(Boolean).join(", ");
@@ -103,6 +103,7 @@
             if (!rowsDrawn[rowKey] || s.x < rowsDrawn[rowKey].x) { rowsDrawn[rowKey] = s; }
             var g = el("g", {"class": "ts-seat", role: "checkbox", tabindex: "-1", "data-guid": s.g}, group);
             el("circle", {cx: s.x, cy: s.y, r: s.r, "class": "ts-dot"}, g);
+            el("title", {}, g);  // the tooltip on hover (screen readers use the aria-label)
             var label = el("text", {x: s.x, y: s.y + 3.5, "class": "ts-num", "aria-hidden": "true"}, g);
             label.textContent = s.n;
             if (category(s).wheelchair) {
@@ -137,7 +138,9 @@
         dot.setAttribute("fill", st === "free" ? category(s).color : "");
         g.setAttribute("aria-checked", st === "selected" ? "true" : "false");
         g.setAttribute("aria-disabled", (st === "free" || st === "selected") ? "false" : "true");
-        g.setAttribute("aria-label", ariaLabel(s));
+        var text = ariaLabel(s);
+        g.setAttribute("aria-label", text);
+        g.childNodes[1].textContent = text;
     }
 
     /* ---------- view: zoom and pan ---------- */
