@@ -32,8 +32,9 @@ def consent_fields(organizer: Organizer) -> dict:
             error_messages={"required": _("Please consent to the processing of your personal data; we cannot "
                                           "sell tickets or keep an account without it.")},
         ),
-        VERSION_FIELD: forms.CharField(widget=forms.HiddenInput, required=False,
-                                       initial=current_version(organizer).version),
+        # hidden in the form; pretix's confirmation page lists it under the contact data, hence the label
+        VERSION_FIELD: forms.CharField(label=_("Version of the personal data policy"), widget=forms.HiddenInput,
+                                       required=False, initial=current_version(organizer).version),
     }
 
 
