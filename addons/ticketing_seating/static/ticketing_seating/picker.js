@@ -328,7 +328,7 @@
     var pointers = {}, dragStart = null, pinchStart = null, moved = false;
     svg.addEventListener("pointerdown", function (e) {
         pointers[e.pointerId] = {x: e.clientX, y: e.clientY};
-        svg.setPointerCapture(e.pointerId);
+        try { svg.setPointerCapture(e.pointerId); } catch (err) { /* a pointer the browser no longer tracks */ }
         moved = false;
         var ids = Object.keys(pointers);
         if (ids.length === 1) {
