@@ -332,3 +332,13 @@ def test_account_and_privacy_pages_load_nothing_from_another_host(customer_clien
     customer_client.get(f"/{org}/account/logout")
     resp = customer_client.get(f"/{org}/account/register")
     assert foreign_urls(resp.content.decode()) == []
+
+
+def test_each_tickets_pdf_button_downloads_pretixs_pdf_ticket(client, paid_order):
+    html = client.get(order_url(paid_order)).content.decode()
+    position = paid_order.positions.get(positionid=1)
+    url = re.search(rf'action="([^"]*/download/{position.pk}/pdf)"', html).group(1)
+    resp = client.post(url, follow=True)
+    assert resp.status_code == 200
+    body = b"".join(resp.streaming_content) if resp.streaming else resp.content
+    assert body.startswith(b"%PDF")
