@@ -144,3 +144,26 @@ def test_occupancy_block_and_unblock_with_reason_logged(admin_client, seated):
     lst = reverse("plugins:ticketing_seating:occupancy.list", kwargs={"organizer": event.organizer.slug,
                                                                       "event": event.slug})
     assert admin_client.get(lst).status_code == 200
+
+
+def test_staff_without_rights_cannot_edit_maps_or_block_seats(client, seated):
+    from pretix.base.models import Team, User
+
+    from ticketing_core.testing.fixtures import login
+
+    vessel, event, sailing, _products = seated
+    user = User.objects.create_user("guide@example.org", "admin-password-123")
+    team = Team.objects.create(organizer=event.organizer, name="Guides", all_events=True,
+                               limit_event_permissions={"event.orders:read": True})
+    team.members.add(user)
+    login(client, user)
+    r = client.post(_edit_url(vessel), {"action": "save", "layout": "{}", "meta": "{}"})
+    assert r.status_code == 403
+    url = reverse("plugins:ticketing_seating:occupancy", kwargs={
+        "organizer": event.organizer.slug, "event": event.slug, "subevent": sailing.subevent_id})
+    assert client.get(url).status_code == 200
+    client.post(url, {"seat": ["d1-r2-s2"], "reason": "x", "action": "block"})
+    assert not sailing.subevent.seats.get(seat_guid="d1-r2-s2").blocked
+    r = client.get(reverse("plugins:ticketing_seating:event.seating", kwargs={
+        "organizer": event.organizer.slug, "event": event.slug}))
+    assert r.status_code == 403
