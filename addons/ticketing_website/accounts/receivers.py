@@ -2,12 +2,14 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.template.loader import get_template
+from django.utils.translation import gettext
 
 from pretix.base.models import Customer, Order
-from pretix.presale.signals import order_info_top
+from pretix.presale.signals import order_info_top, position_info_top
 
 from .phone import sync_customer, sync_preferences
-from .tickets import refund_context, tickets_of
+from .qr import qr_svg
+from .tickets import boarding_positions, refund_context, tickets_of
 
 
 @receiver(order_info_top, dispatch_uid="ticketing_website_order_tickets")
@@ -20,6 +22,19 @@ def order_tickets_panel(sender, request, order, **kwargs):
         return ""
     ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order)}
     return get_template("ticketing_website/accounts/order_tickets.html").render(ctx, request=request)
+
+
+@receiver(position_info_top, dispatch_uid="ticketing_website_position_ticket")
+def position_ticket_panel(sender, request, order, position, **kwargs):
+    """
+    A passenger's own ticket page (the link pretix e-mails to each attendee) shows that ticket's QR code; never
+    the order's other tickets, its secret address or its refund, which belong to the person who paid.
+    """
+    if position.pk not in {p.pk for p in boarding_positions(order)}:
+        return ""
+    label = gettext("QR code of ticket {code}-{number}").format(code=order.code, number=position.positionid)
+    return get_template("ticketing_website/accounts/position_ticket.html").render(
+        {"order": order, "position": position, "qr": qr_svg(position.secret, label)}, request=request)
 
 
 @receiver(post_save, sender=Customer, dispatch_uid="ticketing_website_customer_phone_sync")

@@ -342,3 +342,14 @@ def test_each_tickets_pdf_button_downloads_pretixs_pdf_ticket(client, paid_order
     assert resp.status_code == 200
     body = b"".join(resp.streaming_content) if resp.streaming else resp.content
     assert body.startswith(b"%PDF")
+
+
+def test_an_attendees_ticket_page_shows_only_that_ticket_and_no_order_secret(client, paid_order):
+    position = paid_order.positions.get(positionid=2)
+    url = (f"/{paid_order.event.organizer.slug}/{paid_order.event.slug}/ticket/{paid_order.code}/"
+           f"{position.positionid}/{position.web_secret}/")
+    resp = client.get(url)
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert re.findall(r'data-secret="([^"]+)"', html) == [position.secret]
+    assert paid_order.secret not in html and "ticketing-refund-button" not in html
