@@ -30,6 +30,17 @@ def make_order(sailing, email="anna@example.org", phone="+79161234567", name="А
     return order
 
 
+def later_today():
+    """A departure on today's date in Moscow (the manifest's "today"): soon, or earlier today late at night."""
+    from zoneinfo import ZoneInfo
+
+    msk = ZoneInfo("Europe/Moscow")
+    soon = now() + timedelta(minutes=30)
+    if (soon + timedelta(minutes=90)).astimezone(msk).date() == now().astimezone(msk).date():
+        return soon
+    return now() - timedelta(hours=3)
+
+
 def staff(organizer, role_key: str, email: str | None = None) -> User:
     """A user in a team that has exactly the role ``role_key``."""
     user = User.objects.create_user(email or f"{role_key}@example.org", PASSWORD)

@@ -11,7 +11,7 @@ from pretix.base.models import Order, OrderRefund
 
 from ticketing_core.testing import factories
 
-from .console_fixtures import PASSWORD, make_order, staff
+from .console_fixtures import PASSWORD, later_today, make_order, staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("PRICHAL_SCREENSHOTS", "")
@@ -101,3 +101,19 @@ def test_agent_finds_order_by_phone_and_refunds_within_policy(live_server, brows
     page.wait_for_selector(".alert-success")
     assert "Сотрудник посадки" in page.inner_text(".ticketing-role-teams")
     shot(page, "07-roles")
+
+    # boarding staff open today's manifest
+    other_boat = factories.make_vessel(organizer, "Нева-2")
+    today = factories.make_sailing(series, other_boat, pier, later_today())
+    make_order(today, phone="+79035550011", name="Пётр Иванов")
+    staff(organizer, "boarding", "boarding@example.org")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/control/login")
+    page.fill("input[name=email]", "boarding@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("button[type=submit]").first.click()
+    page.goto(f"{live_server.url}/control/organizer/{organizer.slug}/helpdesk/manifest/")
+    page.locator(".ticketing-manifest-sailings a").first.click()
+    page.wait_for_selector(".ticketing-manifest")
+    assert "Пётр Иванов" in page.inner_text(".ticketing-manifest")
+    shot(page, "08-manifest")

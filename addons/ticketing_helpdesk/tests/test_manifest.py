@@ -10,7 +10,7 @@ from pretix.base.models import Checkin, LogEntry
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import login
 
-from .console_fixtures import make_order, staff
+from .console_fixtures import later_today, make_order, staff
 
 
 def manifest_url(sailing):
@@ -19,7 +19,7 @@ def manifest_url(sailing):
 
 
 def test_boarding_staff_see_todays_manifest_with_boarded_passengers(client, organizer, series, boat, pier):
-    today = factories.make_sailing(series, boat, pier, now() + timedelta(minutes=40))
+    today = factories.make_sailing(series, boat, pier, later_today())
     order = make_order(today, name="Пётр Иванов")
     position = order.positions.first()
     checkin_list = series.checkin_lists.create(name="Причал", all_products=True)

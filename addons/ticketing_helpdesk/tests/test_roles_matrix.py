@@ -17,7 +17,7 @@ from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import login
 
 from ..roles.templates import ROLES
-from .console_fixtures import make_order, staff
+from .console_fixtures import later_today, make_order, staff
 
 ROLE_KEYS = list(ROLES)
 
@@ -28,7 +28,7 @@ class World:
     def __init__(self, organizer, series, boat, pier):
         self.organizer = organizer
         self.event = series
-        self.today = factories.make_sailing(series, boat, pier, now() + timedelta(minutes=30))
+        self.today = factories.make_sailing(series, boat, pier, later_today())
         self.later = factories.make_sailing(series, boat, pier, now() + timedelta(days=3))
         self.order = make_order(self.later)
         self.checkin_list = series.checkin_lists.create(name="Причал", all_products=True)
