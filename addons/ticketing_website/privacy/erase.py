@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-from pretix.base.models import Customer, Order, OrderPosition
+from pretix.base.models import Customer, InvoiceAddress, Order, OrderPosition
 from pretix.base.shredder import shred_log_fields
 
 from .export import customer_orders
@@ -75,6 +75,8 @@ def delete_account(customer: Customer) -> list[str]:
     Notification.objects.filter(Q(customer=customer) | Q(order__in=orders)).update(
         recipient=SHRED, subject="", text="", context={})
     ContactPreference.objects.filter(Q(customer=customer) | Q(order__in=orders)).delete()
+    # the account's saved addresses (pretix's anonymize reaches them only through the order-scoped manager)
+    InvoiceAddress.profiles.filter(customer=customer, order__isnull=True).delete()
     customer.anonymize()
     customer.log_action("pretix.customer.anonymized", data={})
     customer.organizer.log_action("ticketing_website.privacy.account_deleted", data={

@@ -5,7 +5,7 @@ messages sent.
 """
 from django.db.models import Q
 
-from pretix.base.models import Customer, Order
+from pretix.base.models import Customer, InvoiceAddress, Order
 
 from .models import Consent
 
@@ -64,6 +64,12 @@ def export_customer(customer: Customer) -> dict:
             "locale": customer.locale,
             "created": _iso(customer.date_joined),
             "last_login": _iso(customer.last_login),
+            "addresses": [{"company": a.company, "name": a.name, "street": a.street, "zipcode": a.zipcode,
+                           "city": a.city, "country": str(a.country) if a.country else None, "vat_id": a.vat_id}
+                          for a in InvoiceAddress.profiles.filter(customer=customer)],
+            "attendee_profiles": [{"name": p.attendee_name, "email": p.attendee_email, "company": p.company,
+                                   "street": p.street, "zipcode": p.zipcode, "city": p.city}
+                                  for p in customer.attendee_profiles.all()],
         },
         "orders": [_order(o) for o in orders],
         "consents": [{

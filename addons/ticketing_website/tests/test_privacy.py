@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils.timezone import now
 
-from pretix.base.models import Customer, Order
+from pretix.base.models import Customer, InvoiceAddress, Order
 from pretix.base.signals import order_placed
 
 from ticketing_core.notifications.models import ContactPreference, Notification
@@ -142,11 +142,14 @@ def test_customer_downloads_profile_orders_consents_choices_and_messages(custome
     ContactPreference.objects.create(customer=customer, phone="+79161234567", sms=True)
     Notification.objects.create(organizer=customer.organizer, event=paid_order.event, order=paid_order,
                                 kind="reminder", channel="sms", key="r1", recipient="+79161234567", text="Завтра")
+    customer.invoice_addresses.create(name_parts={"_legacy": "Анна Смирнова"}, street="Невский пр., 28",
+                                      zipcode="191186", city="Санкт-Петербург", country="RU")
     resp = customer_client.get(f"/{customer.organizer.slug}/account/privacy/export")
     assert resp.status_code == 200 and resp["Content-Type"] == "application/json"
     assert "attachment" in resp["Content-Disposition"]
     data = json.loads(resp.content)
     assert data["profile"]["email"] == "anna@example.org"
+    assert data["profile"]["addresses"][0]["city"] == "Санкт-Петербург"
     assert [o["code"] for o in data["orders"]] == [paid_order.code]
     assert data["orders"][0]["positions"][0]["attendee_name"] == "Иван Петров"
     assert data["consents"][0]["policy_version"] == current_version(customer.organizer).version
@@ -187,6 +190,8 @@ def test_deletion_anonymises_and_keeps_the_accounting_records(customer_client, c
                                 kind="reminder", channel="sms", key="r1", recipient="+79161234567", text="Завтра")
     consent = Consent.objects.create(organizer=customer.organizer, policy=current_version(customer.organizer),
                                      customer=customer, purpose=Consent.REGISTRATION, given_at=now())
+    customer.invoice_addresses.create(name_parts={"_legacy": "Анна Смирнова"}, street="Невский пр., 28",
+                                      zipcode="191186", city="Санкт-Петербург", country="RU")
     total, payments = past_order.total, list(past_order.payments.values_list("amount", "state"))
     resp = customer_client.post(f"/{customer.organizer.slug}/account/privacy", {"confirm": PASSWORD})
     assert resp.status_code == 302
@@ -198,6 +203,7 @@ def test_deletion_anonymises_and_keeps_the_accounting_records(customer_client, c
     assert past_order.total == total and list(past_order.payments.values_list("amount", "state")) == payments
     assert past_order.status == Order.STATUS_PAID
     assert Notification.objects.get(key="r1").recipient == "█"
+    assert not InvoiceAddress.profiles.filter(customer=customer).exists()
     assert not ContactPreference.objects.filter(customer=customer).exists()
     assert Consent.objects.filter(pk=consent.pk).exists()  # the proof the processing was lawful stays
     entry = customer.organizer.all_logentries().get(action_type="ticketing_website.privacy.account_deleted")
