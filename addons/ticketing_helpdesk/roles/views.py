@@ -1,6 +1,7 @@
 """Staff roles: apply one of the five role templates to a new or an existing pretix team."""
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -23,9 +24,10 @@ class ApplyRoleForm(forms.Form):
                              help_text=_("An existing team keeps its members and events; its permissions are "
                                          "replaced by those of the role."))
 
-    def __init__(self, *args, organizer=None, **kwargs):
+    def __init__(self, *args, organizer=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organizer = organizer
+        self.user = user
         self.fields["role"].choices = [(r.key, r.label) for r in ROLES.values()]
         self.fields["team"].choices = [("", _("A new team named after the role"))] + [
             (str(t.pk), t.name) for t in organizer.teams.order_by("name")]
@@ -38,6 +40,18 @@ class ApplyRoleForm(forms.Form):
         if team is None:
             raise forms.ValidationError(_("This team does not exist."))
         return team
+
+    def clean(self):
+        data = super().clean()
+        role, team = ROLES.get(data.get("role") or ""), data.get("team")
+        if role and team and not role.all_permissions and self.user is not None \
+                and team.members.filter(pk=self.user.pk).exists() \
+                and not self.user.teams.filter(organizer=self.organizer).exclude(pk=team.pk).filter(
+                    Q(all_organizer_permissions=True) | Q(limit_organizer_permissions__has_key=TEAMS_WRITE)).exists():
+            raise forms.ValidationError(_("You are a member of this team: with this role you would lose the "
+                                          "permission to manage teams. Ask another administrator, or apply the "
+                                          "role to another team."))
+        return data
 
 
 def permission_labels(role) -> list[str]:
@@ -62,6 +76,7 @@ class RoleTemplates(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["organizer"] = self.request.organizer
+        kwargs["user"] = self.request.user
         return kwargs
 
     def get_context_data(self, **kwargs):

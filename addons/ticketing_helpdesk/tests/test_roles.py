@@ -64,3 +64,13 @@ def test_roles_page_refuses_unknown_role_and_foreign_team(admin_client, organize
     assert Team.objects.count() == before
     other_team.refresh_from_db()
     assert not other_team.limit_event_permissions
+
+
+def test_an_administrator_cannot_lock_themselves_out_of_team_management(admin_client, organizer, admin):
+    own_team = admin.teams.get(organizer=organizer)
+    url = reverse("plugins:ticketing_helpdesk:roles", kwargs={"organizer": organizer.slug})
+    r = admin_client.post(url, {"role": "support_agent", "team": str(own_team.pk)})
+    assert r.status_code == 200 and "alert-danger" in r.content.decode()
+    own_team.refresh_from_db()
+    assert own_team.all_organizer_permissions
+    assert not LogEntry.objects.filter(action_type="ticketing_helpdesk.role.applied").exists()
