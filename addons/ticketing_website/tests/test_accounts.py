@@ -187,6 +187,7 @@ def test_pending_order_shows_no_qr_code(client, series, sailing, account_shop):
     html = client.get(order_url(order)).content.decode()
     assert 'class="ticketing-qr-svg"' not in html and "data-secret" not in html
     assert "как только заказ будет оплачен" in html
+    assert "Отменить неоплаченный заказ" in html  # nothing to refund yet
 
 
 def test_screen_qr_encodes_what_the_pdf_ticket_encodes(client, paid_order):
