@@ -10,4 +10,4 @@ from ticketing_yoomoney.tests.conftest import (  # noqa: E402,F401
     shop,
 )
 
-from .console_fixtures import agent, agent_client, customer, order  # noqa: F401
+from .console_fixtures import agent, agent_client, console_customer, order  # noqa: F401

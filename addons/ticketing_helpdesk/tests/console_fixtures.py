@@ -60,7 +60,7 @@ def order(sailing):
 
 
 @pytest.fixture
-def customer(organizer):
+def console_customer(organizer):
     c = Customer.objects.create(organizer=organizer, email="boris@example.org",
                                 name_parts={"full_name": "Борис Ельцов"}, phone="+79035550011", is_active=True,
                                 is_verified=True)

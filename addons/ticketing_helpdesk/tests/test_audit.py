@@ -156,16 +156,16 @@ def test_viewing_an_order_page_is_recorded_and_found_by_the_order_code(client, o
     assert "ticketing_helpdesk.order.viewed" in html
 
 
-def test_object_filter_finds_customers_teams_and_cases(client, organizer, auditor, admin, customer):
+def test_object_filter_finds_customers_teams_and_cases(client, organizer, auditor, admin, console_customer):
     from ..models import SupportCase
     from ..roles.templates import ROLES, apply_role
 
-    audit(customer, "ticketing_helpdesk.customer.viewed", user=admin, data={"orders": 0, "ip": "10.0.0.1"})
+    audit(console_customer, "ticketing_helpdesk.customer.viewed", user=admin, data={"orders": 0, "ip": "10.0.0.1"})
     team, _ = apply_role(organizer, ROLES["boarding"], admin)
     case = SupportCase.objects.create(organizer=organizer, number=12, subject="Жалоба")
     case.log_action("ticketing_helpdesk.case.viewed", user=admin, data={"number": 12, "ip": "10.0.0.3"})
     c = login(client, auditor)
-    html = c.get(audit_url(organizer, f"?object={customer.identifier}")).content.decode()
+    html = c.get(audit_url(organizer, f"?object={console_customer.identifier}")).content.decode()
     assert "10.0.0.1" in html and "10.0.0.3" not in html
     html = c.get(audit_url(organizer, "?object=%2312")).content.decode()
     assert "10.0.0.3" in html and "10.0.0.1" not in html

@@ -16,15 +16,15 @@ def profile_url(organizer, **kwargs):
 
 
 def test_customer_profile_shows_contact_consents_orders_cases_notes_and_messages(
-        organizer, agent, agent_client, customer, sailing):
-    order = make_order(sailing, email="boris@example.org", customer=customer, name="Борис Ельцов")
+        organizer, agent, agent_client, console_customer, sailing):
+    order = make_order(sailing, email="boris@example.org", customer=console_customer, name="Борис Ельцов")
     guest_order_same_email = make_order(sailing, email="BORIS@example.org", name="Борис Ельцов")
     Notification.objects.create(organizer=organizer, event=order.event, order=order, kind="order_confirmed",
                                 channel="sms", key="k1", recipient="+79035550011", status=Notification.SENT,
                                 text="Заказ оплачен")
-    case = SupportCase.objects.create(organizer=organizer, number=7, subject="Потерял билет", customer=customer)
+    case = SupportCase.objects.create(organizer=organizer, number=7, subject="Потерял билет", customer=console_customer)
     CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_NOTE, body="Звонил дважды")
-    r = agent_client.get(profile_url(organizer, customer=customer.identifier))
+    r = agent_client.get(profile_url(organizer, customer=console_customer.identifier))
     assert r.status_code == 200
     html = r.content.decode()
     for expected in ("Борис Ельцов", "boris@example.org", "+79035550011", order.code, guest_order_same_email.code,
@@ -32,7 +32,7 @@ def test_customer_profile_shows_contact_consents_orders_cases_notes_and_messages
         assert expected in html, expected
     assert "ticketing-profile-consents" in html
     entry = LogEntry.objects.get(action_type="ticketing_helpdesk.customer.viewed")
-    assert entry.user == agent and entry.content_object == customer and entry.parsed_data["ip"]
+    assert entry.user == agent and entry.content_object == console_customer and entry.parsed_data["ip"]
 
 
 def test_guest_profile_collects_orders_by_email_and_logs_the_view(organizer, agent_client, sailing):
@@ -46,10 +46,10 @@ def test_guest_profile_collects_orders_by_email_and_logs_the_view(organizer, age
     assert LogEntry.objects.filter(action_type="ticketing_helpdesk.guest.viewed", object_id=a.pk).exists()
 
 
-def test_export_is_csv_and_logged(organizer, agent_client, customer, sailing):
-    order = make_order(sailing, email="boris@example.org", customer=customer)
+def test_export_is_csv_and_logged(organizer, agent_client, console_customer, sailing):
+    order = make_order(sailing, email="boris@example.org", customer=console_customer)
     r = agent_client.get(reverse("plugins:ticketing_helpdesk:console.customer.export", kwargs={
-        "organizer": organizer.slug, "customer": customer.identifier}))
+        "organizer": organizer.slug, "customer": console_customer.identifier}))
     assert r["Content-Type"].startswith("text/csv")
     body = r.content.decode("utf-8-sig")
     assert order.code in body and "boris@example.org" in body
@@ -111,12 +111,12 @@ def test_console_has_no_exchange_or_transfer(organizer, agent_client, order):
         assert "exchange" not in text.replace("exchanges and transfers", "") and "order.change" not in text
 
 
-def test_profile_shows_personal_data_consents_of_the_website(organizer, agent_client, customer):
+def test_profile_shows_personal_data_consents_of_the_website(organizer, agent_client, console_customer):
     privacy = pytest.importorskip("ticketing_website.privacy.models")
     from django.utils.timezone import now
 
     policy = privacy.PolicyVersion.objects.create(organizer=organizer, version="a1b2c3", text={"ru": "Политика"})
-    privacy.Consent.objects.create(organizer=organizer, policy=policy, customer=customer,
+    privacy.Consent.objects.create(organizer=organizer, policy=policy, customer=console_customer,
                                    purpose=privacy.Consent.REGISTRATION, locale="ru", given_at=now())
-    html = agent_client.get(profile_url(organizer, customer=customer.identifier)).content.decode()
+    html = agent_client.get(profile_url(organizer, customer=console_customer.identifier)).content.decode()
     assert "a1b2c3" in html

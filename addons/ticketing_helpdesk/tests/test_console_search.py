@@ -57,10 +57,10 @@ def test_guest_customers_are_grouped_by_email(organizer, agent, sailing):
     assert len(result.guests) == 1 and result.guests[0]["count"] == 2
 
 
-def test_finds_customer_account_by_phone_email_and_name(organizer, agent, customer):
-    assert search(organizer, agent, "8 903 555 00 11").customers == [customer]
-    assert search(organizer, agent, "boris@example.org").customers == [customer]
-    assert search(organizer, agent, "Ельцов").customers == [customer]
+def test_finds_customer_account_by_phone_email_and_name(organizer, agent, console_customer):
+    assert search(organizer, agent, "8 903 555 00 11").customers == [console_customer]
+    assert search(organizer, agent, "boris@example.org").customers == [console_customer]
+    assert search(organizer, agent, "Ельцов").customers == [console_customer]
 
 
 def test_phone_from_checkout_contact_preference_is_found(organizer, agent, sailing):
@@ -89,7 +89,7 @@ def test_other_organizers_orders_are_not_found(agent, order):
     assert search(other, agent, order.code).orders == []
 
 
-def test_search_page_groups_results_and_logs_the_search(organizer, agent_client, order, customer):
+def test_search_page_groups_results_and_logs_the_search(organizer, agent_client, order, console_customer):
     r = agent_client.get(url(organizer, "8 (916) 123-45-67"))
     assert r.status_code == 200
     html = r.content.decode()
