@@ -25,11 +25,12 @@ class ConsentRegistrationForm(RegistrationForm):
 
     def __init__(self, *args, with_consent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_consent:
+            return  # the plugin is off for this organizer: pretix's form as it is
         if "phone" not in self.fields:
             self.fields["phone"] = MobilePhoneField(
                 label=_("Mobile phone"), required=False, max_length=32, widget=PHONE_WIDGET,
                 help_text=_("Optional: for SMS about your orders."))
-        if with_consent:
-            self.fields.update(consent_fields(self.request.organizer))
+        self.fields.update(consent_fields(self.request.organizer))
         # the consent last, right above the button; pretix's arithmetic question before it
         self.order_fields(["name_parts", "email", "phone", "challenge", "response"])

@@ -115,7 +115,7 @@ def test_registration_without_the_plugin_is_pretixs_own(client, account_shop):
     account_shop.plugins = "ticketing_core"
     account_shop.save()
     html = client.get(f"/{account_shop.slug}/account/register").content.decode()
-    assert "ticketing_privacy_consent" not in html and 'name="email"' in html
+    assert "ticketing_privacy_consent" not in html and 'name="phone"' not in html and 'name="email"' in html
 
 
 # ------------------------------------------------------------------------------------------------ profile phone
