@@ -50,6 +50,12 @@ class PolicySettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin,
         for v in versions:
             v.consent_count = counts.get(v.pk, 0)
         ctx["versions"] = versions
+        ctx["query"] = query = (self.request.GET.get("q") or "").strip()
+        if query:
+            # proof of consent for one person (a regulator's or the customer's question): by e-mail or order code
+            ctx["found"] = Consent.objects.filter(organizer=self.request.organizer).filter(
+                Q(customer__email__iexact=query) | Q(order__email__iexact=query) | Q(order__code__iexact=query)
+            ).select_related("policy", "order", "order__event", "customer")[:100]
         ctx["current"] = current_version(self.request.organizer).version if policy_data(
             self.request.organizer) else None
         return ctx

@@ -65,6 +65,17 @@ def test_staff_edit_the_policy_in_three_languages_and_a_new_version_is_logged(cl
     assert version.version in entry.display()
 
 
+def test_staff_find_the_consents_of_a_person_by_email_or_order_code(client, account_shop, admin, series, sailing):
+    order = factories.make_order(series, sailing.subevent, [adult(series)], email="vera@example.org")
+    _placed(order, version=current_version(account_shop).version)
+    login(client, admin)
+    url = f"/control/organizer/{account_shop.slug}/privacy/"
+    for q in ("Vera@example.org", order.code.lower()):
+        html = client.get(url, {"q": q}).content.decode()
+        assert 'id="ticketing-consents-found"' in html and order.code in html, q
+    assert 'id="ticketing-consents-found"' not in client.get(url, {"q": "nobody@example.org"}).content.decode()
+
+
 def test_the_policy_needs_its_russian_text(client, account_shop, admin):
     login(client, admin)
     resp = client.post(f"/control/organizer/{account_shop.slug}/privacy/", {"ticketing_privacy_policy_0": "Only one"})
