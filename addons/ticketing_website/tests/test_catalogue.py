@@ -187,3 +187,8 @@ def test_logged_in_staff_never_get_a_cached_page(admin_client, organizer, catalo
     admin_client.get(f"/{organizer.slug}/")
     factories.make_order(first.event, first.subevent, [adult] * 10)
     assert "осталось 50 мест" in admin_client.get(f"/{organizer.slug}/").content.decode()
+
+
+def test_a_broken_month_in_the_url_is_reported_not_ignored(client, organizer, catalogue):
+    html = client.get(f"/{organizer.slug}/", {"view": "calendar", "month": "2026-13"}).content.decode()
+    assert "Введите правильное значение." in html
