@@ -113,6 +113,8 @@ def apply_to_sailing(sailing: Sailing, user: User | None = None) -> str:
     on another version of the map; nothing changed).
     """
     event = sailing.event
+    if "ticketing_seating" not in event.get_plugins():
+        return UNCHANGED  # the addon is off for this event: its dates stay as pretix has them
     seat_map = seat_map_of(sailing.vessel)
     with transaction.atomic():
         date = _lock_date(sailing)

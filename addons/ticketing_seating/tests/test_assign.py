@@ -80,3 +80,11 @@ def test_category_without_product_blocks_going_live(seated):
     assert len(issues) == 1 and "Window" in issues[0]
     assign.apply_to_event(event)
     assert not sailing.subevent.seats.filter(row_name="1", product__isnull=False).exists()
+
+
+def test_events_without_the_addon_get_no_seat_map(organizer):
+    vessel, event, pier, _products = make_seated(organizer)
+    event.disable_plugin("ticketing_seating")
+    event.save()
+    sailing = factories.make_sailing(event, vessel, pier, now() + timedelta(days=2))
+    assert sailing.subevent.seating_plan_id is None and not sailing.subevent.seats.exists()
