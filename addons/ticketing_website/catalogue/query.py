@@ -137,7 +137,7 @@ def build_entries(organizer: Organizer, sales_channel, at: datetime | None = Non
 
     subevents = list(SubEvent.objects.filter(
         event_id__in=[e.pk for e in events if e.has_subevents], active=True, is_public=True, date_from__gte=at,
-    ).order_by("date_from", "pk"))
+    ).exclude(presale_end__lt=at).order_by("date_from", "pk"))  # a date whose sale has ended is not on offer
     overrides = defaultdict(dict)
     for se_id, item_id, price, disabled in SubEventItem.objects.filter(
             subevent__in=subevents).values_list("subevent_id", "item_id", "price", "disabled"):

@@ -192,3 +192,13 @@ def test_logged_in_staff_never_get_a_cached_page(admin_client, organizer, catalo
 def test_a_broken_month_in_the_url_is_reported_not_ignored(client, organizer, catalogue):
     html = client.get(f"/{organizer.slug}/", {"view": "calendar", "month": "2026-13"}).content.decode()
     assert "Введите правильное значение." in html
+
+
+def test_dates_whose_sale_has_ended_are_not_offered(organizer, catalogue):
+    from django.utils.timezone import now
+
+    first = catalogue["evening"][0].subevent
+    first.presale_end = now()
+    first.save()
+    entries = build_entries(organizer, organizer.sales_channels.get(identifier="web"))
+    assert first.pk not in [e.subevent.pk for e in entries if e.subevent]
