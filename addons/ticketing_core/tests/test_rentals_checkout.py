@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils.timezone import now
+from django.utils.translation import override
 from freezegun import freeze_time
 
 from pretix.base.models import CartPosition, Order
@@ -82,7 +83,7 @@ def test_placing_the_order_turns_the_hold_into_the_orders_charter(offer, yacht, 
 @pytest.mark.django_db
 def test_second_charter_in_the_same_cart_is_refused(offer, yacht, mon):
     cart_id, _occ = book(offer, yacht, at(mon, 12))
-    with pytest.raises(services.RentalError, match="already holds a charter"):
+    with override("ru"), pytest.raises(services.RentalError, match="В вашей корзине уже есть аренда"):
         book(offer, yacht, at(mon, 16), cart_id=cart_id)
 
 
@@ -116,7 +117,7 @@ def test_a_charter_product_added_without_the_form_cannot_be_ordered(offer, yacht
     cm.add_new_items([{"item": offer.item_id, "variation": None, "count": 1, "price": "1.00", "voucher": None,
                        "subevent": None}])
     cm.commit()
-    with pytest.raises(OrderError, match="charter form"):
+    with pytest.raises(OrderError, match="только через форму аренды"):  # in the buyer's language
         place(offer.event, cart_id)
     assert not Order.objects.filter(event=offer.event).exists()
 
@@ -126,7 +127,7 @@ def test_a_changed_price_cannot_be_ordered(offer, yacht, mon):
     cart_id, occ = book(offer, yacht, at(mon, 12))
     CartPosition.objects.filter(pk=occ.cart_position_id).update(custom_price_input=Decimal("1.00"),
                                                                   price=Decimal("1.00"))
-    with pytest.raises(OrderError, match="price of your charter has changed"):
+    with pytest.raises(OrderError, match="Цена вашей аренды изменилась"):
         place(offer.event, cart_id)
 
 
@@ -139,7 +140,7 @@ def test_checkout_start_refuses_a_hold_whose_time_was_taken_after_it_lapsed(offe
         _other, _occ2 = book(offer, yacht, at(mon, 12))
         from pretix.base.signals import validate_cart
 
-        with pytest.raises(CartError, match="booked by someone else"):
+        with override("ru"), pytest.raises(CartError, match="забронировал другой клиент"):
             validate_cart.send(offer.event, positions=list(CartPosition.objects.filter(cart_id=cart_id)))
 
 
