@@ -16,6 +16,19 @@ from . import cache
 from .filters import CatalogueFilterForm, apply_filters, month_days
 from .query import build_entries
 
+
+def item_list(request, entries) -> str:
+    """The page's departures as a schema.org ItemList of Events, each with its offers and availability."""
+    from ..seo.structured import event_graph, json_ld
+
+    nodes = [node for e in entries if e.start is not None for node in event_graph(request, e.event, [e], [])]
+    if not nodes:
+        return ""
+    for node in nodes:
+        node.pop("@context", None)
+    return json_ld({"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+        {"@type": "ListItem", "position": i, "item": node} for i, node in enumerate(nodes, start=1)]})
+
 APP = "ticketing_website"
 PAGE_SIZE = 40
 
@@ -70,7 +83,7 @@ class CatalogueView(TemplateView):
             ctx.update(self._calendar(results, data, params, organizer))
         else:
             page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-            ctx.update(page=page, entries=page.object_list)
+            ctx.update(page=page, entries=page.object_list, json_ld=item_list(request, page.object_list))
             if page.has_next():
                 ctx["next_url"] = _query(params, page=page.next_page_number())
             if page.has_previous():

@@ -105,3 +105,13 @@ def test_robots_txt_keeps_crawlers_out_of_carts_orders_and_back_office(client, o
     for line in ("Disallow: /control/", "Disallow: /*/*/checkout/", "Disallow: /*/*/order/", "Disallow: /*/account/",
                  f"Sitemap: {SITE}/{organizer.slug}/sitemap.xml"):
         assert line in body.splitlines()
+
+
+def test_catalogue_lists_its_departures_as_an_item_list_of_events(client, organizer, catalogue):
+    soup = BeautifulSoup(client.get(f"/{organizer.slug}/").content.decode(), "html.parser")
+    data = [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]
+    item_list = next(d for d in data if d.get("@type") == "ItemList")
+    events = [li["item"] for li in item_list["itemListElement"]]
+    assert [e["name"] for e in events] == ["Вечерняя прогулка", "Джаз на борту", "Вечерняя прогулка"]
+    assert events[1]["offers"][0]["availability"] == "https://schema.org/SoldOut"
+    assert [li["position"] for li in item_list["itemListElement"]] == [1, 2, 3]
