@@ -9,7 +9,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.i18n import language
-from pretix.base.models import OrderPosition
+from pretix.base.models import Order, OrderPosition
 from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
 from pretix.base.signals import email_filter, event_live_issues, layout_text_variables, validate_cart, validate_order
@@ -121,6 +121,8 @@ def occupancy_link(sender, subevent, **kwargs):
 @receiver(order_info, dispatch_uid="ticketing_seating_order_info")
 def order_seats(sender, order, request=None, **kwargs):
     """The customer's order page lists the seats as "deck, row, seat" in the customer's language."""
+    if order.status not in (Order.STATUS_PENDING, Order.STATUS_PAID):
+        return ""  # a cancelled or expired order holds no seats any more
     positions = [p for p in order.positions.select_related("seat", "item") if p.seat_id]
     if not positions:
         return ""
@@ -167,7 +169,7 @@ def ticket_layout(sender, layout, orderposition, **kwargs):
 @receiver(email_filter, dispatch_uid="ticketing_seating_email_seats")
 def email_seats(sender, message, order=None, **kwargs):
     """Order e-mails name the seats ("deck, row, seat") in the order's language."""
-    if order is None:
+    if order is None or order.status not in (Order.STATUS_PENDING, Order.STATUS_PAID):
         return message
     positions = [p for p in order.positions.select_related("seat") if p.seat_id]
     if not positions:

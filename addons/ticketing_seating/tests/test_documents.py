@@ -70,3 +70,16 @@ def test_pretix_mail_to_a_seated_order_carries_the_seats(seated):
     mail.outbox = []
     send_mail(order.email, "Тест", LazyI18nString({"ru": "Текст письма"}), {}, event, locale="ru", order=order)
     assert mail.outbox and "Главная палуба, ряд 1, место 2" in mail.outbox[-1].body
+
+
+def test_cancelled_order_mail_does_not_list_seats(seated):
+    _v, event, sailing, products = seated
+    from django.core.mail import EmailMultiAlternatives
+
+    from pretix.base.models import Order
+
+    order, _p = _order(event, sailing, products["Window"], "d1-r1-s2", "en")
+    order.status = Order.STATUS_CANCELED
+    order.save()
+    msg = EmailMultiAlternatives("Subject", "Body", to=["a@example.org"])
+    assert "Your seats" not in email_seats(event, message=msg, order=order).body
