@@ -202,3 +202,11 @@ def test_dates_whose_sale_has_ended_are_not_offered(organizer, catalogue):
     first.save()
     entries = build_entries(organizer, organizer.sales_channels.get(identifier="web"))
     assert first.pk not in [e.subevent.pk for e in entries if e.subevent]
+
+
+def test_kind_links_lead_to_the_filtered_catalogue(client, organizer, catalogue):
+    soup = BeautifulSoup(client.get(f"/{organizer.slug}/", {"kind": "rental"}).content.decode(), "html.parser")
+    links = {a.get_text(strip=True): a["href"] for a in soup.select(".tw-kinds a")}
+    assert links == {"Все виды": "?", "Экскурсия": "?kind=excursion", "Мероприятие на борту": "?kind=onboard_event",
+                     "Аренда": "?kind=rental"}
+    assert soup.select_one('.tw-kinds a[aria-current="page"]').get_text(strip=True) == "Аренда"
