@@ -1,10 +1,28 @@
 """
 Indexes for the agent console's search on pretix's and ticketing_core's tables (order e-mail and phone,
 customer phone and name, invoice and attendee names, contact preference phone). See console/indexes.py.
+
+PostgreSQL only (trigram indexes): on the development server's SQLite the same queries run without them.
 """
 from django.db import migrations
 
 from ticketing_helpdesk.console.indexes import EXTENSION, create_statements, drop_statements
+
+
+def _postgresql(schema_editor) -> bool:
+    return schema_editor.connection.vendor == "postgresql"
+
+
+def create_indexes(apps, schema_editor):
+    if _postgresql(schema_editor):
+        for statement in [EXTENSION[0], *create_statements()]:
+            schema_editor.execute(statement)
+
+
+def drop_indexes(apps, schema_editor):
+    if _postgresql(schema_editor):
+        for statement in drop_statements():
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -16,7 +34,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(EXTENSION[0], reverse_sql=EXTENSION[1]),
-        *[migrations.RunSQL(create, reverse_sql=drop)
-          for create, drop in zip(create_statements(), drop_statements(), strict=True)],
+        migrations.RunPython(create_indexes, drop_indexes),
     ]
