@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = "/tmp/e2e-yookassa-{}.png"  # noqa: S108 - only looked at by people
 PAID, PENDING = "Оплачено", "Ожидается платёж"  # pretix's order states on the order page
-THANKS = "Ваш платёж успешно получен"  # pretix's "We successfully received your payment" (only with ?paid=yes)
+THANKS = "Мы получили вашу оплату"  # pretix's "We successfully received your payment" (only with ?paid=yes), in i18n/
 DECLINED = re.compile(r"declined|отклон", re.IGNORECASE)
 
 
