@@ -167,3 +167,12 @@ def test_staff_without_rights_cannot_edit_maps_or_block_seats(client, seated):
     r = client.get(reverse("plugins:ticketing_seating:event.seating", kwargs={
         "organizer": event.organizer.slug, "event": event.slug}))
     assert r.status_code == 403
+
+
+def test_map_with_more_seats_than_the_certificate_warns(admin_client, seated):
+    vessel, *_ = seated
+    vessel.capacity = 20
+    vessel.save()
+    r = admin_client.post(_edit_url(vessel), {"action": "save", "layout": json.dumps(vessel.seat_map.plan.layout_data),
+                                              "meta": "{}"}, follow=True)
+    assert "больше пассажировместимости по свидетельству" in r.content.decode()

@@ -100,13 +100,19 @@ class MapEdit(_VesselMixin, TemplateView):
                 meta = {}
         try:
             data = layout_service.parse(raw)
-            _m, result = assign.save_seat_map(self.vessel, data, meta.get("flags") or {}, _clean_labels(meta),
+            seat_map, result = assign.save_seat_map(self.vessel, data, meta.get("flags") or {}, _clean_labels(meta),
                                               user=request.user)
         except SeatingError as e:
             return self.render_to_response(self.get_context_data(
                 errors=[e.message] + [x for x in e.errors if x != e.message], layout_text=layout_text,
                 meta_json=meta_text))
         messages.success(request, _("The seat map has been saved."))
+        sellable = set(assign.sellable_categories(seat_map))
+        count = sum(1 for seat in layout_service.seats(seat_map.plan) if seat.category in sellable)
+        if count > self.vessel.capacity:
+            messages.warning(request, _("The map has {seats} seats for sale, more than the certified capacity of "
+                                        "{capacity} passengers: no sailing sells more than {capacity}.").format(
+                seats=count, capacity=self.vessel.capacity))
         if result.applied:
             messages.info(request, _("Applied to sailings ({count}): {sailings}").format(
                 count=len(result.applied), sailings="; ".join(str(s) for s in result.applied)))
