@@ -103,3 +103,9 @@ def test_public_map_endpoint_has_no_personal_data(seated):
     assert data["decks"][0]["label"] == "主甲板" and len(data["seats"]) == 36
     assert Client().get(_url(event, "seating/map.json?subevent=999999")).status_code == 404
     assert Client().get(_url(event, "seating/map.json")).status_code == 404
+
+
+def test_pretix_seating_frame_shows_the_picker(seated):
+    _v, event, sailing, _products = seated
+    r = Client().get(_url(event, f"{sailing.subevent_id}/seatingframe/"))
+    assert r.status_code == 200 and 'id="ts-picker"' in r.content.decode()
