@@ -699,8 +699,12 @@ def load_demo() -> dict:
             if event.slug == RENTAL["event"]:
                 _rental_offer(event, vessels, piers, tally)
             events.append(event)
+        from ticketing_seating.demo import load_seating_demo  # the motor ship's two-deck seat map
+        load_seating_demo(organizer, vessels, events, tally)
         from ticketing_website.demo import load_storefront_demo  # shop colours, family discount, promo code
         load_storefront_demo(organizer, events, tally)
+        from ticketing_helpdesk.demo_cases import load_cases_demo  # SLA targets, calendar, three cases
+        load_cases_demo(organizer, tally)
 
     base = settings.SITE_URL.rstrip("/")
     return {

@@ -101,8 +101,15 @@ def checkout_as_guest(page, base_url: str, sailing, item, quantity: int, payment
     page.fill(f"#item_{item.pk}", str(quantity))
     page.click("#btn-add-to-cart")
     page.get_by_role("button", name="Приступить к оформлению заказа").click()
-    page.wait_for_selector("#id_email")  # the account step appears only where customer accounts are on
+    page.wait_for_selector("#id_email, input[name=customer_mode][value=guest]")
+    if page.locator("input[name=customer_mode][value=guest]").count():  # the account step, where accounts are on
+        page.check("input[name=customer_mode][value=guest]")
+        page.get_by_role("button", name="Продолжить").click()
+        page.wait_for_selector("#id_email")
     page.fill("#id_email", email)
+    consent = page.locator("#id_ticketing_privacy_consent")  # ticketing_website's 152-FZ consent, if active
+    if consent.count():
+        consent.check()
     for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
         field.fill(name)
     page.get_by_role("button", name="Продолжить").click()
