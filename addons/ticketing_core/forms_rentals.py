@@ -11,6 +11,7 @@ from django_scopes.forms import SafeModelChoiceField
 
 from .models import Vessel
 from .rentals import services
+from .rentals.cart import Extra
 from .rentals.models import WEEKDAYS, RentalOffer, RentalRate, RentalVessel
 from .rentals.quote import duration_label
 
@@ -136,14 +137,16 @@ class CharterForm(forms.Form):
         free = getattr(self, "_slots", {}).get(start)
         return (free[0], start) if free else None
 
-    def extra_counts(self) -> dict[int, int]:
-        counts = {}
+    def chosen_extras(self) -> list[Extra]:
+        """The extras with the quantities asked for (0 for anything empty or not a number), in offer order."""
+        extras = []
         for item in self.extras:
             try:
-                counts[item.pk] = max(0, min(int(self._raw(f"extra_{item.pk}") or 0), MAX_EXTRA))
+                count = max(0, min(int(self._raw(f"extra_{item.pk}") or 0), MAX_EXTRA))
             except (TypeError, ValueError):
-                counts[item.pk] = 0
-        return counts
+                count = 0
+            extras.append(Extra(item=item, count=count))
+        return extras
 
     @staticmethod
     def default_day(offer: RentalOffer, at: datetime) -> date:

@@ -130,23 +130,31 @@ def book(offer: RentalOffer, vessel: Vessel, start: datetime, minutes: int, gues
     return occupancy
 
 
+def _reactivate(occupancy: VesselOccupancy, at: datetime, **fields) -> bool:
+    """
+    Make a released row block its vessel again (with ``fields`` updated), if nobody took the time meanwhile:
+    the exclusion constraint decides. Returns False when the vessel is taken.
+    """
+    buffer = turnaround(occupancy.vessel.organizer)
+    try:
+        with transaction.atomic():
+            prepare_vessel(occupancy.vessel, buffer, at)
+            VesselOccupancy.objects.filter(pk=occupancy.pk).update(
+                released_at=None, blocked_until=occupancy.ends_at + buffer, **fields)
+    except IntegrityError:
+        return False
+    return True
+
+
 def _renew(occupancy: VesselOccupancy, position: CartPosition, at: datetime) -> None:
     """
     A hold whose time ran out (its cart expired and the time was released) comes back when pretix lets the
     customer continue with the cart: only if nobody took the vessel meanwhile, which the database decides.
     """
-    vessel = occupancy.vessel
-    buffer = turnaround(vessel.organizer)
-    try:
-        with transaction.atomic():
-            prepare_vessel(vessel, buffer, at)
-            VesselOccupancy.objects.filter(pk=occupancy.pk).update(
-                released_at=None, expires=max(position.expires, at + timedelta(minutes=5)),
-                blocked_until=occupancy.ends_at + buffer)
-    except IntegrityError:
+    if not _reactivate(occupancy, at, expires=max(position.expires, at + timedelta(minutes=5))):
         raise SlotTaken(_("The reservation of your charter time has expired and the vessel has been booked "
                           "by someone else meanwhile. Please remove the charter from your cart and choose "
-                          "another time.")) from None
+                          "another time."))
 
 
 def check_positions(event: Event, positions, at: datetime | None = None) -> list[tuple[object, VesselOccupancy]]:
@@ -226,12 +234,6 @@ def restore_order(order, at: datetime | None = None) -> list[VesselOccupancy]:
     lost = []
     for occupancy in VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL,
                                                     released_at__isnull=False).select_related("vessel__organizer"):
-        buffer = turnaround(occupancy.vessel.organizer)
-        try:
-            with transaction.atomic():
-                prepare_vessel(occupancy.vessel, buffer, at)
-                VesselOccupancy.objects.filter(pk=occupancy.pk).update(
-                    released_at=None, blocked_until=occupancy.ends_at + buffer)
-        except IntegrityError:
+        if not _reactivate(occupancy, at):
             lost.append(occupancy)
     return lost

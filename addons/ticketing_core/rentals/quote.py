@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pretix.base.models import CartPosition, Item, TaxRule
+from pretix.base.models import CartPosition, TaxRule
 from pretix.base.services.pricing import get_listed_price
 from pretix.base.templatetags.money import money_filter
 from pretix.presale.signals import fee_calculation_for_cart
@@ -111,7 +111,3 @@ def _fees(offer: RentalOffer, positions: list[CartPosition], request) -> list[Qu
                                    amount=fee.value, tax_rate=rate, tax=tax))
     return lines
 
-
-def extras_from(offer: RentalOffer, items: list[Item], data) -> list[Extra]:
-    """The extras' quantities from a form's cleaned data (``extra_<id>`` fields)."""
-    return [Extra(item=i, count=int(data.get(f"extra_{i.pk}") or 0)) for i in items]

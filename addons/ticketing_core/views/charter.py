@@ -5,7 +5,6 @@ JavaScript (GET re-renders it with the free start times and the price); with it,
 in place (``?fragment=1``).
 """
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -19,10 +18,10 @@ from pretix.presale.views.cart import get_or_create_cart_id
 
 from ..forms_rentals import CharterForm
 from ..rentals import cart as rental_cart
-from ..rentals.models import RentalOffer, RentalVessel
-from ..rentals.quote import Extra, quote
-from ..rentals.services import pin_timezone
+from ..rentals.models import RentalOffer
+from ..rentals.quote import quote
 from ..services.errors import RentalError
+from .rentals import shop_offer
 
 TEMPLATE = "ticketing_core/rentals/book.html"
 FRAGMENT = "ticketing_core/rentals/book_form.html"
@@ -33,12 +32,9 @@ class CharterBooking(View):
 
     @cached_property
     def offer(self) -> RentalOffer:
-        offer = (RentalOffer.objects.filter(event=self.request.event).select_related("item__tax_rule", "pier", "event")
-                 .prefetch_related(Prefetch("offer_vessels", queryset=RentalVessel.objects.select_related(
-                     "vessel__organizer").order_by("id")), "rates").first())
+        offer = shop_offer(self.request.event)
         if offer is None:
             raise Http404(_("This event has no boats or yachts for charter."))
-        pin_timezone(offer)
         return offer
 
     @cached_property
@@ -65,10 +61,9 @@ class CharterBooking(View):
         if chosen is None:
             return None, None
         rv, start = chosen
-        counts = form.extra_counts()
-        extras = [Extra(item=i, count=counts.get(i.pk, 0)) for i in self.extras]
         try:
-            return quote(self.offer, rv.vessel, start, form.chosen_duration(), extras, self.request), None
+            return quote(self.offer, rv.vessel, start, form.chosen_duration(), form.chosen_extras(),
+                         self.request), None
         except RentalError as e:
             return None, str(e)
 
@@ -98,12 +93,10 @@ class CharterBooking(View):
             messages.error(request, _("Please check your choice below."))
             return render(request, TEMPLATE, self._context(form), status=400)
         data = form.cleaned_data
-        counts = form.extra_counts()
-        extras = [Extra(item=i, count=counts.get(i.pk, 0)) for i in self.extras]
         cart_id = get_or_create_cart_id(request)
         try:
             rental_cart.book(self.offer, data["rental_vessel"].vessel, data["start"], data["minutes"], data["guests"],
-                             extras, cart_id, request.sales_channel)
+                             form.chosen_extras(), cart_id, request.sales_channel)
         except RentalError as e:
             messages.error(request, str(e))
             form = self._form(request.POST, bind=True)

@@ -27,13 +27,17 @@ class BadRequest(Exception):
         self.field, self.message = field, message
 
 
-def _offer(event) -> RentalOffer | None:
-    """The event's rental offer, vessels and rates prefetched (the services then query once per vessel)."""
-    if not event.live:
-        return None
-    return (RentalOffer.objects.filter(event=event).select_related("pier", "event")
+def shop_offer(event) -> RentalOffer | None:
+    """
+    The event's rental offer as the shop pages read it: product and tax rule, pier, vessels and rates
+    prefetched (the services then query once per vessel), the time zone read once.
+    """
+    offer = (RentalOffer.objects.filter(event=event).select_related("item__tax_rule", "pier", "event")
              .prefetch_related(Prefetch("offer_vessels", queryset=RentalVessel.objects.select_related(
                  "vessel__organizer").order_by("id")), "rates").first())
+    if offer is not None:
+        services.pin_timezone(offer)
+    return offer
 
 
 def _date(request, name: str, default: date) -> date:
@@ -85,10 +89,9 @@ def _price(offer: RentalOffer, vessel, start, duration: int) -> str | None:
 @require_GET
 def availability(request, organizer=None, event=None):
     """``GET …/rentals/availability.json?vessel=&date_from=&date_to=&duration=`` (all optional)."""
-    offer = _offer(request.event)
+    offer = shop_offer(request.event) if request.event.live else None
     if offer is None:
         return JsonResponse({"error": _("This event has no boats or yachts for charter.")}, status=404)
-    services.pin_timezone(offer)
     try:
         vessels, date_from, date_to, duration = _params(request, offer)
     except BadRequest as e:

@@ -28,6 +28,7 @@ from ..rentals.cart import charter_of
 from ..rentals.models import RentalOffer, VesselOccupancy
 from ..rentals.occupancy import active_q
 from ..rentals.questions import ensure_charter_questions
+from ..rentals.services import offer_timezone
 from ..rentals.validation import validate_offer
 from ..services.errors import RentalError
 from ..services.policy import apply_policy
@@ -119,8 +120,7 @@ class RentalCancel(EventPermissionRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(order=self.order, charter=self.charter, order_url=self.order_url(),
-                   tz=ZoneInfo(self.charter.offer.pier.timezone) if self.charter.offer and self.charter.offer.pier_id
-                   else self.request.event.timezone)
+                   tz=offer_timezone(self.charter.offer) if self.charter.offer_id else self.request.event.timezone)
         return ctx
 
     def form_valid(self, form):
