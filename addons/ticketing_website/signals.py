@@ -15,6 +15,8 @@ from pretix.presale.signals import (
     global_html_head,
     html_head,
     item_description,
+    process_request,
+    process_response,
 )
 
 from .catalogue import cache, checkout, event_page
@@ -28,6 +30,42 @@ APP = "ticketing_website"
 def _page_key(sender, request, subevent, part: str) -> tuple:
     channel = getattr(getattr(request, "sales_channel", None), "identifier", "")
     return ("event", part, sender.pk, getattr(subevent, "pk", None), get_language(), channel)
+
+
+SHARED_PAGES = {"event.index"}
+SHARED_QUERY = {"date", "month", "year", "week", "style"}  # the calendar's own navigation; a voucher etc. is personal
+
+
+def _shared_event_page(sender, request) -> str | None:
+    """The cache key of this request's event page if every anonymous visitor sees it alike, else None."""
+    if not cache.shareable(request) or not set(request.GET).issubset(SHARED_QUERY):
+        return None
+    match = resolve(request.path_info, getattr(request, "urlconf", None))
+    if match.namespace != "presale" or match.url_name not in SHARED_PAGES:
+        return None
+    return cache.page_key(request, "event", sender.pk)
+
+
+@receiver(process_request, dispatch_uid="ticketing_website_process_request")
+def serve_shared_event_page(sender, request, **kwargs):
+    """
+    At peak sales most visitors are anonymous and look at the same few dates; pretix computes the month calendar
+    and the product list with availability on every view (~150 ms), so they get the page computed up to 15 s ago.
+    """
+    page = _shared_event_page(sender, request)
+    return cache.shared_page(request, page) if page else None
+
+
+@receiver(process_response, dispatch_uid="ticketing_website_process_response")
+def store_shared_event_page(sender, request, response, **kwargs):
+    page = _shared_event_page(sender, request)
+    if page is None:
+        return response
+    if getattr(response, "is_rendered", True):
+        cache.share_page(request, page, response)
+    else:  # a TemplateResponse is rendered after this signal
+        response.add_post_render_callback(lambda rendered: cache.share_page(request, page, rendered))
+    return response
 
 
 @receiver(front_page_top, dispatch_uid="ticketing_website_front_page_top")

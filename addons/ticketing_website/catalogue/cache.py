@@ -1,14 +1,21 @@
 """
-Short-lived caching of what every visitor sees alike: the catalogue page of anonymous visitors and the event
-page's facts, schedule and JSON-LD. 15 seconds, as pretix caches its own event lists; places are checked again
-by pretix when a ticket goes into the cart, so a count up to 15 s old never sells a place twice. Without a real
-cache (no Redis configured) nothing is cached and every page is computed fresh.
+Short-lived caching of what every visitor sees alike: the whole catalogue and event pages of anonymous visitors,
+and the event page's facts, schedule and JSON-LD for everyone else. 15 seconds, as pretix caches its own event
+lists; places are checked again by pretix when a ticket goes into the cart, so a count up to 15 s old never sells
+a place twice. Without a real cache (no Redis configured) nothing is cached and every page is computed fresh.
+
+A whole page is shared only with visitors whose session is empty: no cart, no customer or staff login, no
+pending message (pretix keeps messages in the session), no access to a hidden shop. Whatever such a page holds
+is the same for all of them except Django's CSRF token, which is cut out before storing and put back per visitor.
 """
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 
 TIMEOUT = 15
 
@@ -31,3 +38,55 @@ def cached(parts: tuple, compute: Callable[[], str], timeout: int = TIMEOUT) -> 
         value = compute()
         cache.set(k, value, timeout)
     return value
+
+
+_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = b"\x00csrf\x00"
+
+
+_CART_KEY = re.compile(r"^(carts|current_cart_event_\d+)$")  # where pretix keeps a visitor's carts
+
+
+def _personal(request: HttpRequest, cart_shown: bool) -> bool:
+    session = getattr(request, "session", None)
+    if session is None:
+        return False
+    return any(cart_shown or not _CART_KEY.match(k) for k in session.keys())
+
+
+def shareable(request: HttpRequest, cart_shown: bool = True) -> bool:
+    """
+    Whether this visitor sees exactly what every other anonymous visitor sees at this address. A page that does
+    not show the cart (the catalogue) is shared with visitors who have one.
+    """
+    if not enabled() or request.method not in ("GET", "HEAD"):
+        return False
+    if request.user.is_authenticated or getattr(request, "customer", None):
+        return False
+    return not _personal(request, cart_shown)
+
+
+def page_key(request: HttpRequest, *parts) -> str:
+    host = request.host if hasattr(request, "host") else request.get_host()
+    channel = getattr(getattr(request, "sales_channel", None), "identifier", None) or \
+        request.environ.get("PRETIX_SALES_CHANNEL", "web")  # as pretix picks the channel a moment later
+    return key("page", host, request.get_full_path(), request.LANGUAGE_CODE, channel, *parts)
+
+
+def shared_page(request: HttpRequest, page: str) -> HttpResponse | None:
+    """The page stored for this address and language, with this visitor's own CSRF token, if there is one."""
+    content = cache.get(page)
+    if content is None:
+        return None
+    if _CSRF_PLACEHOLDER in content:
+        content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(content)
+
+
+def share_page(request: HttpRequest, page: str, response: HttpResponse, cart_shown: bool = True) -> None:
+    """Store a freshly rendered page, unless rendering it touched the session, set a cookie or failed."""
+    if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
+        return
+    if getattr(getattr(request, "session", None), "modified", False) or _personal(request, cart_shown):
+        return
+    cache.set(page, _CSRF_VALUE.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content), TIMEOUT)

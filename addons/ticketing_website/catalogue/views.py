@@ -57,13 +57,15 @@ class CatalogueView(TemplateView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if APP not in request.organizer.get_plugins():
             return OrganizerIndex.as_view()(request, *args, **kwargs)
-        if request.user.is_authenticated or getattr(request, "customer", None) or not cache.enabled():
+        if not cache.shareable(request, cart_shown=False):
             return super().get(request, *args, **kwargs)
         # anonymous visitors all see the same page for a given address and language (as pretix's own index)
-        parts = ("catalogue", request.host if hasattr(request, "host") else request.get_host(), request.organizer.pk,
-                 request.get_full_path(), request.LANGUAGE_CODE, request.sales_channel.identifier)
-        content = cache.cached(parts, lambda: super(CatalogueView, self).get(request, *args, **kwargs).render().content)
-        return HttpResponse(content)
+        page = cache.page_key(request, "catalogue", request.organizer.pk)
+        response = cache.shared_page(request, page)
+        if response is None:
+            response = super().get(request, *args, **kwargs).render()
+            cache.share_page(request, page, response, cart_shown=False)
+        return response
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -62,3 +62,16 @@ def catalogue(organizer, series, fleet):
     rental.save()
     Item.objects.filter(event=rental).update(default_price=Decimal("15000.00"))
     return {"evening": evening, "jazz": jazz, "concert": concert, "ticket": ticket, "rental": rental}
+
+
+@pytest.fixture
+def real_cache(settings):
+    """A cache shared between requests, as Redis is in production (the test settings have a dummy one)."""
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                      "LOCATION": "storefront-tests"}}
+    settings.REAL_CACHE_USED = True
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from ticketing_website.catalogue.filters import CatalogueFilterForm, apply_filters
 from ticketing_website.catalogue.query import build_entries
 
-from .shop_fixtures import catalogue, fleet, msk  # noqa: F401 - fixtures
+from .shop_fixtures import catalogue, fleet, msk, real_cache  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -149,18 +149,6 @@ def test_catalogue_query_count_does_not_grow_with_dates(organizer, catalogue, fl
 
 
 
-@pytest.fixture
-def real_cache(settings):
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                                      "LOCATION": "storefront-tests"}}
-    settings.REAL_CACHE_USED = True
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_with_a_real_cache_pages_are_shared_for_15_seconds_per_address_and_language(client, organizer, catalogue,
                                                                                     real_cache):
     from ticketing_core.testing import factories
@@ -177,6 +165,24 @@ def test_with_a_real_cache_pages_are_shared_for_15_seconds_per_address_and_langu
 
     cache.clear()
     assert "осталось 50 мест" in client.get(f"/{organizer.slug}/").content.decode()
+
+
+def test_a_buyer_with_a_cart_shares_the_catalogue_but_a_pending_message_stays_theirs(client, organizer, catalogue,
+                                                                                    real_cache):
+    from django.test import Client
+
+    from ticketing_core.testing import factories
+
+    first = catalogue["evening"][0]
+    adult = first.event.items.filter(admission=True).first()
+    Client().get(f"/{organizer.slug}/")  # stores the page
+    client.post(f"/{organizer.slug}/{first.event.slug}/cart/add", {f"item_{adult.pk}": "1",
+                                                                   "subevent": first.subevent_id})
+    added = "Товары добавлены в корзину."  # pretix's message, still pending (the redirect was not followed)
+    assert added in client.get(f"/{organizer.slug}/").content.decode()
+    assert added not in Client().get(f"/{organizer.slug}/").content.decode()
+    factories.make_order(first.event, first.subevent, [adult] * 10)
+    assert "осталось 60 мест" in client.get(f"/{organizer.slug}/").content.decode()  # with a cart: the shared page
 
 
 def test_logged_in_staff_never_get_a_cached_page(admin_client, organizer, catalogue, real_cache):

@@ -5,7 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from .shop_fixtures import catalogue, fleet, msk  # noqa: F401 - fixtures
+from .shop_fixtures import catalogue, fleet, msk, real_cache  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,76 @@ def test_event_page_in_english_and_chinese(client, organizer, catalogue):
     assert "General admission" in en and "Open in Yandex Maps" in en and "1 h 30 min" in en
     zh = text_of(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"), ".tw-event")
     assert "自由入座" in zh and "1小时30分钟" in zh
+
+
+# --- the shared page of anonymous visitors (real cache) ----------------------------------------------------
+
+
+def _places(resp) -> str:
+    return text_of(resp, ".tw-event")
+
+
+def test_anonymous_visitors_share_the_date_page_for_15_seconds(client, organizer, catalogue, real_cache):
+    from django.core.cache import cache
+
+    from ticketing_core.testing import factories
+
+    first = catalogue["evening"][0]
+    url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
+    assert "осталось 60 мест" in _places(client.get(url))
+    factories.make_order(first.event, first.subevent, [first.event.items.filter(admission=True).first()] * 10)
+    assert "осталось 60 мест" in _places(client.get(url))  # the page computed a moment ago
+    assert "60 places left" not in _places(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))  # one page per language
+    cache.clear()
+    assert "осталось 50 мест" in _places(client.get(url))
+
+
+def test_a_shared_page_carries_each_visitors_own_csrf_token(organizer, catalogue, real_cache):
+    """The add-to-cart form of a stored page must work for the next visitor, whose CSRF cookie is another."""
+    from django.test import Client
+
+    first = catalogue["evening"][0]
+    url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
+    adult = first.event.items.filter(admission=True).first()
+    Client().get(url)  # stores the page
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    token = BeautifulSoup(page.content.decode(), "html.parser").select_one("input[name=csrfmiddlewaretoken]")["value"]
+    assert "\x00" not in token and len(token) == 64
+    resp = visitor.post(f"/{organizer.slug}/{first.event.slug}/cart/add",
+                        {f"item_{adult.pk}": "1", "csrfmiddlewaretoken": token, "subevent": first.subevent_id})
+    assert resp.status_code == 302, resp.content.decode()[:500]
+    assert first.event.cartposition_set.filter(item=adult).count() == 1
+
+
+def test_a_visitor_with_a_cart_or_an_account_gets_a_page_of_their_own(client, organizer, catalogue, real_cache):
+    from django.test import Client
+
+    from pretix.base.models import Customer
+
+    first = catalogue["evening"][0]
+    url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
+    adult = first.event.items.filter(admission=True).first()
+    Client().get(url)  # stores the anonymous page
+    client.post(f"/{organizer.slug}/{first.event.slug}/cart/add",
+                {f"item_{adult.pk}": "2", "subevent": first.subevent_id})
+    assert "Ваша корзина" in client.get(url).content.decode()
+    assert "Ваша корзина" not in Client().get(url).content.decode()  # nor did the cart reach the shared page
+
+    organizer.settings.customer_accounts = True
+    customer = Customer.objects.create(organizer=organizer, email="anna@example.org", is_active=True,
+                                       is_verified=True, name_parts={"_legacy": "Анна Смирнова"})
+    customer.set_password("customer-password-123")
+    customer.save()
+    anna = Client()
+    anna.post(f"/{organizer.slug}/account/login", {"email": customer.email, "password": "customer-password-123"})
+    assert "Анна Смирнова" in anna.get(url).content.decode()
+    assert "Анна Смирнова" not in Client().get(url).content.decode()
+
+
+def test_a_voucher_in_the_address_is_never_served_from_the_shared_page(client, organizer, catalogue, real_cache):
+    jazz = catalogue["jazz"]
+    url = f"/{organizer.slug}/{jazz.slug}/"
+    jazz.vouchers.create(code="NEVA10", price_mode="percent", value=10)
+    assert "выберите дату, чтобы использовать промокод" not in client.get(url).content.decode()
+    assert "выберите дату, чтобы использовать промокод" in client.get(url, {"voucher": "NEVA10"}).content.decode()
