@@ -129,6 +129,7 @@ def write_config(port: int, profile_percent: float = 0.0) -> None:
     cfg.set("database", "host", DB_HOST)
     cfg.set("database", "port", str(DB_PORT))
     cfg.set("database", "user", DB_USER)
+    cfg.set("languages", "path", str(ROOT / "i18n"))  # our translations of pretix's strings, as in production
     if not cfg.has_section("django"):
         cfg.add_section("django")
     cfg.set("django", "debug", "false")

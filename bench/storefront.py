@@ -23,6 +23,7 @@ import argparse
 import atexit
 import json
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -122,8 +123,32 @@ def wait_for_server(proc: subprocess.Popen, url: str) -> None:
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def visitor(base_url: str, urls: dict, stop: threading.Event, latencies: dict, errors: list, offset: int) -> None:
+def put_a_ticket_in_the_cart(session: requests.Session, base_url: str, urls: dict) -> None:
+    """A buyer midway: one ticket of the date in the cart, so every event page is computed for this visitor."""
+    date_url = base_url + urls["event (date)"]
+    html = session.get(date_url, timeout=60).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    item = re.search(r'name="(item_\d+|variation_\d+_\d+)"', html)
+    if not token or not item:
+        raise RuntimeError("the date page offers no ticket to put in a cart")
+    subevent = urls["event (date)"].rstrip("/").rsplit("/", 1)[-1]
+    event_url = date_url.rstrip("/").rsplit("/", 1)[0]
+    r = session.post(f"{event_url}/cart/add", data={item.group(1): "1", "subevent": subevent,
+                                                   "csrfmiddlewaretoken": token.group(1)},
+                     headers={"Referer": date_url}, timeout=60)
+    if r.status_code != 200 or "cart" not in session.get(date_url, timeout=60).text.lower():
+        raise RuntimeError(f"adding a ticket to the cart failed: HTTP {r.status_code}")
+
+
+def visitor(base_url: str, urls: dict, stop: threading.Event, latencies: dict, errors: list, offset: int,
+            with_cart: bool = False) -> None:
     session = requests.Session()
+    if with_cart:
+        try:
+            put_a_ticket_in_the_cart(session, base_url, urls)
+        except (requests.RequestException, RuntimeError) as e:
+            errors.append(f"cart: {e}")
+            return
     names = list(urls)
     i = offset
     while not stop.is_set():
@@ -174,6 +199,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--reuse-db", action="store_true")
     parser.add_argument("--no-redis", action="store_true", help="pretix without a cache (every page computed fresh)")
+    parser.add_argument("--with-cart", action="store_true",
+                        help="every visitor first puts a ticket in its cart, so no page is shared with others")
     args = parser.parse_args()
 
     base.OUT.mkdir(parents=True, exist_ok=True)
@@ -209,7 +236,8 @@ def main() -> int:
                 cpu_before = base.server_cpu_seconds(server.pid)
             base.log(f"{phase}: {args.visitors} visitors for {seconds:.0f}s")
             stop = threading.Event()
-            threads = [threading.Thread(target=visitor, args=(base_url, urls, stop, latencies, errors, i), daemon=True)
+            threads = [threading.Thread(target=visitor, daemon=True,
+                                        args=(base_url, urls, stop, latencies, errors, i, args.with_cart))
                        for i in range(args.visitors)]
             for t in threads:
                 t.start()
@@ -239,7 +267,7 @@ def main() -> int:
     total = sum(r["requests"] for r in rows)
     summary = {
         "visitors": args.visitors, "seconds": args.seconds, "workers": args.workers, "dates": demo["dates"],
-        "redis": not args.no_redis,
+        "redis": not args.no_redis, "with_cart": args.with_cart,
         "requests": total, "throughput_rps": round(total / args.seconds, 1), "errors": errors[:20],
         "error_count": len(errors), "server_cpu_ms_per_request": round(cpu * 1000 / total, 1) if total else None,
         "all_requests_server_p50_ms": round(statistics.median([v for r in served.values() for v in r]), 1)
