@@ -1,7 +1,7 @@
 """
-The storefront part of the demo operator: the maritime colours, a family discount and a promo code on every
-ticketed event. Called once from ``ticketing_core.demo.load_demo``; idempotent like the rest of the demo
-(objects are found by their name or code, settings staff already changed are left alone).
+The storefront part of the demo operator: the maritime colours, pictures on every event, a family discount and a
+promo code on every ticketed event. Called once from ``ticketing_core.demo.load_demo``; idempotent like the rest
+of the demo (objects are found by their name or code, settings staff already changed are left alone).
 """
 from datetime import timedelta
 from decimal import Decimal
@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils.timezone import now
 
 from pretix.base.models import Discount, Event, Organizer, Voucher
+
+from .demo_photos import add_demo_photos
 
 # colours with at least 4.5:1 contrast against white text (tests/test_theme.py)
 THEME = {
@@ -32,6 +34,8 @@ def load_storefront_demo(organizer: Organizer, events: list[Event], tally) -> No
             organizer.settings.set(key, value)
             tally.add("shop colour")
     for event in events:
+        if add_demo_photos(event):
+            tally.add("event photos")
         tickets = list(event.items.filter(admission=True, default_price__gt=0))
         if not tickets:
             continue  # the rental has no passenger tickets

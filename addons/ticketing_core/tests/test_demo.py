@@ -10,6 +10,7 @@ from pretix.base.models import Event, Item, Organizer, Quota, SubEvent, Team, Us
 
 from ticketing_core.demo import ADMIN_EMAIL, ADMIN_PASSWORD, EVENTS, load_demo
 from ticketing_core.models import EventKind, Pier, RentalOffer, RentalRate, RentalVessel, Sailing, Vessel
+from ticketing_website.catalogue.event_page import photo_urls
 
 
 def _counts() -> dict:
@@ -114,6 +115,8 @@ def test_load_demo_is_complete_and_idempotent(db):
             assert event.settings.payment_yookassa_api_url == "http://127.0.0.1:8010/v3"
             providers = event.get_payment_providers()
             assert providers["yookassa"].is_enabled and providers["manual"].is_enabled
+            photos = photo_urls(event)  # drawn by the demo, stored as an upload would be
+            assert len(photos) == 2 and all(p.endswith(".demo.jpg") for p in photos)
         # SMS go to the SMS.ru emulator's demo account
         assert organizer.settings.ticketing_sms_api_id == "prichal-demo-api-id"
         assert organizer.settings.ticketing_sms_api_url == "http://127.0.0.1:8011"

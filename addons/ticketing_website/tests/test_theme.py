@@ -77,6 +77,24 @@ def test_event_photos_uploaded_in_the_back_office_appear_on_the_event_page(admin
 
 
 @pytest.mark.django_db
+def test_demo_pictures_never_replace_uploaded_photos(organizer, catalogue):
+    from django.core.files.storage import default_storage
+
+    from ..catalogue.event_page import photo_urls
+    from ..demo_photos import add_demo_photos
+
+    event = catalogue["jazz"]
+    event.slug = "jazz"  # a demo event's address
+    event.save()
+    assert add_demo_photos(event) == 2
+    name = event.settings.get("ticketing_website_photo_1", as_type=str)[len("file://"):]
+    with default_storage.open(name) as f:
+        assert Image.open(f).size == (1200, 800)
+    assert add_demo_photos(event) == 0  # already has photos (the demo's or uploaded ones)
+    assert len(photo_urls(event)) == 2
+
+
+@pytest.mark.django_db
 def test_every_filter_has_a_label_and_results_are_announced(client, organizer, catalogue):
     from bs4 import BeautifulSoup
 
