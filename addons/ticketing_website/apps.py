@@ -23,6 +23,8 @@ class WebsiteApp(PluginConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .catalogue.cache import allow_pretix_fragment_cache
         from .seo.middleware import install
 
         install()
+        allow_pretix_fragment_cache()

@@ -33,7 +33,8 @@ def _page_key(sender, request, subevent, part: str) -> tuple:
 
 
 SHARED_PAGES = {"event.index"}
-SHARED_QUERY = {"date", "month", "year", "week", "style"}  # the calendar's own navigation; a voucher etc. is personal
+# the calendar's navigation and ?lang= (seo/middleware.py); a voucher, widget or campaign parameter is not shared
+SHARED_QUERY = {"date", "month", "year", "week", "style", "lang"}
 
 
 def _shared_event_page(sender, request) -> str | None:

@@ -24,6 +24,16 @@ def enabled() -> bool:
     return bool(getattr(settings, "REAL_CACHE_USED", False))
 
 
+def allow_pretix_fragment_cache() -> None:
+    """
+    pretix wraps its date calendars in ``{% cache_large %}`` (15 s) but renders them afresh unless the settings
+    allow large values in the cache (``CACHE_LARGE_VALUES_ALLOWED``, not in pretix.cfg); Redis takes them, so with
+    a real cache the calendar of a visitor with a cart is drawn once per 15 s too. Called once at app start-up.
+    """
+    if enabled():
+        settings.CACHE_LARGE_VALUES_ALLOWED = True
+
+
 def key(*parts) -> str:
     return "ticketing_website:" + hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()[:40]
 

@@ -75,9 +75,11 @@ def test_anonymous_visitors_share_the_date_page_for_15_seconds(client, organizer
     first = catalogue["evening"][0]
     url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
     assert "осталось 60 мест" in _places(client.get(url))
+    assert "60 places left" in _places(client.get(url, {"lang": "en"}))
     factories.make_order(first.event, first.subevent, [first.event.items.filter(admission=True).first()] * 10)
     assert "осталось 60 мест" in _places(client.get(url))  # the page computed a moment ago
-    assert "60 places left" not in _places(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))  # one page per language
+    assert "60 places left" in _places(client.get(url, {"lang": "en"}))  # the hreflang address is shared too
+    assert "places left" in _places(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))  # one page per language
     cache.clear()
     assert "осталось 50 мест" in _places(client.get(url))
 
@@ -131,3 +133,15 @@ def test_a_voucher_in_the_address_is_never_served_from_the_shared_page(client, o
     jazz.vouchers.create(code="NEVA10", price_mode="percent", value=10)
     assert "выберите дату, чтобы использовать промокод" not in client.get(url).content.decode()
     assert "выберите дату, чтобы использовать промокод" in client.get(url, {"voucher": "NEVA10"}).content.decode()
+
+
+def test_pretix_date_calendar_cache_is_switched_on_only_with_a_real_cache(settings):
+    from ticketing_website.catalogue.cache import allow_pretix_fragment_cache
+
+    settings.CACHE_LARGE_VALUES_ALLOWED = False
+    settings.REAL_CACHE_USED = False
+    allow_pretix_fragment_cache()
+    assert settings.CACHE_LARGE_VALUES_ALLOWED is False  # a dummy cache would store nothing anyway
+    settings.REAL_CACHE_USED = True
+    allow_pretix_fragment_cache()
+    assert settings.CACHE_LARGE_VALUES_ALLOWED is True
