@@ -3,6 +3,7 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -98,7 +99,7 @@ def test_refunds_per_reason(organizer, series, sailing, boat, pier):
     refund(own[3], OrderRefund.REFUND_SOURCE_ADMIN, "900.00", comment=REFUND_COMMENT)
     OrderRefund.objects.create(order=own[2], state=OrderRefund.REFUND_STATE_CREATED, source="admin",
                                amount=Decimal("1.00"), provider="manual")  # not done: not counted
-    today = now().date()
+    today = now().astimezone(ZoneInfo("Europe/Moscow")).date()  # the report's days are Moscow days (UTC+3)
     rows = {(g["reason"], g["detail"]): (g["count"], g["amount"])
             for g in queries.refunds_by_reason(organizer, today.replace(day=1), today)}
     assert rows == {("operator", "шторм"): (2, Decimal("3000.00")), ("customer", ""): (1, Decimal("1500.00")),
