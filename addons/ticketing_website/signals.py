@@ -53,13 +53,14 @@ def serve_shared_event_page(sender, request, **kwargs):
     At peak sales most visitors are anonymous and look at the same few dates; pretix computes the month calendar
     and the product list with availability on every view (~150 ms), so they get the page computed up to 15 s ago.
     """
-    page = _shared_event_page(sender, request)
+    page = request._ticketing_shared_page = _shared_event_page(sender, request)
     return cache.shared_page(request, page) if page else None
 
 
 @receiver(process_response, dispatch_uid="ticketing_website_process_response")
 def store_shared_event_page(sender, request, response, **kwargs):
-    page = _shared_event_page(sender, request)
+    # the key found on the way in; share_page checks the session again, as the view may have filled it
+    page = getattr(request, "_ticketing_shared_page", None)
     if page is None:
         return response
     if getattr(response, "is_rendered", True):

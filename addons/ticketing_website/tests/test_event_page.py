@@ -102,10 +102,11 @@ def test_a_shared_page_carries_each_visitors_own_csrf_token(organizer, catalogue
     assert first.event.cartposition_set.filter(item=adult).count() == 1
 
 
-def test_a_visitor_with_a_cart_or_an_account_gets_a_page_of_their_own(client, organizer, catalogue, real_cache):
+def test_a_visitor_with_a_cart_or_an_account_gets_a_page_of_their_own(client, organizer, catalogue, customer,
+                                                                      real_cache):
     from django.test import Client
 
-    from pretix.base.models import Customer
+    from ticketing_core.testing.accounts import log_in
 
     first = catalogue["evening"][0]
     url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
@@ -116,13 +117,8 @@ def test_a_visitor_with_a_cart_or_an_account_gets_a_page_of_their_own(client, or
     assert "Ваша корзина" in client.get(url).content.decode()
     assert "Ваша корзина" not in Client().get(url).content.decode()  # nor did the cart reach the shared page
 
-    organizer.settings.customer_accounts = True
-    customer = Customer.objects.create(organizer=organizer, email="anna@example.org", is_active=True,
-                                       is_verified=True, name_parts={"_legacy": "Анна Смирнова"})
-    customer.set_password("customer-password-123")
-    customer.save()
     anna = Client()
-    anna.post(f"/{organizer.slug}/account/login", {"email": customer.email, "password": "customer-password-123"})
+    log_in(anna, customer)  # the accounts fixtures' customer, Анна Смирнова
     assert "Анна Смирнова" in anna.get(url).content.decode()
     assert "Анна Смирнова" not in Client().get(url).content.decode()
 
