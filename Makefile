@@ -11,7 +11,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 
 ADDONS := ticketing_core ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk
 
-.PHONY: run test install system-deps gettext browser messages migrations bench clean i18n-stats
+.PHONY: run test install system-deps gettext browser messages migrations bench clean i18n-stats sast audit
 
 install: $(STAMP)
 
@@ -67,10 +67,38 @@ run: install messages
 test: install messages browser
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
+	$(MAKE) --no-print-directory sast audit
 	@mkdir -p var/data
 	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
 	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
 	$(PY) -m pytest -q
+
+# Static analysis (SECURITY.md): bandit over shipped code, every accepted finding marked `# nosec <id>` where it
+# stands; semgrep with our own rules in .semgrep/ (each rule's sample next to it, checked by --test). semgrep pins
+# protobuf and importlib-metadata that pretix cannot share, so it lives in its own venv. Both run offline.
+SEMGREP_VENV := .venv-semgrep
+SEMGREP := SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off $(SEMGREP_VENV)/bin/semgrep
+
+$(SEMGREP_VENV)/.installed: tools/security/semgrep-requirements.txt
+	test -x $(SEMGREP_VENV)/bin/python || $(PYTHON) -m venv $(SEMGREP_VENV)
+	$(SEMGREP_VENV)/bin/pip install -q -r tools/security/semgrep-requirements.txt
+	touch $@
+
+sast: install $(SEMGREP_VENV)/.installed
+	$(VENV)/bin/bandit -q -r addons tools deploy -x '*/tests/*,*/testing/*,*/migrations/*,tools/test_*.py' \
+	  -f custom --msg-template '{relpath}:{line} {test_id} {msg}' 2>/dev/null || \
+	  { echo "bandit: findings above; fix them or mark a reviewed one '# nosec <id>  # why'"; exit 1; }
+	@for rule in .semgrep/*.yml; do for sample in $$(ls $${rule%.yml}.* | grep -v '\.yml$$'); do \
+	  out=$$($(SEMGREP) --test --metrics=off --config $$rule $$sample 2>&1); \
+	  echo "$$out" | grep -q "All tests passed" || { echo "$$out"; echo "semgrep rule test failed: $$sample"; exit 1; }; \
+	done; done; echo "semgrep: every rule catches its samples"
+	$(SEMGREP) scan --metrics=off --disable-version-check --quiet --error --exclude tests --exclude testing \
+	  --exclude migrations --config .semgrep/ addons tools deploy
+
+# The pinned requirements against the stored advisory snapshot (tools/security/advisories.py); fails on an
+# affected pin, warns loudly when the snapshot is old. With internet, also: pip-audit --strict -r requirements.txt
+audit: install
+	$(PY) tools/security/advisories.py
 
 # pretix's own models carry config-dependent choices, so makemigrations also proposes a pretixbase
 # migration inside the venv; only our addons' migrations are kept.

@@ -29,7 +29,7 @@ PRICHAL_SMS_PORT (instead of 8011; the SMS.ru emulator, whose inbox page shows e
 import os
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404 # starts our own emulators and pretix
 import sys
 import time
 from dataclasses import dataclass
@@ -180,7 +180,7 @@ def rebuild_if_needed() -> None:
     if missing:
         say(f"assets: {missing[0]} is missing, running `pretix rebuild` (about 20 s)…")
         started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "pretix", "rebuild"], check=True)
+        subprocess.run([sys.executable, "-m", "pretix", "rebuild"], check=True)  # nosec B603 # fixed argv of our own programs
         say(f"assets: rebuilt in {time.monotonic() - started:.0f} s")
     else:
         say("assets: the compiled files shipped with pretix are present, nothing to rebuild")
@@ -279,12 +279,12 @@ def supervise() -> int:
     try:
         for helper in HELPERS:
             say(f"starting the {helper.name} on {HOST}:{helper.port}")
-            proc = subprocess.Popen(helper.argv, cwd=ROOT, start_new_session=True)
+            proc = subprocess.Popen(helper.argv, cwd=ROOT, start_new_session=True)  # nosec B603 # fixed argv of our own programs
             children.append((helper.name, proc))
             if not wait_for_helper(helper, proc):
                 say(f"the {helper.name} did not start on {HOST}:{helper.port} (see above); stopping")
                 return 1
-        server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "runserver", ADDRESS],
+        server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "runserver", ADDRESS],  # nosec B603 # fixed argv of our own programs
                                   cwd=ROOT, start_new_session=True)
         children.append(("web server", server))
         try:

@@ -45,7 +45,7 @@ from .services.sailings import save_sailing
 ORGANIZER_SLUG = "neva"
 ORGANIZER_NAME = "Нева Круиз"
 ADMIN_EMAIL = "admin@prichal.local"
-ADMIN_PASSWORD = "prichal-admin"  # noqa: S105 (the published demo credential of the dev server)
+ADMIN_PASSWORD = "prichal-admin"  # noqa: S105  # nosec B105  # the published demo credential of the dev server
 ADMIN_TEAM = "Администраторы"
 
 TIMEZONE = "Europe/Moscow"
@@ -328,7 +328,7 @@ MANUAL_PAYMENT = {
 # The demo shop the YooKassa emulator serves by default (tools/yookassa_emulator); organizer-level settings
 # of the "yookassa" payment provider, read by every event through event.settings.
 YOOKASSA_SHOP_ID = "100500"
-YOOKASSA_SECRET_KEY = "test_prichal_secret"  # noqa: S105 (the emulator's published demo credential)
+YOOKASSA_SECRET_KEY = "test_prichal_secret"  # noqa: S105  # nosec B105  # the emulator's published demo credential
 
 
 def yookassa_api_url() -> str:

@@ -88,7 +88,7 @@ def settings_fields() -> "OrderedDict[str, forms.Field]":
     ])
 
 
-def clean_settings(cleaned_data: dict, prefix: str, enabled: bool, stored_secret: str = "") -> dict:
+def clean_settings(cleaned_data: dict, prefix: str, enabled: bool, stored_secret: str = "") -> dict:  # nosec B107  # no secret stored yet
     """Enabling needs both credentials; a test key in a live shop (or the other way round) is refused."""
     shop_id = cleaned_data.get(f"{prefix}shop_id")
     secret = cleaned_data.get(f"{prefix}secret_key")

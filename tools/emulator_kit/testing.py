@@ -5,7 +5,7 @@ autouse fixture: import it into a test module (``from tools.emulator_kit.testing
 """
 import queue
 import socket
-import subprocess
+import subprocess  # nosec B404 # tests start the emulators
 import sys
 import threading
 from contextlib import contextmanager
@@ -43,7 +43,7 @@ def loopback_allowed():
 def control(base_url: str, method: str, path: str, body: dict | None = None, expect: int = 200):
     """A control-API call (``path`` after ``/_emulator``) that must answer ``expect``; its JSON."""
     response = requests.request(method, f"{base_url}/_emulator{path}", json=body, timeout=10)
-    assert response.status_code == expect, response.text
+    assert response.status_code == expect, response.text  # nosec B101 # test helper
     return response.json()
 
 
@@ -122,7 +122,7 @@ def command_line(module: str, *args: str, env: dict | None = None):
     banner line it printed) and terminates it afterwards.
     """
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), "--quiet", *args], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), "--quiet", *args], cwd=ROOT,  # nosec B603 # fixed argv of our own emulator
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         yield f"http://127.0.0.1:{port}", process.stdout.readline()

@@ -16,7 +16,7 @@ def _url(event, path=""):
 
 
 def _picker_data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="ts-data">(.*?)</script>', html, re.S)
+    m = re.search(r'<script id="ts-data" type="application/json">(.*?)</script>', html, re.S)
     assert m, "the picker's data is on the page"
     return json.loads(m.group(1))
 

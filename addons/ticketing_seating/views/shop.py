@@ -3,7 +3,6 @@ The shop side: the seat picker on a date's page (rendered into pretix's cart for
 ``render_seating_plan``) and the public JSON endpoints for the map, the live availability and the
 rule check the picker runs before it hands seats to pretix's cart.
 """
-import json
 
 from django.http import Http404, JsonResponse
 from django.template.loader import get_template
@@ -73,7 +72,7 @@ def render_picker(request, event: Event, subevent) -> str:
         "check": eventreverse(event, "plugins:ticketing_seating:check") + query,
     }
     return get_template("ticketing_seating/picker.html").render({
-        "data_json": json.dumps(data, ensure_ascii=False).replace("</", "<\\/"), "data": data, "urls": urls,
+        "data": data, "urls": urls,
         "event": event, "subevent": subevent,
     }, request=request)
 

@@ -27,7 +27,7 @@ def event_head_html(event: Event, request) -> str:
     graph = event_graph(request, event, entries[:SCHEDULE_LIMIT], photos)
     if graph:
         html += json_ld(graph if len(graph) > 1 else graph[0])
-    return SafeString(html)
+    return SafeString(html)  # nosec B308 B703  # nosemgrep: prichal-mark-safe-non-literal
 
 
 def organizer_head_html(organizer: Organizer, request) -> str:
@@ -36,4 +36,4 @@ def organizer_head_html(organizer: Organizer, request) -> str:
     match = request.resolver_match
     if match is not None and match.url_name == "catalogue":
         html += og_tags(_text(organizer.settings.get("organizer_homepage_text")))
-    return SafeString(html)
+    return SafeString(html)  # nosec B308 B703  # nosemgrep: prichal-mark-safe-non-literal

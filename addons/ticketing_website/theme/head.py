@@ -26,7 +26,7 @@ def theme_head(settings) -> str:
     """pretix compiles the operator's colours into its own theme.css; we only pass the primary colour on."""
     primary = settings.get("primary_color") or DEFAULT_PRIMARY
     primary = primary if HEX.match(primary) else DEFAULT_PRIMARY
-    return SafeString(
+    return SafeString(  # nosec B703 # format_html parts, colour checked against HEX
         format_html('<link rel="stylesheet" href="{}">', stylesheet_url())
         + format_html("<style>:root{{--tw-primary:{};}}</style>", primary)
     )
