@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
@@ -21,6 +22,14 @@ class PierSerializer(I18nAwareModelSerializer):
     class Meta:
         model = Pier
         fields = ("id", "name", "address", "latitude", "longitude", "boarding_instructions", "timezone", "active")
+
+    def validate_name(self, value):
+        # pretix's I18nField accepts {} and {"ru": ""}, which the database stores as NULL and refuses (a 500)
+        data = getattr(value, "data", value)
+        texts = data.values() if isinstance(data, dict) else [data]
+        if not any(isinstance(t, str) and t.strip() for t in texts):
+            raise ValidationError(_("Enter a name in at least one language."))
+        return value
 
 
 class VesselSerializer(I18nAwareModelSerializer):

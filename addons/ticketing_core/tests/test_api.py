@@ -115,3 +115,11 @@ def test_managed_quota_cannot_be_raised_through_the_quota_api(full, organizer, s
     resp = full.patch(url, {"size": 500}, format="json")
     assert resp.status_code == 400
     assert "60" in resp.content.decode()
+
+
+@pytest.mark.parametrize("name", [{}, {"ru": ""}, {"ru": "  "}, ""])
+def test_pier_without_a_name_is_a_translated_400_not_a_500(full, organizer, name):
+    resp = full.post(f"/api/v1/organizers/{organizer.slug}/piers/", {"name": name, "address": "Невская наб."},
+                    format="json", HTTP_ACCEPT_LANGUAGE="ru")
+    assert resp.status_code == 400
+    assert "Укажите название" in str(resp.data["name"])
