@@ -11,7 +11,8 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 
 ADDONS := ticketing_core ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk
 
-.PHONY: run test install system-deps gettext browser messages migrations bench clean i18n-stats sast audit
+.PHONY: run test install system-deps gettext browser messages migrations bench clean i18n-stats sast audit \
+	security-scan openapi
 
 install: $(STAMP)
 
@@ -99,6 +100,22 @@ sast: install $(SEMGREP_VENV)/.installed
 # affected pin, warns loudly when the snapshot is old. With internet, also: pip-audit --strict -r requirements.txt
 audit: install
 	$(PY) tools/security/advisories.py
+
+# DAST (SECURITY.md): a bounded wapiti scan of a throw-away instance, logged in as staff and as a customer; about
+# 15 minutes, so not part of `make test`. wapiti's pins clash with pretix's, so it has its own venv.
+DAST_VENV := .venv-dast
+$(DAST_VENV)/.installed: tools/security/dast-requirements.txt
+	test -x $(DAST_VENV)/bin/python || $(PYTHON) -m venv $(DAST_VENV)
+	$(DAST_VENV)/bin/pip install -q -r tools/security/dast-requirements.txt
+	touch $@
+
+security-scan: install messages $(DAST_VENV)/.installed
+	$(PY) tools/security/dast.py
+
+# The OpenAPI description of our endpoints (tools/security/openapi.py), for API users.
+openapi: install
+	@mkdir -p var/data
+	$(DEV) $(PY) tools/security/openapi.py > var/openapi.json && echo "var/openapi.json"
 
 # pretix's own models carry config-dependent choices, so makemigrations also proposes a pretixbase
 # migration inside the venv; only our addons' migrations are kept.
