@@ -62,8 +62,9 @@ var/.jsi18n-%: $(STAMP)
 i18n-stats:
 	@$(PY) tools/make_pretix_overrides.py --stats
 
+# PRICHAL_DEMO=1: this instance is the demo (load_demo refuses to create its known admin password elsewhere).
 run: install messages
-	$(DEV) $(PY) tools/devserver.py
+	PRICHAL_DEMO=1 $(DEV) $(PY) tools/devserver.py
 
 test: install messages browser
 	@$(PY) tools/check_postgres.py

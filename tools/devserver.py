@@ -13,9 +13,12 @@ Steps, each skipped when already done so that a second start takes seconds:
 
 Helpers: the YooKassa emulator (``tools/yookassa_emulator``, the demo shop 100500) on http://127.0.0.1:8010, its
 state kept in var/yookassa.json, its webhooks sent to this server's ``/_yookassa/webhook/``; the SMS.ru emulator
-(``tools/sms_emulator``) on http://127.0.0.1:8011, state in var/sms.json, delivery reports sent to
-``/_sms/neva/callback/``, every SMS readable on its inbox page. The demo's payments and messages go to them and
-never leave the machine.
+(``tools/sms_emulator``) on http://127.0.0.1:8011, state in var/sms.json, delivery reports sent to the demo
+organizer's secret ``/_sms/neva/callback/<token>/``, every SMS readable on its inbox page. The demo's payments and
+messages go to them and never leave the machine. Their addresses are configuration, not settings: pretix.cfg's
+``[ticketing_yoomoney] api_url`` and ``[ticketing_sms] api_url``, which this script overrides through pretix's
+environment variables (PRETIX_TICKETING_YOOMONEY_API_URL, PRETIX_TICKETING_SMS_API_URL) when the ports move.
+It also marks the instance as a demo (PRICHAL_DEMO=1), without which ``load_demo`` refuses to run.
 
 The server runs as ``tools/devserver.py runserver 127.0.0.1:8000``, i.e. pretix's own ``runserver`` command with
 a few development-only overrides applied before Django starts (see :func:`apply_dev_overrides`). This process stays
@@ -32,7 +35,7 @@ import socket
 import subprocess  # nosec B404 # starts our own emulators and pretix
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +47,10 @@ REBUILT_STAMP = VAR / ".rebuilt"
 HOST, PORT = "127.0.0.1", int(os.environ.get("PRICHAL_PORT", "8000"))
 ADDRESS = f"{HOST}:{PORT}"
 
-# The YooKassa emulator; ticketing_core.demo points the demo shop's api_url at the same port.
+# The YooKassa emulator; the server is configured to use it (see prepare_environment).
 YOOKASSA_PORT = int(os.environ.get("PRICHAL_YOOKASSA_PORT", "8010"))
 YOOKASSA_URL = f"http://{HOST}:{YOOKASSA_PORT}"
-# The SMS.ru emulator; the demo operator's SMS settings point at the same port.
+# The SMS.ru emulator; the server is configured to use it (see prepare_environment).
 SMS_PORT = int(os.environ.get("PRICHAL_SMS_PORT", "8011"))
 SMS_URL = f"http://{HOST}:{SMS_PORT}"
 
@@ -74,13 +77,21 @@ HELPERS: list[Helper] = [
     ),
     Helper(
         "SMS emulator",
+        # the delivery-report address carries the demo organizer's secret token: added by with_sms_callback()
         [sys.executable, "-m", "tools.sms_emulator", "--host", HOST, "--port", str(SMS_PORT),
-         "--state-file", str(VAR / "sms.json"), "--callback-url", f"http://{ADDRESS}/_sms/neva/callback/"],
+         "--state-file", str(VAR / "sms.json")],
         SMS_PORT,
         "PRICHAL_SMS_PORT",
         ("SMS inbox (emulator)", f"{SMS_URL}/_emulator/inbox"),
     ),
 ]
+
+
+def with_sms_callback(callback_url: str) -> None:
+    """The SMS emulator reports deliveries to the organizer's secret address, known once the demo is loaded."""
+    for i, helper in enumerate(HELPERS):
+        if helper.name == "SMS emulator":
+            HELPERS[i] = replace(helper, argv=[*helper.argv, "--callback-url", callback_url])
 
 
 def say(message: str) -> None:
@@ -91,6 +102,12 @@ def prepare_environment() -> None:
     os.chdir(ROOT)
     os.environ.setdefault("PRETIX_CONFIG_FILE", str(ROOT / "pretix.cfg"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pretix.settings")
+    # This instance is the demo (load_demo refuses to create its known admin password anywhere else), and the
+    # outside services are the emulators started below, wherever their ports are (pretix reads these variables
+    # as its [ticketing_yoomoney] / [ticketing_sms] api_url; the server process inherits them).
+    os.environ["PRICHAL_DEMO"] = "1"
+    os.environ["PRETIX_TICKETING_YOOMONEY_API_URL"] = f"{YOOKASSA_URL}/v3"
+    os.environ["PRETIX_TICKETING_SMS_API_URL"] = SMS_URL
     # pretix.settings creates var/data/{logs,media,cache} with parents=False: var/data must exist first.
     DATA.mkdir(parents=True, exist_ok=True)
 
@@ -323,6 +340,7 @@ def main() -> int:
     migrate_if_needed()
     rebuild_if_needed()
     result = load_demo_data()
+    with_sms_callback(result["sms_callback_url"])
     from django.db import connections
 
     connections.close_all()

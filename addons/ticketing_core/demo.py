@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
 from i18nfield.strings import LazyI18nString
@@ -46,6 +47,21 @@ ORGANIZER_SLUG = "neva"
 ORGANIZER_NAME = "Нева Круиз"
 ADMIN_EMAIL = "admin@prichal.local"
 ADMIN_PASSWORD = "prichal-admin"  # noqa: S105  # nosec B105  # the published demo credential of the dev server
+# The demo creates an administrator with the published password above: it only runs where the instance says
+# it is a demo (`make run` / tools/devserver.py set this), never by accident in the production image.
+DEMO_FLAG = "PRICHAL_DEMO"
+
+
+class NotADemoInstance(RuntimeError):
+    pass
+
+
+def require_demo_instance() -> None:
+    if os.environ.get(DEMO_FLAG) != "1":
+        raise NotADemoInstance(
+            f"Refusing to load the demo: it creates the administrator {ADMIN_EMAIL} with a published password. "
+            f"This instance is not marked as a demo; set {DEMO_FLAG}=1 only on a throw-away demo instance "
+            f"(`make run` does).")
 ADMIN_TEAM = "Администраторы"
 
 TIMEZONE = "Europe/Moscow"
@@ -331,15 +347,6 @@ YOOKASSA_SHOP_ID = "100500"
 YOOKASSA_SECRET_KEY = "test_prichal_secret"  # noqa: S105  # nosec B105  # the emulator's published demo credential
 
 
-def yookassa_api_url() -> str:
-    """The emulator's API as ``tools/devserver.py`` starts it (port from PRICHAL_YOOKASSA_PORT, default 8010)."""
-    return f"http://127.0.0.1:{int(os.environ.get('PRICHAL_YOOKASSA_PORT', '8010'))}/v3"
-
-
-def _is_emulator_url(url) -> bool:
-    return isinstance(url, str) and url.startswith("http://127.0.0.1:") and url.endswith("/v3")
-
-
 # --- loading -------------------------------------------------------------------------------------------
 
 def _ru(value) -> str:
@@ -408,11 +415,10 @@ def _stored(settings_proxy, key: str) -> bool:
     return settings_proxy._objects.filter(key=key).exists()
 
 
-def _emulator_account(organizer: Organizer, tally: _Tally, label: str, values: tuple, url_key: str, url: str,
-                      is_local) -> None:
+def _emulator_account(organizer: Organizer, tally: _Tally, label: str, values: tuple) -> None:
     """
-    An outside service's demo account, pointed at its local emulator. Values staff set are kept, except that
-    an address pointing at a local emulator follows the emulator's current port.
+    An outside service's demo account. Values staff set are kept. Where the service is (the local emulator)
+    is not a setting: pretix.cfg's [ticketing_yoomoney] / [ticketing_sms] api_url, set by tools/devserver.py.
     """
     s = organizer.settings
     changed = False
@@ -420,36 +426,28 @@ def _emulator_account(organizer: Organizer, tally: _Tally, label: str, values: t
         if not _stored(s, key):
             s.set(key, value)
             changed = True
-    current = s.get(url_key) if _stored(s, url_key) else None
-    if current is None or (is_local(current) and current != url):
-        s.set(url_key, url)
-        changed = True
     tally.add(label, changed)
 
 
 def _yookassa_shop(organizer: Organizer, tally: _Tally) -> None:
-    """The emulator's demo shop as the organizer's YooKassa account (port from PRICHAL_YOOKASSA_PORT)."""
+    """The emulator's demo shop as the organizer's YooKassa account."""
     _emulator_account(organizer, tally, "YooKassa demo shop settings", (
         ("payment_yookassa_shop_id", YOOKASSA_SHOP_ID),
         ("payment_yookassa_secret_key", YOOKASSA_SECRET_KEY),
         ("payment_yookassa_test_mode", True),
         # The emulator's notifications come from 127.0.0.1, not from YooKassa's networks.
         ("payment_yookassa_restrict_networks", False),
-    ), "payment_yookassa_api_url", yookassa_api_url(), _is_emulator_url)
+    ))
 
 
 SMS_API_ID = "prichal-demo-api-id"  # the SMS.ru emulator's demo account (tools/sms_emulator)
 
 
-def sms_api_url() -> str:
-    return f"http://127.0.0.1:{int(os.environ.get('PRICHAL_SMS_PORT', '8011'))}"
-
-
 def _sms_account(organizer: Organizer, tally: _Tally) -> None:
-    """The SMS.ru emulator as the organizer's SMS gateway (port from PRICHAL_SMS_PORT)."""
+    """The SMS.ru emulator's demo account as the organizer's SMS gateway account."""
     _emulator_account(organizer, tally, "SMS demo account settings", (
         ("ticketing_sms_api_id", SMS_API_ID), ("ticketing_sms_sender", "Prichal"),
-    ), "ticketing_sms_api_url", sms_api_url(), lambda url: str(url).startswith("http://127.0.0.1:"))
+    ))
 
 
 def _admin(organizer: Organizer, tally: _Tally) -> User:
@@ -682,6 +680,7 @@ def _disable_default_admin() -> None:
 
 def load_demo() -> dict:
     """Create (or complete) the demo operator; returns the admin's credentials, URLs and what was created."""
+    require_demo_instance()
     tally = _Tally()
     with scopes_disabled(), transaction.atomic():
         organizer = _organizer(tally)
@@ -707,7 +706,12 @@ def load_demo() -> dict:
         load_cases_demo(organizer, tally)
 
     base = settings.SITE_URL.rstrip("/")
+    from .notifications.sms.factory import callback_token
+
     return {
+        # the SMS emulator's delivery reports go to the organizer's secret callback address
+        "sms_callback_url": base + reverse("plugins:ticketing_core:sms.callback", kwargs={
+            "organizer": ORGANIZER_SLUG, "token": callback_token(organizer)}),
         "admin_email": ADMIN_EMAIL,
         "admin_password": ADMIN_PASSWORD,
         "storefront_url": f"{base}/{ORGANIZER_SLUG}/",

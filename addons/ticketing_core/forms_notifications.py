@@ -6,7 +6,6 @@ the preview and for the SMS length check.
 """
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -28,7 +27,6 @@ from .notifications.checkout import MobilePhoneField
 from .notifications.kinds import EMAIL, KINDS, SMS, Kind, setting_key
 from .notifications.models import ContactPreference
 from .notifications.service import facts_of, order_context, render
-from .notifications.sms.factory import DEFAULT_SMSRU_URL
 from .notifications.sms.segments import MAX_SEGMENTS, Segments, count_segments
 
 REMINDER_HOURS = "ticketing_notify_reminder_hours"
@@ -264,20 +262,6 @@ class SmsSettingsForm(SettingsForm):
                                                                "hyphens only."))],
         help_text=_("The name customers see as the sender, as approved by SMS.ru (up to 11 Latin characters). "
                     "Empty: the account's default sender."))
-    ticketing_sms_api_url = forms.URLField(
-        label=_("API address"), required=False, initial=DEFAULT_SMSRU_URL, assume_scheme="https",
-        help_text=_("https://sms.ru for the real service. In development, the address of the local SMS "
-                    "emulator (tools/sms_emulator)."))
-
-    def clean_ticketing_sms_api_url(self):
-        url = (self.cleaned_data.get("ticketing_sms_api_url") or DEFAULT_SMSRU_URL).rstrip("/")
-        parts = urlsplit(url)
-        # the key travels with every request: plain HTTP only to this machine (the emulator in development)
-        if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-            raise forms.ValidationError(_("Use an https:// address; plain http:// is only allowed for "
-                                          "127.0.0.1 (the local emulator)."))
-        return url
-
     def api_id(self) -> str:
         """The key to use: the one typed, else the saved one (the field shows a mask)."""
         self._unmask_secret_fields()

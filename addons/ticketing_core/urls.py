@@ -34,8 +34,9 @@ urlpatterns = [
             name="notifications.resend"),
     re_path(MESSAGES + r"$", notifications.MessageList.as_view(), name="messages"),
     re_path(MESSAGES + r"sms$", notifications.SmsSettings.as_view(), name="sms.settings"),
-    # the SMS gateway's delivery reports, per organizer account
-    re_path(r"^_sms/(?P<organizer>[^/]+)/callback/$", delivery.sms_callback, name="sms.callback"),
+    # the SMS gateway's delivery reports, per organizer account, with that account's secret token
+    re_path(r"^_sms/(?P<organizer>[^/]+)/callback/(?P<token>[A-Za-z0-9_-]{1,64})/$", delivery.sms_callback,
+            name="sms.callback"),
 ]
 
 # the shop, organizer level: /<organizer>/account/notifications (a logged-in customer's SMS and reminder choices)

@@ -20,7 +20,8 @@ from urllib3 import Retry
 from yookassa import Configuration, Payment, Receipt, Refund, Settings
 from yookassa.client import ApiClient
 
-DEFAULT_API_URL = "https://api.yookassa.ru/v3"
+from .config import DEFAULT_API_URL
+
 REQUEST_TIMEOUT = (5, 20)  # seconds: connect, read
 
 _configuration_lock = threading.Lock()
@@ -31,7 +32,7 @@ _client: ContextVar["ShopApiClient"] = ContextVar("ticketing_yoomoney_client")
 class ShopCredentials:
     shop_id: str
     secret_key: str
-    api_url: str = DEFAULT_API_URL
+    api_url: str = DEFAULT_API_URL  # always from the configuration (config.py), never from a setting
 
     def __repr__(self) -> str:  # never print the secret
         return f"ShopCredentials(shop_id={self.shop_id!r}, api_url={self.api_url!r})"

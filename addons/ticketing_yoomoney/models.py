@@ -27,6 +27,9 @@ class YooKassaObject(models.Model):
     reference = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=16, choices=KINDS)
     shop_id = models.CharField(max_length=32)
+    # The API the object was created at (from the configuration then); empty on records from before it was kept,
+    # which are asked at the configured API. Never taken from a setting staff can change.
+    api_url = models.CharField(max_length=200, blank=True, default="")
     order = models.ForeignKey("pretixbase.Order", on_delete=models.CASCADE, related_name="+")
     payment = models.ForeignKey("pretixbase.OrderPayment", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="+")

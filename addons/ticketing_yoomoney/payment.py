@@ -20,7 +20,8 @@ from pretix.base.models import OrderPayment, OrderRefund
 from pretix.base.payment import BasePaymentProvider, PaymentException
 from pretix.multidomain.urlreverse import build_absolute_uri, eventreverse
 
-from .client import DEFAULT_API_URL, ShopCredentials
+from .client import ShopCredentials
+from .config import configured_api_url
 from .services import remote
 from .services.display import payment_details
 from .services.receipts import (
@@ -82,17 +83,23 @@ def settings_fields() -> "OrderedDict[str, forms.Field]":
         ("reconcile_minutes", forms.IntegerField(
             label=_("Re-check unfinished payments after (minutes)"), required=False, min_value=1, max_value=1440,
             initial=DEFAULT_RECONCILE_MINUTES)),
-        ("api_url", forms.URLField(
-            label=_("API address"), required=False, initial=DEFAULT_API_URL,
-            help_text=_("Leave as it is; the development server points it at the local YooKassa emulator."))),
     ])
 
 
-def clean_settings(cleaned_data: dict, prefix: str, enabled: bool, stored_secret: str = "") -> dict:  # nosec B107  # no secret stored yet
-    """Enabling needs both credentials; a test key in a live shop (or the other way round) is refused."""
+def clean_settings(cleaned_data: dict, prefix: str, enabled: bool, stored_secret: str = "",  # nosec B107
+                   stored_shop_id: str = "") -> dict:
+    """
+    Enabling needs both credentials; a test key in a live shop (or the other way round) is refused. A new
+    shop ID needs its own key typed in: the saved key belongs to the saved shop, and keeping it under
+    another shop ID would let anyone with these settings pair our key with a shop of their choosing.
+    """
     shop_id = cleaned_data.get(f"{prefix}shop_id")
     secret = cleaned_data.get(f"{prefix}secret_key")
     if secret == SECRET_REDACTED:  # unchanged: the form shows only a mask
+        if shop_id and stored_shop_id and shop_id != stored_shop_id and stored_secret:
+            raise forms.ValidationError({f"{prefix}secret_key": _(
+                "The shop ID has changed: enter the secret key of shop {shop} as well. The saved key belongs to "
+                "shop {old}.").format(shop=shop_id, old=stored_shop_id)})
         secret = stored_secret
     if enabled and not (shop_id and secret):
         raise forms.ValidationError(_("Enter the shop ID and the secret key before enabling YooKassa."))
@@ -109,11 +116,29 @@ def webhook_url() -> str:
 
 
 def credentials_of(settings) -> ShopCredentials:
+    """The shop in these settings, at the configured API (a stored ``api_url`` setting is ignored)."""
     return ShopCredentials(
         shop_id=str(settings.get("shop_id") or ""),
         secret_key=str(settings.get("secret_key") or ""),
-        api_url=str(settings.get("api_url") or DEFAULT_API_URL),
+        api_url=configured_api_url(),
     )
+
+
+def shop_credentials(event, shop_id: str, api_url: str = "") -> ShopCredentials:
+    """
+    The credentials of the shop an object was created in, at the API it was created at: a payment is
+    always asked about where it was made, whatever the settings say now. The key is taken from the
+    event's or the organizer's settings only while they still hold that very shop; otherwise nothing is
+    sent anywhere (:class:`remote.ShopUnavailable`).
+    """
+    from pretix.base.settings import SettingsSandbox
+
+    for holder in (event, event.organizer):
+        settings = SettingsSandbox("payment", "yookassa", holder)
+        if shop_id and str(settings.get("shop_id") or "") == shop_id and settings.get("secret_key"):
+            return ShopCredentials(shop_id=shop_id, secret_key=str(settings.get("secret_key")),
+                                   api_url=api_url or configured_api_url())
+    raise remote.ShopUnavailable(shop_id)
 
 
 class YooKassaProvider(BasePaymentProvider):
@@ -130,7 +155,7 @@ class YooKassaProvider(BasePaymentProvider):
     def settings_form_clean(self, cleaned_data):
         prefix = f"payment_{self.identifier}_"
         return clean_settings(cleaned_data, prefix, bool(cleaned_data.get(f"{prefix}_enabled")),
-                              str(self.settings.get("secret_key") or ""))
+                              str(self.settings.get("secret_key") or ""), str(self.settings.get("shop_id") or ""))
 
     def settings_content_render(self, request) -> str:
         return get_template("ticketing_yoomoney/settings_content.html").render({

@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     proc, base, env = start_instance(var)
     try:
         add_customer(env)
-        staff = login(base, "/control/login", {"email": "admin@prichal.local", "password": "prichal-admin"})
+        staff = login(base, "/control/login", {"email": "admin@prichal.local", "password": "prichal-admin"})  # nosec B105
         customer = login(base, "/neva/account/login", {"email": CUSTOMER_EMAIL, "password": CUSTOMER_PASSWORD})
         findings = scan("staff", base + "/control/", cookie_file(staff, var / "staff-cookies.json"), var,
                         args.max_scan_time)

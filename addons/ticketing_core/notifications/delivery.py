@@ -3,11 +3,12 @@ Delivery reports: the SMS gateway's callbacks (or, when they never come, polling
 record of each e-mail. Each final report is logged on the order, which is what pretix's webhooks
 ("message delivered", "message failed") are made of.
 """
+import hmac
 import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.utils.timezone import now
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -75,18 +76,24 @@ def poll_sms_statuses(older_than: timedelta = timedelta(minutes=10)) -> int:
 @csrf_exempt
 @require_POST
 @scopes_disabled()
-def sms_callback(request, organizer: str):
+def sms_callback(request, organizer: str, token: str):
     """
-    The gateway's delivery reports for one organizer's account. Only ids we sent through that account
-    are touched, and a report can only move a message forward, so a forged or repeated callback cannot
-    do more than a real one.
+    The gateway's delivery reports for one organizer's account, at an address with the account's secret
+    token (compared in constant time): without it nobody can report our sequential message ids. Only ids
+    we sent through that account are touched, and a report can only move a message forward, so even a
+    report with the token cannot do more than a real one.
     """
-    from .sms.factory import gateway_for
+    from .sms.factory import CALLBACK_TOKEN_KEY, gateway_for
 
     org = Organizer.objects.filter(slug=organizer).first()
-    if org is None:
-        return HttpResponseBadRequest("unknown organizer")
-    gateway, _sender = gateway_for(org)
+    expected = str(org.settings.get(CALLBACK_TOKEN_KEY) or "") if org is not None else ""
+    if not expected or not hmac.compare_digest(expected.encode(), token.encode()):
+        logger.warning("SMS delivery report for %s with a wrong or no token refused", organizer)
+        return HttpResponseForbidden("forbidden", content_type="text/plain")
+    try:
+        gateway, _sender = gateway_for(org)
+    except GatewayRefused:  # SMS not (or no longer) set up: nothing of ours to update
+        return HttpResponseBadRequest("SMS is not set up for this organizer", content_type="text/plain")
     try:
         reports = gateway.parse_callback(request.POST or request.body)
     except (ValueError, GatewayRefused):

@@ -29,6 +29,9 @@ class Kind:
     # pretix sends this e-mail itself (its "order paid" mail, the event cancellation mail), with the text
     # editable in pretix's e-mail settings; ours is used only when staff send it again.
     pretix_email: bool = False
+    # Placeholders filled with what a customer typed: the e-mail is then sent as literal text (never Markdown or
+    # HTML), so those words cannot become links or images in a message from the operator (notifications/literal.py).
+    customer_text: tuple[str, ...] = ()
 
 
 COMMON = ("code", "event", "organizer", "url")
@@ -139,6 +142,7 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
         },
         sms={"ru": "Ответ на обращение {case}: {url}", "en": "Reply to your request {case}: {url}",
              "zh-hans": "您的咨询{case}已回复：{url}"},
+        customer_text=("subject",),
     ),
 )}
 

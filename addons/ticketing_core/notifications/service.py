@@ -195,7 +195,9 @@ def notify_contact(organizer, kind_key: str, *, occasion: str, context: dict, em
                     "customer_id": getattr(customer, "pk", None), "kind": kind.key, "channel": channel,
                     "recipient": recipient or "", "locale": locale or "",
                     "subject": subject if channel == EMAIL else "", "text": body if channel == EMAIL else sms,
-                    "context": {"occasion": occasion}, "status": status, "detail": detail, "requested_by": user,
+                    # our own link in a literal e-mail stays clickable (notifications/literal.py)
+                    "context": {"occasion": occasion, "links": [context["url"]] if context.get("url") else []},
+                    "status": status, "detail": detail, "requested_by": user,
                 })
         except IntegrityError:
             continue

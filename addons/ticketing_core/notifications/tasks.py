@@ -58,20 +58,25 @@ def _mask(n: Notification) -> str:
 def send_email(n: Notification) -> None:
     from pretix.base.services.mail import mail
 
+    from .literal import literal_mail, literal_subject
+
     order = n.order
     kind = KINDS[n.kind]
+    if kind.customer_text:  # what the customer typed arrives as literal text, never as Markdown/HTML
+        template, context = literal_mail(n.text, links=(n.context or {}).get("links") or ())
+    else:  # the text is final: braces in it must not be read as placeholders
+        template, context = LazyI18nString(n.text.replace("{", "{{").replace("}", "}}")), {}
     if order is None:  # a message not about an order (notify_contact): the organizer's sender and settings
         with language(n.locale or "ru", n.organizer.settings.region):
-            outgoing = mail(n.recipient, n.subject, LazyI18nString(n.text.replace("{", "{{").replace("}", "}}")),
-                            {}, event=n.event, organizer=n.organizer, locale=n.locale or "ru",
-                            customer=n.customer, auto_email=True)
+            outgoing = mail(n.recipient, literal_subject(n.subject), template, context, event=n.event,
+                            organizer=n.organizer, locale=n.locale or "ru", customer=n.customer, auto_email=True)
         _finish(n, Notification.DELIVERED if outgoing is not None and outgoing.status == "sent"
                 else Notification.SENT, outgoing_mail=outgoing)
         return
     with language(n.locale or order.locale, order.event.settings.region):
         outgoing = mail(
-            n.recipient, n.subject, LazyI18nString(n.text.replace("{", "{{").replace("}", "}}")), {},
-            event=order.event, locale=n.locale or order.locale, order=order,
+            n.recipient, literal_subject(n.subject), template, context, event=order.event,
+            locale=n.locale or order.locale, order=order,
             attach_tickets=kind.attach_tickets and order.status == "p",
         )
     # with an eager mail queue (development, tests) pretix has already talked to the mail server

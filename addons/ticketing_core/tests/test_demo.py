@@ -13,6 +13,30 @@ from ticketing_core.models import EventKind, Pier, RentalOffer, RentalRate, Rent
 from ticketing_website.catalogue.event_page import photo_urls
 
 
+@pytest.fixture(autouse=True)
+def demo_instance(monkeypatch):
+    """These tests play the demo instance (`make run` sets the flag)."""
+    monkeypatch.setenv("PRICHAL_DEMO", "1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [None, "0", "yes"])
+def test_load_demo_refuses_to_run_on_an_instance_not_marked_as_a_demo(monkeypatch, value):
+    """The production image ships the command; its known admin password must never appear there."""
+    from django.core.management import CommandError, call_command
+
+    if value is None:
+        monkeypatch.delenv("PRICHAL_DEMO")
+    else:
+        monkeypatch.setenv("PRICHAL_DEMO", value)
+    users = User.objects.count()
+    with pytest.raises(CommandError, match="PRICHAL_DEMO=1"):
+        call_command("load_demo")
+    assert User.objects.count() == users and not User.objects.filter(email=ADMIN_EMAIL).exists()
+    with scopes_disabled():
+        assert not Organizer.objects.filter(slug="neva").exists()
+
+
 def _counts() -> dict:
     with scopes_disabled():
         return {
@@ -101,7 +125,6 @@ def test_load_demo_is_complete_and_idempotent(db):
         # next to the manual payment at the pier.
         assert organizer.settings.payment_yookassa_shop_id == "100500"
         assert organizer.settings.payment_yookassa_secret_key == "test_prichal_secret"
-        assert organizer.settings.payment_yookassa_api_url == "http://127.0.0.1:8010/v3"
         assert organizer.settings.get("payment_yookassa_test_mode", as_type=bool) is True
         # the emulator's webhooks come from 127.0.0.1
         assert organizer.settings.get("payment_yookassa_restrict_networks", as_type=bool) is False
@@ -112,14 +135,12 @@ def test_load_demo_is_complete_and_idempotent(db):
             assert event.settings.get("payment_yookassa__enabled", as_type=bool) is True
             assert event.settings.get("payment_manual__enabled", as_type=bool) is True
             assert event.settings.payment_yookassa_shop_id == "100500"
-            assert event.settings.payment_yookassa_api_url == "http://127.0.0.1:8010/v3"
             providers = event.get_payment_providers()
             assert providers["yookassa"].is_enabled and providers["manual"].is_enabled
             photos = photo_urls(event)  # drawn by the demo, stored as an upload would be
             assert len(photos) == 2 and all(p.endswith(".demo.jpg") for p in photos)
         # SMS go to the SMS.ru emulator's demo account
         assert organizer.settings.ticketing_sms_api_id == "prichal-demo-api-id"
-        assert organizer.settings.ticketing_sms_api_url == "http://127.0.0.1:8011"
 
     client = Client()
     assert client.login(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
@@ -130,43 +151,36 @@ def test_load_demo_is_complete_and_idempotent(db):
 
 
 @pytest.mark.django_db
-def test_load_demo_adds_yookassa_to_an_older_demo_and_follows_the_emulator_port(db, monkeypatch):
+def test_load_demo_adds_yookassa_to_an_older_demo(db):
     """A demo loaded before YooKassa existed gets it on the next run; what staff switched stays as it is."""
-    monkeypatch.delenv("PRICHAL_YOOKASSA_PORT", raising=False)
     load_demo()
     with scopes_disabled():
         organizer = Organizer.objects.get(slug="neva")
-        for key in ("payment_yookassa_shop_id", "payment_yookassa_secret_key", "payment_yookassa_api_url",
-                    "payment_yookassa_test_mode", "payment_yookassa_restrict_networks"):
+        for key in ("payment_yookassa_shop_id", "payment_yookassa_secret_key", "payment_yookassa_test_mode",
+                    "payment_yookassa_restrict_networks"):
             organizer.settings.delete(key)
         for event in Event.objects.filter(organizer=organizer):
             event.settings.delete("payment_yookassa__enabled")
             if event.slug == "jazz":
                 event.settings.payment_yookassa__enabled = False  # staff switched it off
 
-    monkeypatch.setenv("PRICHAL_YOOKASSA_PORT", "18010")
     result = load_demo()
     assert result["created"] == {"YooKassa demo shop settings": 1, "event with YooKassa enabled": 3}
     with scopes_disabled():
         organizer = Organizer.objects.get(slug="neva")
         assert organizer.settings.payment_yookassa_shop_id == "100500"
-        assert organizer.settings.payment_yookassa_api_url == "http://127.0.0.1:18010/v3"
+        assert not organizer.settings.get("payment_yookassa_api_url")  # the address is configuration only
         assert organizer.settings.get("payment_yookassa_test_mode", as_type=bool) is True
         for event in Event.objects.filter(organizer=organizer):
             assert event.settings.get("payment_yookassa__enabled", as_type=bool) is (event.slug != "jazz")
-
-        # Another emulator port moves the local api_url along; a real YooKassa address set by staff stays.
-        monkeypatch.setenv("PRICHAL_YOOKASSA_PORT", "18011")
-        load_demo()
-        organizer = Organizer.objects.get(slug="neva")
-        assert organizer.settings.payment_yookassa_api_url == "http://127.0.0.1:18011/v3"
-        organizer.settings.payment_yookassa_api_url = "https://api.yookassa.ru/v3"
         organizer.settings.payment_yookassa_shop_id = "777"
     assert load_demo()["created"] == {}
     with scopes_disabled():
         organizer = Organizer.objects.get(slug="neva")
-        assert organizer.settings.payment_yookassa_api_url == "https://api.yookassa.ru/v3"
         assert organizer.settings.payment_yookassa_shop_id == "777"
+        token = organizer.settings.ticketing_sms_callback_token
+    # the SMS emulator is told the organizer's secret delivery-report address
+    assert load_demo()["sms_callback_url"] == f"http://example.com/_sms/neva/callback/{token}/"
 
 
 def _weekday(d, weekday: int):

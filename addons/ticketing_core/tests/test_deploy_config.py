@@ -42,6 +42,10 @@ CONFIG_CALL = re.compile(
     r"config\.(?P<method>get|getint|getfloat|getboolean|has_option)\(\s*"
     r"(?P<q1>['\"])(?P<section>[\w-]+)(?P=q1)\s*,\s*(?P<q2>['\"])(?P<option>\w+)(?P=q2)"
 )
+ADDON_CONFIG_CALL = re.compile(
+    r"CONFIG_FILE\.(?P<method>get|getint|getfloat|getboolean|has_option)\(\s*"
+    r"(?P<q1>['\"])(?P<section>ticketing_\w+)(?P=q1)\s*,\s*(?P<q2>['\"])(?P<option>\w+)(?P=q2)"
+)
 HAS_SECTION_CALL = re.compile(r"config\.has_section\(\s*(['\"])(?P<section>[\w-]+)\1\s*\)")
 
 
@@ -114,10 +118,18 @@ def compose_variable_forms(raw: str) -> tuple[str | None, str | None]:
 
 
 def pretix_reads() -> dict[tuple[str, str], set[str]]:
-    """(section, option) -> config methods pretix's settings.py uses to read it."""
+    """
+    (section, option) -> config methods pretix's settings.py uses to read it, plus the options our addons read
+    through pretix's config object (``settings.CONFIG_FILE.get("ticketing_…", …)``, e.g. the addresses of
+    outside services, which are configuration and never back-office settings).
+    """
     reads: dict[tuple[str, str], set[str]] = {}
     for m in CONFIG_CALL.finditer((PRETIX_DIR / "settings.py").read_text(encoding="utf-8")):
         reads.setdefault((m.group("section"), m.group("option")), set()).add(m.group("method"))
+    for source in (ROOT / "addons").glob("ticketing_*/**/*.py"):
+        if "tests" not in source.parts:
+            for m in ADDON_CONFIG_CALL.finditer(source.read_text(encoding="utf-8")):
+                reads.setdefault((m.group("section"), m.group("option")), set()).add(m.group("method"))
     return reads
 
 
@@ -412,6 +424,10 @@ def test_rendered_config_only_sets_what_pretix_reads():
     assert (config.get("locale", "default"), config.get("locale", "timezone")) == ("ru", "Europe/Moscow")
     assert config.get("languages", "enabled").split(",") == ["ru", "en", "zh-hans"]
     assert config.get("django", "secret") == HOST_ENV["PRETIX_SECRET_KEY"]
+    # The secret keys of YooKassa and SMS.ru go only to the real services unless the operator says otherwise.
+    assert ("ticketing_yoomoney", "api_url") in reads and ("ticketing_sms", "api_url") in reads
+    assert config.get("ticketing_yoomoney", "api_url") == "https://api.yookassa.ru/v3"
+    assert config.get("ticketing_sms", "api_url") == "https://sms.ru"
 
 
 def test_compose_environment_does_not_override_pretix_options_behind_the_template():

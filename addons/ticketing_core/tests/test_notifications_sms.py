@@ -13,6 +13,7 @@ from pretix.base.models import Order
 from ticketing_core.notifications.delivery import poll_sms_statuses
 from ticketing_core.notifications.models import ContactPreference, Notification
 from ticketing_core.notifications.service import notify, resend
+from ticketing_core.notifications.sms.factory import callback_token
 from ticketing_core.notifications.tasks import send_notification
 from ticketing_core.testing import factories
 from tools.sms_emulator import start_server, stop_server
@@ -50,11 +51,12 @@ def _sms_server():
 
 
 @pytest.fixture
-def sms(_sms_server, settings, organizer):
+def sms(_sms_server, settings, organizer, monkeypatch):
     settings.ALLOW_HTTP_TO_PRIVATE_NETWORKS = True
     _sms_server.call("POST", "/_emulator/reset", {"callbacks": True})
     organizer.settings.ticketing_sms_api_id = API_ID
-    organizer.settings.ticketing_sms_api_url = _sms_server.base_url
+    # the gateway's address is configuration only ([ticketing_sms] api_url); the emulator's port is known only now
+    monkeypatch.setenv("PRETIX_TICKETING_SMS_API_URL", _sms_server.base_url)
     organizer.settings.ticketing_sms_sender = "Prichal"
     return _sms_server
 
@@ -161,7 +163,8 @@ def test_callback_from_the_emulator_marks_delivered_and_a_failure_fires_the_webh
     hook = WebHook.objects.create(organizer=organizer, target_url=live_server.url + "/_nowhere/", enabled=True,
                                   all_events=True)
     hook.listeners.create(action_type="ticketing_core.notification.failed")
-    sms.call("POST", "/_emulator/callback-url", {"url": f"{live_server.url}/_sms/{organizer.slug}/callback/"})
+    sms.call("POST", "/_emulator/callback-url", {
+        "url": f"{live_server.url}/_sms/{organizer.slug}/callback/{callback_token(organizer)}/"})
     sms.call("POST", "/_emulator/outcomes", {"phone": PHONE, "status": 106})  # the handset is off
     rows = notify(order, "refund_confirmed", channels=("sms",), occasion="r7", extra={"amount": Decimal("10")})
     n = Notification.objects.get(pk=rows[0].pk)
@@ -179,3 +182,29 @@ def test_resend_is_a_new_message(order, sms, django_capture_on_commit_callbacks,
     assert again.pk != first.pk and Notification.objects.get(pk=again.pk).status == Notification.SENT
     assert len(sms.messages()) == 2
     assert order.all_logentries().filter(action_type="ticketing_core.notification.resent").exists()
+
+
+def test_a_delivery_report_needs_the_accounts_secret_address(order, sms, django_capture_on_commit_callbacks, client,
+                                                             organizer, series):
+    """Message ids are sequential: a report to the address without the organizer's token changes nothing."""
+    n = sent_sms(order, "refund_confirmed", django_capture_on_commit_callbacks, occasion="r9",
+                 extra={"amount": Decimal("10")})
+    body = {"data[0]": f"sms_status\n{n.gateway_id}\n103"}
+    token = callback_token(organizer)
+    assert callback_token(organizer) == token and len(token) >= 32  # made once, kept server-side
+    assert client.post(f"/_sms/{organizer.slug}/callback/", body).status_code == 404
+    for wrong in ("x", token[:-1], token + "x", callback_token(factories.make_organizer("other", "Other"))):
+        r = client.post(f"/_sms/{organizer.slug}/callback/{wrong}/", body)
+        assert r.status_code == 403
+    n.refresh_from_db()
+    assert n.status == Notification.SENT
+    r = client.post(f"/_sms/{organizer.slug}/callback/{token}/", body)
+    assert r.status_code == 200 and r.content == b"100"
+    n.refresh_from_db()
+    assert n.status == Notification.DELIVERED
+
+
+def test_a_delivery_report_for_an_organizer_without_sms_is_a_clear_4xx(client, organizer):
+    token = callback_token(organizer)
+    r = client.post(f"/_sms/{organizer.slug}/callback/{token}/", {"data[0]": "sms_status\n1-1\n103"})
+    assert r.status_code == 400

@@ -222,37 +222,49 @@ def test_sms_settings_never_show_the_key(admin_client, organizer):
     html = resp.content.decode()
     assert resp.status_code == 200
     assert "SECRET-KEY-1234567890" not in html and "*****" in html
-    assert f"http://example.com/_sms/{organizer.slug}/callback/" in html or f"/_sms/{organizer.slug}/callback/" in html
+    token = organizer.settings.get("ticketing_sms_callback_token")
+    assert token and f"http://example.com/_sms/{organizer.slug}/callback/{token}/" in html
     resp = admin_client.post(sms_url(organizer), {
         "ticketing_sms_provider": "smsru", "ticketing_sms_api_id": "*****", "ticketing_sms_sender": "Neva",
-        "ticketing_sms_api_url": "http://127.0.0.1:8030", "action": "save"})
+        "action": "save"})
     assert resp.status_code == 302
     organizer.settings.flush()
     assert organizer.settings.ticketing_sms_api_id == "SECRET-KEY-1234567890"  # the mask kept the key
     assert organizer.settings.ticketing_sms_sender == "Neva"
-    assert organizer.settings.ticketing_sms_api_url == "http://127.0.0.1:8030"
     entry = LogEntry.objects.get(action_type="ticketing_core.sms.changed")
     assert "SECRET" not in entry.data and entry.parsed_data["api_id_changed"] is False
     admin_client.post(sms_url(organizer), {
         "ticketing_sms_provider": "smsru", "ticketing_sms_api_id": "NEW-KEY", "ticketing_sms_sender": "",
-        "ticketing_sms_api_url": "", "action": "save"})
+        "action": "save"})
     organizer.settings.flush()
     assert organizer.settings.ticketing_sms_api_id == "NEW-KEY"
-    assert organizer.settings.ticketing_sms_api_url == "https://sms.ru"
 
 
-def test_sms_api_address_must_be_https_except_for_the_local_emulator(admin_client, organizer):
-    data = {"ticketing_sms_provider": "smsru", "ticketing_sms_api_id": "K", "ticketing_sms_sender": "",
-            "ticketing_sms_api_url": "http://sms.example.org", "action": "save"}
-    assert admin_client.post(sms_url(organizer), data).status_code == 200
-    organizer.settings.flush()
-    assert not organizer.settings.get("ticketing_sms_api_id")
+def test_staff_cannot_choose_where_the_sms_key_is_sent(admin_client, organizer, monkeypatch):
+    """The gateway's address is configuration only: a posted or stored address is never used."""
+    from ticketing_core.notifications.sms import smsru
+    from ticketing_core.notifications.sms.factory import gateway_for
+
+    seen = []
+    monkeypatch.setattr(smsru.SmsRu, "check_connection", lambda self: seen.append(self.base_url) or "OK")
+    html = admin_client.get(sms_url(organizer)).content.decode()
+    assert 'name="ticketing_sms_api_url"' not in html and "http://127.0.0.1:9" in html  # shown, read-only
+    organizer.settings.ticketing_sms_api_id = "SAVED-KEY"
+    organizer.settings.ticketing_sms_api_url = "https://collector.example.org"  # e.g. left from an older version
+    for action in ("save", "check"):
+        admin_client.post(sms_url(organizer), {
+            "ticketing_sms_provider": "smsru", "ticketing_sms_api_id": "*****", "ticketing_sms_sender": "",
+            "ticketing_sms_api_url": "https://collector.example.org", "action": action})
+    assert seen == ["http://127.0.0.1:9"]  # the test configuration's address (pretix-test.cfg)
+    assert gateway_for(organizer)[0].base_url == "http://127.0.0.1:9"
+    monkeypatch.setenv("PRETIX_TICKETING_SMS_API_URL", "https://sms.ru")
+    assert gateway_for(organizer)[0].base_url == "https://sms.ru"
 
 
 def test_sms_sender_name_is_validated(admin_client, organizer):
     resp = admin_client.post(sms_url(organizer), {
         "ticketing_sms_provider": "smsru", "ticketing_sms_api_id": "K", "ticketing_sms_sender": "Нева-Круиз",
-        "ticketing_sms_api_url": "https://sms.ru", "action": "save"})
+        "action": "save"})
     assert resp.status_code == 200
     organizer.settings.flush()
     assert not organizer.settings.get("ticketing_sms_api_id")
@@ -261,7 +273,7 @@ def test_sms_sender_name_is_validated(admin_client, organizer):
 @pytest.mark.parametrize("outcome,expected", [
     ("ok", "SMS.ru: 42.50 RUB"),
     (GatewayRefused("SMS.ru 200: Неправильный api_id", code=200, reason="auth"), "api_id"),
-    (GatewayUnavailable("SMS.ru could not be reached", reason="connection"), "http://127.0.0.1:9/"),
+    (GatewayUnavailable("SMS.ru could not be reached", reason="connection"), "http://127.0.0.1:9"),
 ])
 def test_check_connection_reports_in_plain_words(admin_client, organizer, monkeypatch, outcome, expected):
     from ticketing_core.notifications.sms import smsru
@@ -278,12 +290,12 @@ def test_check_connection_reports_in_plain_words(admin_client, organizer, monkey
     organizer.settings.ticketing_sms_api_id = "SAVED-KEY"
     resp = admin_client.post(sms_url(organizer), {
         "ticketing_sms_provider": "smsru", "ticketing_sms_api_id": "*****", "ticketing_sms_sender": "",
-        "ticketing_sms_api_url": "http://127.0.0.1:9/", "action": "check"}, follow=True)
+        "action": "check"}, follow=True)
     html = resp.content.decode()
     assert expected in html
     assert seen == {"key": "SAVED-KEY", "url": "http://127.0.0.1:9"}
     organizer.settings.flush()
-    assert not organizer.settings.get("ticketing_sms_api_url")  # checking saves nothing
+    assert organizer.settings.get("ticketing_sms_api_id") == "SAVED-KEY"  # checking saves nothing
 
 
 def test_sms_settings_need_the_organizer_settings_permission(client, organizer):

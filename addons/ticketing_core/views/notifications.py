@@ -43,7 +43,7 @@ from ..notifications.kinds import CHANNELS, EMAIL, KINDS, PLACEHOLDER_HELP, SMS,
 from ..notifications.models import ContactPreference, Notification
 from ..notifications.service import describe_skip, phone_for, preference_for, render, resend
 from ..notifications.sms.base import GatewayRefused, GatewayUnavailable
-from ..notifications.sms.factory import DEFAULT_SMSRU_URL
+from ..notifications.sms.factory import callback_token, configured_api_url
 from ..notifications.sms.phone import mask_phone
 from ..notifications.sms.segments import MAX_SEGMENTS, count_segments
 
@@ -201,13 +201,14 @@ def check_message(error: Exception, url: str) -> str:
     if reason == "insufficient_funds":
         return gettext("The SMS.ru account has no money left. Top it up, then check again.")
     if reason in ("timeout", "connection"):
-        return gettext("The SMS service at {url} could not be reached. Check the API address, or try again "
-                       "in a few minutes.").format(url=url)
+        return gettext("The SMS service at {url} could not be reached. Try again in a few minutes; the address "
+                       "is set in the server's configuration (pretix.cfg).").format(url=url)
     if reason == "blocked_address":
         return gettext("pretix does not connect to the address {url} (a private network). In development, "
                        "allow it in pretix's configuration; in production use https://sms.ru.").format(url=url)
     if reason in ("http_error", "bad_response", "bad_request"):
-        return gettext("The address {url} does not answer like SMS.ru. Check the API address.").format(url=url)
+        return gettext("The address {url} does not answer like SMS.ru. Check the server's configuration "
+                       "(pretix.cfg).").format(url=url)
     if reason == "rate_limit":
         return gettext("SMS.ru asks us to wait (too many requests). Try again in a few minutes.")
     return gettext("The check failed: {error}").format(error=getattr(error, "message", None) or str(error))
@@ -232,7 +233,8 @@ class SmsSettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, Fo
         ctx = super().get_context_data(**kwargs)
         slug = self.request.organizer.slug
         ctx["callback_url"] = settings.SITE_URL.rstrip("/") + reverse(
-            f"plugins:{APP}:sms.callback", kwargs={"organizer": slug})
+            f"plugins:{APP}:sms.callback", kwargs={"organizer": slug, "token": callback_token(self.request.organizer)})
+        ctx["api_url"] = configured_api_url()
         ctx["configured"] = bool(self.request.organizer.settings.get("ticketing_sms_api_id"))
         return ctx
 
@@ -250,7 +252,7 @@ class SmsSettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, Fo
         """Connect with the values in the form (saved or not) and say what came of it."""
         from ..notifications.sms.smsru import SmsRu
 
-        url = form.cleaned_data.get("ticketing_sms_api_url") or DEFAULT_SMSRU_URL
+        url = configured_api_url()  # from the configuration only: the key never goes where staff point it
         api_id = form.api_id()
         if not api_id:
             messages.error(self.request, _("Enter the API key (api_id) first."))
@@ -273,7 +275,6 @@ class SmsSettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, Fo
         self.request.organizer.log_action("ticketing_core.sms.changed", user=self.request.user, data={
             "provider": form.cleaned_data.get("ticketing_sms_provider"),
             "sender": form.cleaned_data.get("ticketing_sms_sender"),
-            "api_url": form.cleaned_data.get("ticketing_sms_api_url"),
             "api_id_changed": s.get("ticketing_sms_api_id") != old_key,  # never the key itself
         })
         messages.success(self.request, _("Your changes have been saved."))

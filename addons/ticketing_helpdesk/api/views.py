@@ -4,6 +4,7 @@ Reading needs "organizer.cases:read", every change "organizer.cases:write"; chan
 services as the back office, so the workflow, the log, the e-mails and the webhooks are the same.
 """
 from django.db import transaction
+from django.utils.translation import gettext
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from pretix.base.models import Customer, OrderPosition, SubEvent, User
 
 from ..cases.attachments import download_response
-from ..cases.services import CaseError, add_note, change, open_case, reply
+from ..cases.services import CaseError, add_note, can_work_on_cases, change, open_case, reply
 from ..cases.views import filter_cases, find_order
 from ..models import CaseMessage, SupportCase
 from ..permissions import CASES_READ, CASES_WRITE
@@ -122,11 +123,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self.request.user if self.request.user.is_authenticated else None
 
     def _user_by_email(self, email: str | None) -> User | None:
+        """
+        An assignee among the organizer's own case workers only. Users elsewhere on the instance, and users
+        of this organizer without case access, get the very same answer as unknown addresses: the API must
+        not tell a token holder which e-mail addresses have an account on this server.
+        """
         if not email:
             return None
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise ValidationError({"assignee": ["There is no user with this e-mail address."]})
+        organizer = self.request.organizer
+        user = User.objects.filter(email__iexact=email, is_active=True, teams__organizer=organizer).first()
+        if user is None or not can_work_on_cases(user, organizer):
+            raise ValidationError({"assignee": [gettext(
+                "No one with this e-mail address may work on this organizer's support cases.")]})
         return user
 
     def _run(self, fn):

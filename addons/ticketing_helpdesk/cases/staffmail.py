@@ -1,12 +1,12 @@
 """E-mails to staff about a case (SLA warnings, the customer writing again), in the staff member's language."""
 from collections.abc import Callable
 
-from i18nfield.strings import LazyI18nString
-
 from pretix.base.i18n import language
 from pretix.base.models import User
 from pretix.base.services.mail import mail
 from pretix.helpers.urls import mainreverse_absolute
+
+from ticketing_core.notifications.literal import literal_mail, literal_subject
 
 from ..models import SupportCase
 
@@ -23,7 +23,8 @@ def mail_staff(user: User | None, case: SupportCase, build: Callable[[], tuple[s
     locale = user.locale or "ru"
     with language(locale):
         subject, text = build()
-        text = f"{text}\n\n{case_backoffice_url(case)}"
-        # the text is final: braces in it must not be read as placeholders
-        mail(user.email, subject, LazyI18nString(text.replace("{", "{{").replace("}", "}}")), {},
-             organizer=case.organizer, locale=locale, user=user)
+        url = case_backoffice_url(case)
+        # the text holds the customer's subject and message: literal text in both parts, only our link is a link
+        template, context = literal_mail(f"{text}\n\n{url}", links=[url])
+        mail(user.email, literal_subject(subject), template, context, organizer=case.organizer, locale=locale,
+             user=user)

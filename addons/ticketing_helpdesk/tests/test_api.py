@@ -1,4 +1,6 @@
 """REST API of the cases (token auth, permissions, workflow) and the webhooks for case events."""
+import json
+
 import pytest
 from django.core import mail
 from rest_framework.test import APIClient
@@ -11,7 +13,7 @@ from ticketing_core.testing import factories
 from ..cases.services import change, reply
 from ..cases.webhooks import webhook_events
 from ..models import CaseMessage, SupportCase
-from .cases_fixtures import make_case
+from .cases_fixtures import make_case, make_staff
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["ticketing_helpdesk.tests.cases_fixtures"]
@@ -177,3 +179,24 @@ def test_attachments_are_listed_and_downloadable_with_read_permission(organizer,
     assert reader.get(api(organizer, f"{case.number}/attachments/{att.pk + 1}/")).status_code == 404
     none = token_client(client, organizer, {"organizer.customers:read": True})
     assert none.get(api(organizer, f"{case.number}/attachments/{att.pk}/")).status_code == 403
+
+
+def test_assigning_does_not_reveal_which_users_exist_on_the_instance(organizer, writer, case_agent, case_viewer):
+    """Unknown address, another organizer's agent, this organizer's staff without case access: one same answer."""
+    other = factories.make_organizer("other", "Другой оператор")
+    make_staff(other, "elsewhere@example.org", {"organizer.cases:read": True, "organizer.cases:write": True})
+    case = make_case(organizer)
+    answers = []
+    for email in ("nobody@example.org", "elsewhere@example.org", case_viewer.email, "ELSEWHERE@example.org"):
+        for send in (lambda e: writer.patch(api(organizer, f"{case.number}/"), {"assignee": e}, format="json"),
+                     lambda e: writer.post(api(organizer), {"subject": "x", "body": "y", "email": "a@example.org",
+                                                            "assignee": e}, format="json")):
+            r = send(email)
+            answers.append((r.status_code, r.json()))
+    assert len(set(json.dumps(a, sort_keys=True) for a in answers)) == 1, answers
+    assert answers[0][0] == 400 and list(answers[0][1]) == ["assignee"]
+    case.refresh_from_db()
+    assert case.assignee is None and SupportCase.objects.filter(organizer=organizer).count() == 1
+    r = writer.patch(api(organizer, f"{case.number}/"), {"assignee": case_agent.email.upper()}, format="json",
+                     HTTP_ACCEPT_LANGUAGE="ru")
+    assert r.status_code == 200 and r.data["assignee"] == case_agent.email

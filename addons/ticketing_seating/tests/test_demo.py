@@ -7,7 +7,8 @@ from ticketing_seating.models import EventSeatCategory, VesselSeatMap
 from ticketing_seating.services import layout
 
 
-def test_demo_motor_ship_has_a_two_deck_map_and_seated_sailings(db):
+def test_demo_motor_ship_has_a_two_deck_map_and_seated_sailings(db, monkeypatch):
+    monkeypatch.setenv("PRICHAL_DEMO", "1")  # the demo loads only on an instance marked as one
     first = load_demo()
     neva = Vessel.objects.get(registration_number="ТХ-0120-СПБ")
     seat_map = VesselSeatMap.objects.get(vessel=neva)

@@ -251,7 +251,7 @@ def yookassa():
 
 
 def test_self_service_refund_of_a_yookassa_payment_refunds_the_money(customer_client, customer, series, sailing,
-                                                                    yookassa, settings):
+                                                                    yookassa, settings, monkeypatch):
     """The button's flow (pretix's customer cancellation) refunds through YooKassa, in full."""
     import json as _json
     import urllib.request
@@ -263,8 +263,9 @@ def test_self_service_refund_of_a_yookassa_payment_refunds_the_money(customer_cl
     from ticketing_yoomoney.services.sync import sync_payment
 
     settings.ALLOW_HTTP_TO_PRIVATE_NETWORKS = True
+    monkeypatch.setenv("PRETIX_TICKETING_YOOMONEY_API_URL", yookassa + "/v3")  # configured, never a setting
     org = series.organizer
-    for key, value in {"shop_id": "100500", "secret_key": "test_secret", "api_url": yookassa + "/v3",
+    for key, value in {"shop_id": "100500", "secret_key": "test_secret",
                        "test_mode": True, "restrict_networks": False}.items():
         org.settings.set(f"payment_yookassa_{key}", value)
     series.settings.payment_yookassa__enabled = True

@@ -86,7 +86,7 @@ def _replay_lost_creations(now: datetime) -> int:
 
 
 def sync_settlement(obj: YooKassaObject) -> str:
-    receipt = remote.fetch_receipt(obj.payment.payment_provider.credentials, obj.reference)
+    receipt = remote.fetch_receipt(remote.created_with(obj.payment), obj.reference)
     remote.update(obj, receipt.status, None)
     payment = obj.payment
     payment.info_data = {**payment.info_data, "settlement": {"id": receipt.id, "status": receipt.status}}
@@ -140,7 +140,11 @@ def find_mismatches(since: datetime, organizer=None, fix: bool = False) -> list[
     refund_refs = {o.refund_id: o for o in objects if o.kind == YooKassaObject.KIND_REFUND}
     shops = {}
     for payment in payments:
-        creds = payment.payment_provider.credentials
+        try:
+            creds = remote.created_with(payment)  # the shop and API it was made at
+        except remote.ShopUnavailable as e:
+            found.append(Mismatch(payment.order.code, payment.full_id, payment.state, "?", str(e)))
+            continue
         shops.setdefault(creds, []).append(payment)
     for creds, local in shops.items():
         try:
@@ -170,7 +174,7 @@ def find_mismatches(since: datetime, organizer=None, fix: bool = False) -> list[
             if problem:
                 found.append(Mismatch(payment.order.code, ref.reference, payment.state, theirs.status, problem))
                 if fix:
-                    apply_payment(payment, theirs)
+                    apply_payment(payment, theirs, creds)
         known = set(YooKassaObject.objects.filter(reference__in=list(remote_payments)).values_list(
             "reference", flat=True))
         for ref_id, theirs in remote_payments.items():
@@ -188,7 +192,10 @@ def find_mismatches(since: datetime, organizer=None, fix: bool = False) -> list[
                                       "no YooKassa refund recorded"))
             continue
         try:
-            theirs = remote.fetch_refund(refund.payment_provider.credentials, ref.reference)
+            theirs = remote.fetch_refund(remote.created_with(refund.payment), ref.reference)
+        except remote.ShopUnavailable as e:
+            found.append(Mismatch(refund.order.code, ref.reference, refund.state, "?", str(e)))
+            continue
         except remote.NotFound:
             found.append(Mismatch(refund.order.code, ref.reference, refund.state, "-", "unknown at YooKassa"))
             continue

@@ -15,6 +15,7 @@ from decimal import Decimal
 import requests
 from django.db import transaction
 from django.utils.timezone import now
+from django.utils.translation import gettext
 from yookassa.domain.exceptions import (
     ApiError,
     InternalServerError,
@@ -53,6 +54,14 @@ class NotFound(Refused):
     pass
 
 
+class ShopUnavailable(NotFound):
+    """The settings no longer hold the key of the shop an object was created in: nobody is asked."""
+
+    def __init__(self, shop_id: str):
+        super().__init__(gettext("The settings no longer hold the secret key of YooKassa shop {shop}, where this "
+                                 "payment was made.").format(shop=shop_id or "?"), "shop_unavailable", 0)
+
+
 @contextmanager
 def api(credentials: ShopCredentials) -> Iterator[None]:
     """Talk to YooKassa as this shop; translate the SDK's many failure shapes into ours."""
@@ -79,8 +88,8 @@ def api(credentials: ShopCredentials) -> Iterator[None]:
 def remember(kind: str, reference: str, credentials: ShopCredentials, order, payment=None, refund=None,
              status: str = "", receipt_status: str = "") -> YooKassaObject:
     obj, created = YooKassaObject.objects.get_or_create(reference=reference, defaults={
-        "kind": kind, "shop_id": credentials.shop_id, "order": order, "payment": payment, "refund": refund,
-        "status": status, "receipt_status": receipt_status,
+        "kind": kind, "shop_id": credentials.shop_id, "api_url": credentials.api_url, "order": order,
+        "payment": payment, "refund": refund, "status": status, "receipt_status": receipt_status,
     })
     if not created:
         update(obj, status, receipt_status)
@@ -148,10 +157,11 @@ def create_payment(provider, payment: OrderPayment, params: dict) -> str:
     """
     from .sync import apply_payment
 
-    credentials = provider.credentials
     retry = "request" in payment.info_data
+    credentials = created_with(payment)  # a retry goes where the first attempt went, whatever the settings say
     request = payment.info_data.get("request") or params
-    payment.info_data = {**payment.info_data, "request": request, "shop_id": credentials.shop_id}
+    payment.info_data = {**payment.info_data, "request": request, "shop_id": credentials.shop_id,
+                         "api_url": credentials.api_url}
     payment.save(update_fields=["info"])
     with api(credentials):
         obj = ShopPayment.create(request, payment_key(payment))
@@ -160,7 +170,7 @@ def create_payment(provider, payment: OrderPayment, params: dict) -> str:
     confirmation = getattr(obj, "confirmation", None)
     url = getattr(confirmation, "confirmation_url", None) if obj.status == "pending" else None
     if not url:  # paid or declined meanwhile (a retry): settle it, then show the order
-        apply_payment(payment, obj)
+        apply_payment(payment, obj, credentials)
         return request["confirmation"]["return_url"]
     with transaction.atomic():
         locked = OrderPayment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
@@ -174,6 +184,22 @@ def create_payment(provider, payment: OrderPayment, params: dict) -> str:
     return url
 
 
+def created_with(payment: OrderPayment) -> ShopCredentials:
+    """
+    The shop and API ``payment`` was created with (our own record of it, else what the first attempt
+    stored on the payment), with that shop's key from the settings: everything about a payment (its
+    state, its refunds, its settlement receipt) is asked there and nowhere else.
+    """
+    from ..payment import shop_credentials
+
+    ref = YooKassaObject.objects.filter(payment=payment, kind=YooKassaObject.KIND_PAYMENT).first()
+    shop_id = ref.shop_id if ref else str(payment.info_data.get("shop_id") or "")
+    if not shop_id:  # never sent anywhere yet: it goes to the shop the settings name now
+        return payment.payment_provider.credentials
+    api_url = ref.api_url if ref else str(payment.info_data.get("api_url") or "")
+    return shop_credentials(payment.order.event, shop_id, api_url)
+
+
 def fetch_payment(credentials: ShopCredentials, reference: str):
     with api(credentials):
         return ShopPayment.find_one(reference)
@@ -183,13 +209,13 @@ def create_refund(provider, refund: OrderRefund, params: dict) -> None:
     """Create (or find again) the YooKassa refund of ``refund`` and record what YooKassa says."""
     from .sync import apply_refund
 
-    credentials = provider.credentials
+    credentials = created_with(refund.payment)  # a refund goes to the shop that holds the payment
     request = refund.info_data.get("request") or params
     refund.info_data = {**refund.info_data, "request": request, "shop_id": credentials.shop_id}
     refund.save(update_fields=["info"])
     with api(credentials):
         obj = ShopRefund.create(request, refund_key(refund))
-    apply_refund(refund, obj)
+    apply_refund(refund, obj, credentials)
 
 
 def fetch_refund(credentials: ShopCredentials, reference: str):

@@ -79,7 +79,7 @@ def send_settlement(payment: OrderPayment, now: datetime | None = None) -> YooKa
     except ReceiptError as e:
         logger.error("No settlement receipt for %s: %s", payment.full_id, e)
         return None
-    credentials = provider.credentials
+    credentials = remote.created_with(payment)  # the receipt belongs to the shop that holds the payment
     receipt = remote.create_receipt(credentials, params, remote.settlement_key(payment))
     try:
         with transaction.atomic():

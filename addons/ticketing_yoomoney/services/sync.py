@@ -33,19 +33,19 @@ def sync_payment(payment: OrderPayment) -> str:
     ref = _reference(payment)
     if ref is None:
         return ""
-    return apply_payment(payment, api.fetch_payment(payment.payment_provider.credentials, ref.reference))
+    credentials = api.created_with(payment)  # the shop and API it was made at, never the current settings
+    return apply_payment(payment, api.fetch_payment(credentials, ref.reference), credentials)
 
 
-def apply_payment(payment: OrderPayment, obj) -> str:
-    """Apply a payment object fetched from YooKassa (never one taken from a notification body)."""
+def apply_payment(payment: OrderPayment, obj, credentials) -> str:
+    """Apply a payment object fetched from YooKassa with ``credentials`` (never one from a notification body)."""
     confirmed = False
     with transaction.atomic():
         locked = OrderPayment.objects.select_for_update(of=("self",)).select_related("order").get(pk=payment.pk)
         # Recorded in the same transaction as the state change: "final" must never be visible while the
         # payment it settles is still open, or the return view, the poll and the reconciliation stop looking.
-        ref = api.remember(YooKassaObject.KIND_PAYMENT, obj.id, payment.payment_provider.credentials,
-                           payment.order, payment=payment, status=obj.status,
-                           receipt_status=getattr(obj, "receipt_registration", None) or "")
+        ref = api.remember(YooKassaObject.KIND_PAYMENT, obj.id, credentials, payment.order, payment=payment,
+                           status=obj.status, receipt_status=getattr(obj, "receipt_registration", None) or "")
         if ref.payment_id != payment.pk:
             logger.error("YooKassa payment %s belongs to %s, not %s", obj.id, ref.payment_id, payment.pk)
             return ""
@@ -135,14 +135,15 @@ def sync_refund(refund: OrderRefund) -> str:
     ref = YooKassaObject.objects.filter(refund=refund, kind=YooKassaObject.KIND_REFUND).first()
     if ref is None:
         return ""
-    return apply_refund(refund, api.fetch_refund(refund.payment_provider.credentials, ref.reference))
+    credentials = api.created_with(refund.payment)
+    return apply_refund(refund, api.fetch_refund(credentials, ref.reference), credentials)
 
 
-def apply_refund(refund: OrderRefund, obj) -> str:
+def apply_refund(refund: OrderRefund, obj, credentials) -> str:
     """Apply a refund object fetched from YooKassa; recorded under the same lock as the state change."""
     with transaction.atomic():
         locked = OrderRefund.objects.select_for_update(of=("self",)).get(pk=refund.pk)
-        api.remember(YooKassaObject.KIND_REFUND, obj.id, refund.payment_provider.credentials, refund.order,
+        api.remember(YooKassaObject.KIND_REFUND, obj.id, credentials, refund.order,
                      payment=refund.payment, refund=refund, status=obj.status,
                      receipt_status=getattr(obj, "receipt_registration", None) or "")
         locked.info_data = {**locked.info_data, "id": obj.id, "status": obj.status,

@@ -73,9 +73,14 @@ def _emulator_server():
     stop_server(server)
 
 
+API_URL_VARIABLE = "PRETIX_TICKETING_YOOMONEY_API_URL"  # pretix's environment form of [ticketing_yoomoney] api_url
+
+
 @pytest.fixture
-def emulator(_emulator_server, settings):
+def emulator(_emulator_server, settings, monkeypatch):
     settings.ALLOW_HTTP_TO_PRIVATE_NETWORKS = True
+    # The API address comes from the configuration only; the emulator's port is known only now.
+    monkeypatch.setenv(API_URL_VARIABLE, _emulator_server.api_url)
     _emulator_server.reset()
     _emulator_server.webhook_url(None)
     yield _emulator_server
@@ -83,9 +88,8 @@ def emulator(_emulator_server, settings):
 
 
 def configure(obj, emulator: Emulator, **overrides) -> None:
-    """YooKassa settings on an organizer or event, pointing at the emulator."""
-    values = {"shop_id": SHOP_ID, "secret_key": SECRET, "api_url": emulator.api_url, "test_mode": True,
-              "restrict_networks": False, **overrides}
+    """YooKassa settings on an organizer or event, for the emulator's shop (its address is configured)."""
+    values = {"shop_id": SHOP_ID, "secret_key": SECRET, "test_mode": True, "restrict_networks": False, **overrides}
     for key, value in values.items():
         obj.settings.set(f"payment_yookassa_{key}", value)
 

@@ -220,3 +220,28 @@ def test_allowed_method_hint_is_sent(pending_order, rf_request, emulator, organi
     payment, _ = start(pending_order, rf_request)
     assert payment.info_data["request"]["payment_method_data"] == {"type": "sbp"}
     assert emulator.payments()[0]["payment_method"]["type"] == "sbp"
+
+
+def test_reloading_the_return_address_asks_yookassa_at_most_once_per_interval(pending_order, rf_request, emulator,
+                                                                              client, monkeypatch, settings):
+    """Anyone holding the link could otherwise make the server call YooKassa on every hit."""
+    from django.core.cache import cache
+
+    # pretix's test settings have no cache; production has Redis, `make run` a local one
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    from ticketing_yoomoney.views import presale
+
+    payment, _ = start(pending_order, rf_request)
+    calls = []
+    real = presale.sync_payment
+    monkeypatch.setattr(presale, "sync_payment", lambda p: calls.append(p.pk) or real(p))
+    cache.clear()
+    for _i in range(5):
+        assert client.get(return_url(pending_order, payment)).status_code == 302
+    assert client.get(return_url(pending_order, payment).replace("/return/", "/status/")).status_code == 200
+    assert calls == [payment.pk]  # the rest were answered from the stored state
+    emulator.succeed(payment.info_data["id"])
+    cache.delete(f"ticketing_yoomoney:poll:{payment.pk}")  # the interval has passed
+    r = client.get(return_url(pending_order, payment))
+    assert r["Location"].endswith("?paid=yes") and calls == [payment.pk, payment.pk]

@@ -30,8 +30,8 @@ def connection_report(credentials: ShopCredentials, test_mode: bool) -> tuple[bo
                             "the merchant profile (Integration → API keys).").format(shop=credentials.shop_id)
         return False, _("YooKassa refused the request: {error}").format(error=e.description)
     except remote.Unreachable:
-        return False, _("YooKassa could not be reached at {url}. Check the server's internet connection and the API "
-                        "address.").format(url=credentials.api_url)
+        return False, _("YooKassa could not be reached at {url}. Check the server's internet connection; the "
+                        "address is set in the server's configuration (pretix.cfg).").format(url=credentials.api_url)
     parts = [_("Connected: YooKassa knows shop {shop}.").format(shop=me["account_id"] or credentials.shop_id)]
     parts.append(_("It is a test shop: no money moves.") if me["test"] else _("It is a live shop: payments are real."))
     if me["test"] != test_mode:
@@ -68,7 +68,8 @@ class OrganizerSettingsForm(SettingsForm):
     def clean(self):
         data = super().clean()
         stored = str(self.initial.get(PREFIX + "secret_key") or "")
-        return clean_settings(data, PREFIX, enabled=False, stored_secret=stored)
+        return clean_settings(data, PREFIX, enabled=False, stored_secret=stored,
+                              stored_shop_id=str(self.initial.get(PREFIX + "shop_id") or ""))
 
 
 class OrganizerSettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, FormView):

@@ -53,8 +53,7 @@ def _worth_asking(payment: OrderPayment) -> bool:
 def return_view(request, *args, **kwargs):
     """The customer comes back from YooKassa's page: look the payment up and show the order."""
     payment = _payment_of(request, kwargs)
-    cache.delete(f"ticketing_yoomoney:poll:{payment.pk}")
-    _refresh(payment)
+    _refresh(payment)  # throttled like the poll: reloading this address does not call YooKassa each time
     order = payment.order
     if payment.state in (OrderPayment.PAYMENT_STATE_FAILED, OrderPayment.PAYMENT_STATE_CANCELED):
         messages.error(request, _("The payment was declined or cancelled. Your places stay reserved until the "
