@@ -31,6 +31,10 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(label=_("Per"), required=False, choices=(("month", _("month")), ("week", _("week"))))
 
+    def __init__(self, *args, timezone: str = "Europe/Moscow", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone = timezone
+
     def clean(self):
         data = super().clean()
         if self.errors:
@@ -48,10 +52,6 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("A report period may span at most {days} days.").format(days=MAX_DAYS))
         data.update(start=start, end=end, period=data.get("period") or "month")
         return data
-
-    def __init__(self, *args, timezone: str = "Europe/Moscow", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone = timezone
 
 
 class ReportMixin:
