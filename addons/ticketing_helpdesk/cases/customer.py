@@ -26,8 +26,8 @@ from pretix.presale.views.customer import CustomerAccountBaseMixin
 from ..models import CaseAttachment, CaseMessage, SupportCase
 from . import attachments as files
 from .forms import ContactForm, CustomerReplyForm
-from .links import case_token, token_matches
-from .services import CaseError, customer_message, open_case
+from .links import token_matches
+from .services import CaseError, acknowledge, customer_message, lock_case_counter, open_case
 
 APP = "ticketing_helpdesk"
 # At most this many requests from one address, and to one e-mail address, per hour.
@@ -45,7 +45,12 @@ def origin_hash(request) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class RateLimited(Exception):
+    """More web-form cases from this address or for this e-mail address than :data:`RATE_LIMIT` an hour."""
+
+
 def rate_limited(organizer, origin: str, email: str) -> bool:
+    """Counted from the stored cases: call it under :func:`lock_case_counter`, or parallel requests all pass."""
     recent = SupportCase.objects.filter(organizer=organizer, channel=SupportCase.CHANNEL_WEB,
                                         created__gte=now() - RATE_WINDOW)
     return (recent.filter(origin_hash=origin).count() >= RATE_LIMIT
@@ -114,42 +119,55 @@ class ContactView(ShopMixin, FormView):
         thanks = eventreverse(self.request.organizer, f"plugins:{APP}:contact") + "?sent=1"
         if data.get("website"):
             return HttpResponseRedirect(thanks)  # a robot: answered like a person, nothing stored
-        origin = origin_hash(self.request)
-        if rate_limited(self.request.organizer, origin, data["email"]):
+        customer = current_customer(self.request)
+        order, unproven_code = self.order, ""
+        if order is None and data.get("order"):
+            code = data["order"].strip().upper()
+            # An order is linked only when the sender proves it is theirs: their account (the list they pick
+            # from) or the order's secret link (self.order). A code typed with the order's e-mail address
+            # proves nothing: both are on every ticket. Staff see the code, marked as not verified.
+            order = Order.objects.filter(event__organizer=self.request.organizer, code=code,
+                                         customer=customer).first() if customer is not None else None
+            unproven_code = "" if order is not None else code
+        try:
+            case = self.open_case(data, customer, order, unproven_code)
+        except RateLimited:
             form.add_error(None, _("You have sent several requests in a short time. Please wait an hour or call "
                                    "us."))
             return self.form_invalid(form)
-        customer = current_customer(self.request)
-        order = self.order
-        if order is None and data.get("order"):
-            candidate = Order.objects.filter(event__organizer=self.request.organizer,
-                                             code=data["order"].strip().upper()).first()
-            # an order is linked only when the sender proves it is theirs (same e-mail or same account)
-            same_email = candidate is not None and (candidate.email or "").lower() == data["email"].lower()
-            same_account = candidate is not None and customer is not None and candidate.customer_id == customer.pk
-            if same_email or same_account:
-                order = candidate
-        try:
-            with transaction.atomic():
-                case = open_case(
-                    self.request.organizer, subject=data["subject"], body=data["body"],
-                    channel=SupportCase.CHANNEL_WEB, category=data["category"], customer=customer,
-                    name=data["name"], email=data["email"], phone=data["phone"], locale=customer_locale(self.request),
-                    order=order, consent=True, origin_hash=origin,
-                )
-                if data.get("attachment"):
-                    first = case.messages.first()
-                    files.store(case, data["attachment"], by_customer=True, message=first)
         except CaseError as e:
             form.add_error(None, str(e))
             return self.form_invalid(form)
-        messages.success(self.request, _("Thank you! Your request {case} has been received. We will answer by "
-                                         "e-mail.").format(case=case.reference))
         if customer is not None and case.customer_id == customer.pk:
+            messages.success(self.request, _("Thank you! Your request {case} has been received. We will answer by "
+                                             "e-mail.").format(case=case.reference))
             return HttpResponseRedirect(eventreverse(self.request.organizer, f"plugins:{APP}:customer.case",
                                                      kwargs={"number": case.number}))
-        return HttpResponseRedirect(eventreverse(self.request.organizer, f"plugins:{APP}:customer.case.guest",
-                                                 kwargs={"number": case.number, "token": case_token(case)}))
+        # Everybody else learns the case's link from the e-mail sent to the address they typed, not here.
+        return HttpResponseRedirect(thanks)
+
+    def open_case(self, data: dict, customer, order: Order | None, unproven_code: str) -> SupportCase:
+        """
+        Store the case, unless the sender's address or e-mail has reached the rate limit. Counting and storing
+        happen under the case counter's lock, so parallel requests cannot all pass the count first.
+        """
+        origin = origin_hash(self.request)
+        with transaction.atomic():
+            lock_case_counter(self.request.organizer)
+            if rate_limited(self.request.organizer, origin, data["email"]):
+                raise RateLimited()
+            case = open_case(
+                self.request.organizer, subject=data["subject"], body=data["body"],
+                channel=SupportCase.CHANNEL_WEB, category=data["category"], customer=customer,
+                name=data["name"], email=data["email"], phone=data["phone"], locale=customer_locale(self.request),
+                order=order, consent=True, origin_hash=origin, link_by_email=False,
+                data={"unproven_order_code": unproven_code} if unproven_code else None,
+            )
+            if data.get("attachment"):
+                files.store(case, data["attachment"], by_customer=True, message=case.messages.first())
+            if customer is None or case.customer_id != customer.pk:
+                acknowledge(case)  # recorded now, e-mailed once the case is stored
+        return case
 
 
 class CaseConversationMixin:

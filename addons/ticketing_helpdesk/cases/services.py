@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
@@ -36,10 +37,19 @@ class CaseError(Exception):
     """A refused case operation; the message is translated and shown as it is."""
 
 
+def lock_case_counter(organizer: Organizer) -> CaseSequence:
+    """
+    The organizer's case counter, locked until the transaction ends. Every new case takes this lock (its
+    number comes from here), so what is counted under it (the contact form's rate limit) cannot grow
+    before the transaction that counted has stored its case.
+    """
+    seq, _created = CaseSequence.objects.get_or_create(organizer=organizer)
+    return CaseSequence.objects.select_for_update().get(pk=seq.pk)
+
+
 def next_number(organizer: Organizer) -> int:
     """The organizer's next case number, taken under a row lock so two requests never share one."""
-    seq, _created = CaseSequence.objects.get_or_create(organizer=organizer)
-    seq = CaseSequence.objects.select_for_update().get(pk=seq.pk)
+    seq = lock_case_counter(organizer)
     highest = SupportCase.objects.filter(organizer=organizer).aggregate(m=Max("number"))["m"] or 0
     seq.last = max(seq.last, highest) + 1
     seq.save(update_fields=["last"])
@@ -76,10 +86,15 @@ def open_case(organizer: Organizer, *, subject: str, body: str, channel: str = S
               customer: Customer | None = None, name: str = "", email: str = "", phone: str = "",
               locale: str = "ru", order: Order | None = None, position: OrderPosition | None = None,
               subevent: SubEvent | None = None, user: User | None = None, assignee: User | None = None,
-              consent: bool = False, origin_hash: str = "", auth=None) -> SupportCase:
+              consent: bool = False, origin_hash: str = "", auth=None, link_by_email: bool = True,
+              data: dict | None = None) -> SupportCase:
     """
     A new case with the customer's first message. Staff (``user``) record phone calls and visits; the
     shop records web-form and account requests. Links must belong to the organizer.
+
+    ``link_by_email=False`` keeps a case whose e-mail address nobody has proven (the shop's public form)
+    out of the customer account with that address, even where the organizer links orders by e-mail.
+    ``data`` is kept on the first message (e.g. an order code the sender gave but could not prove).
     """
     subject = (subject or "").strip()
     if not subject:
@@ -112,7 +127,8 @@ def open_case(organizer: Organizer, *, subject: str, body: str, channel: str = S
         if subevent is None:
             subevents = {p.subevent for p in order.positions.all() if p.subevent_id}
             subevent = min(subevents, key=lambda s: s.date_from) if len(subevents) == 1 else None
-    if customer is None and email and organizer.settings.get("customer_accounts_link_by_email", as_type=bool):
+    if customer is None and email and link_by_email and \
+            organizer.settings.get("customer_accounts_link_by_email", as_type=bool):
         # like pretix does for orders when the organizer asks for it: the case shows in that account
         customer = Customer.objects.filter(organizer=organizer, email__iexact=email.strip(), is_active=True,
                                            is_verified=True).first()
@@ -130,7 +146,7 @@ def open_case(organizer: Organizer, *, subject: str, body: str, channel: str = S
         subevent=subevent, channel=channel, category=category, priority=priority, assignee=assignee,
         consent=consent, origin_hash=origin_hash,
     )
-    CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_CUSTOMER, author=user, body=body)
+    CaseMessage.objects.create(case=case, kind=CaseMessage.KIND_CUSTOMER, author=user, body=body, data=data or {})
     # the customer's consent to the processing of their data (contact form) is kept with the case's history
     _log(case, "created", user, {"channel": channel, "category": category, "priority": priority,
                                  "consent": consent}, auth=auth)
@@ -194,18 +210,37 @@ def reply(case: SupportCase, user: User, body: str, status: str | None = Support
 
 def send_reply(case: SupportCase, msg: CaseMessage, user: User | None = None) -> None:
     from ticketing_core.notifications.models import ContactPreference
-    from ticketing_core.notifications.service import notify_contact
-
-    from .links import customer_case_url
 
     # SMS only to customers who agreed to SMS in their account (ticketing_core's choices), to the number given
     pref = ContactPreference.objects.filter(customer=case.customer).first() if case.customer_id else None
     sms = bool(pref and pref.sms)
+    _notify_customer(case, f"case{case.pk}-m{msg.pk}", msg.body, user=user,
+                     phone=(pref.phone if pref and pref.phone else case.phone), sms=sms)
+
+
+def acknowledge(case: SupportCase) -> None:
+    """
+    Tell the sender of the shop's contact form by e-mail that the case arrived, with the link to follow it.
+    The link, which shows our replies, goes only to the address the sender typed, never to the page that
+    answered the form: whoever types somebody else's address cannot read what we answer. It is sent as a
+    message of the "reply" kind, so it has the reply's texts and shows in the delivery log like one.
+    """
+    with translation.override(case.locale or "ru"):
+        text = _("Thank you for writing to us. We have received your request and will answer by e-mail as soon as "
+                 "we can. You can add to your request and follow our answers on its page.")
+    _notify_customer(case, f"case{case.pk}-received", text)
+
+
+def _notify_customer(case: SupportCase, occasion: str, text: str, user: User | None = None, phone: str = "",
+                     sms: bool = False) -> None:
+    from ticketing_core.notifications.service import notify_contact
+
+    from .links import customer_case_url
+
     notify_contact(
-        case.organizer, "case_reply", occasion=f"case{case.pk}-m{msg.pk}", email=case.email,
-        phone=(pref.phone if pref and pref.phone else case.phone), locale=case.locale, customer=case.customer,
-        user=user, channels=("email", "sms") if sms else ("email",), sms_consent=sms,
-        context={"case": case.reference, "subject": case.subject, "reply": msg.body,
+        case.organizer, "case_reply", occasion=occasion, email=case.email, phone=phone, locale=case.locale,
+        customer=case.customer, user=user, channels=("email", "sms") if sms else ("email",), sms_consent=sms,
+        context={"case": case.reference, "subject": case.subject, "reply": text,
                  "url": customer_case_url(case), "organizer": str(case.organizer.name)},
     )
 

@@ -3,8 +3,12 @@ A customer's profile for the console: who they are, what they agreed to, every o
 state, their support cases, notes and every message we sent them.
 
 A customer is either a pretix customer account (with the orders linked to it and the guest orders placed
-with its e-mail address) or a guest, known only by the e-mail address of their orders. Only orders of
-events the agent may see are shown.
+with its e-mail address) or a guest, known only by the e-mail address of their orders.
+
+Everything shown is what the viewer's teams allow, as everywhere in pretix: orders, and what comes with
+them (phones, consents, messages), only of events where the viewer reads orders; the account's own data
+(its e-mail, phone, language, consents, messages not about an order) only with pretix's customer
+permission; support cases, their notes and the e-mails quoting them only with the case permission.
 """
 from dataclasses import dataclass, field
 
@@ -21,6 +25,9 @@ from .search import visible_events
 
 MAX_ORDERS = 200
 MAX_MESSAGES = 200
+CUSTOMERS_READ = "organizer.customers:read"
+# Messages about a support case (their subject quotes the case's): shown with the case permission only.
+CASE_MESSAGE_KINDS = ("case_reply",)
 
 
 @dataclass
@@ -38,6 +45,8 @@ class Profile:
     preferences: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     anchor_order: Order | None = None
+    # whether the viewer may see the customer account's own data (pretix's customer permission)
+    show_account: bool = False
 
     @property
     def is_guest(self) -> bool:
@@ -76,7 +85,7 @@ def _consents(customer: Customer | None, orders: list[Order]) -> list:
         return []
     match = Q(order__in=orders)
     if customer is not None:
-        match |= Q(customer=customer)
+        match |= Q(customer=customer, order__isnull=True)
     try:
         with transaction.atomic():  # a savepoint: a missing table must not break the surrounding transaction
             return list(Consent.objects.filter(match).select_related("policy", "order")[:100])
@@ -86,17 +95,20 @@ def _consents(customer: Customer | None, orders: list[Order]) -> list:
 
 def build(organizer: Organizer, user: User, customer: Customer | None = None, order: Order | None = None,
           request=None) -> Profile:
-    """The profile of ``customer`` or of the guest who placed ``order``."""
+    """The profile of ``customer`` or of the guest who placed ``order``, as far as ``user`` may see it."""
     from ..models import SupportCase
 
+    show_account = customer is not None and user.has_organizer_permission(organizer, CUSTOMERS_READ,
+                                                                           request=request)
+    can_cases = user.has_organizer_permission(organizer, CASES_READ, request=request)
     if customer is not None:
-        email = customer.email or ""
         match = Q(customer=customer)
-        if email:
-            match |= Q(customer__isnull=True, email__iexact=email)
-        name = customer.name or ""
-        locale = customer.locale or ""
-        phones = [str(customer.phone)] if customer.phone else []
+        if show_account and customer.email:
+            match |= Q(customer__isnull=True, email__iexact=customer.email)
+        email, name, locale, phones = "", "", "", []
+        if show_account:
+            email, name, locale = customer.email or "", customer.name or "", customer.locale or ""
+            phones = [str(customer.phone)] if customer.phone else []
     else:
         email = order.email or ""
         match = Q(customer__isnull=True, email__iexact=email) if email else Q(pk=order.pk)
@@ -105,27 +117,31 @@ def build(organizer: Organizer, user: User, customer: Customer | None = None, or
     if order is not None and order.pk not in {o.pk for o in orders}:
         orders = [order, *orders]  # the view has checked that the agent may see it
     for o in orders:
+        email = email or o.email or ""
+        locale = locale or o.locale or ""
         if o.phone and str(o.phone) not in phones:
             phones.append(str(o.phone))
         if not name:
             from .search import guest_name
             name = guest_name(o)
-    prefs = list(ContactPreference.objects.filter(Q(order__in=orders) | (
-        Q(customer=customer) if customer is not None else Q(pk__in=[]))).select_related("order"))
+    # the account's own records only with the customer permission, the orders' records with the orders
+    own = Q(customer=customer) if show_account else Q(pk__in=[])
+    prefs = list(ContactPreference.objects.filter(Q(order__in=orders) | (own & Q(order__isnull=True)))
+                 .select_related("order"))
     for p in prefs:
         if p.phone and p.phone not in phones:
             phones.append(p.phone)
     profile = Profile(organizer=organizer, customer=customer, email=email, name=name, phones=phones,
-                      locale=locale, anchor_order=order)
+                      locale=locale, anchor_order=order, show_account=show_account)
     profile.orders = order_rows(orders, user, organizer, request)
     profile.preferences = prefs
-    profile.consents = _consents(customer, orders)
-    msg_q = Q(order__in=orders)
-    if customer is not None:
-        msg_q |= Q(customer=customer)
-    profile.messages = list(Notification.objects.filter(organizer=organizer).filter(msg_q)
-                            .select_related("order", "event", "outgoing_mail")[:MAX_MESSAGES])
-    if user.has_organizer_permission(organizer, CASES_READ, request=request):
+    profile.consents = _consents(customer if show_account else None, orders)
+    messages = Notification.objects.filter(organizer=organizer).filter(
+        Q(order__in=orders) | (own & Q(order__isnull=True, event__isnull=True)))
+    if not can_cases:
+        messages = messages.exclude(kind__in=CASE_MESSAGE_KINDS)
+    profile.messages = list(messages.select_related("order", "event", "outgoing_mail")[:MAX_MESSAGES])
+    if can_cases:
         case_q = Q(order__in=orders)
         if customer is not None:
             case_q |= Q(customer=customer)
@@ -135,6 +151,14 @@ def build(organizer: Organizer, user: User, customer: Customer | None = None, or
                              .select_related("assignee", "order").order_by("-created")[:100])
         profile.notes = internal_notes(profile.cases)
     return profile
+
+
+def may_see(profile: Profile) -> bool:
+    """
+    Whether the viewer may open this profile at all: a customer account needs the customer permission, or at
+    least one of its orders or cases the viewer may see; otherwise the profile is only a name with no data.
+    """
+    return profile.customer is None or profile.show_account or bool(profile.orders) or bool(profile.cases)
 
 
 def internal_notes(cases: list) -> list:
@@ -151,7 +175,7 @@ def export_rows(profile: Profile) -> list[tuple[str, str, str]]:
     """(section, field, value) lines of everything the profile shows, for the customer data export."""
     rows = [("contact", "name", profile.name), ("contact", "email", profile.email),
             ("contact", "phones", ", ".join(profile.phones)), ("contact", "language", profile.locale)]
-    if profile.customer:
+    if profile.customer and profile.show_account:
         rows.append(("contact", "customer_account", profile.customer.identifier))
     for p in profile.preferences:
         rows.append(("consent", f"contact_preference{'/' + p.order.code if p.order_id else ''}",

@@ -116,8 +116,14 @@ class ProfileMixin(ConsoleView):
             row["reasons"] = resend_reasons(row["order"]) if row["can_resend"] else {}
         return ctx
 
+    def load_profile(self) -> profiles.Profile:
+        profile = self.get_profile()
+        if not profiles.may_see(profile):
+            raise Http404(_("This customer does not exist or you may not see it."))
+        return profile
+
     def get(self, request, *args, **kwargs):
-        self.profile = self.get_profile()
+        self.profile = self.load_profile()
         self.log_view()
         return super().get(request, *args, **kwargs)
 
@@ -179,7 +185,7 @@ class CustomerExport(CustomerProfile):
         audit(self.customer, "ticketing_helpdesk.customer.exported", request=self.request, data={"format": "CSV"})
 
     def get(self, request, *args, **kwargs):
-        self.profile = self.get_profile()
+        self.profile = self.load_profile()
         self.log_view()
         return csv_response(profiles.export_rows(self.profile), [gettext("Section"), gettext("Field"),
                                                                   gettext("Value")],
@@ -192,7 +198,7 @@ class GuestExport(GuestProfile):
               data={"email": self.order.email or "", "format": "CSV"})
 
     def get(self, request, *args, **kwargs):
-        self.profile = self.get_profile()
+        self.profile = self.load_profile()
         self.log_view()
         return csv_response(profiles.export_rows(self.profile), [gettext("Section"), gettext("Field"),
                                                                   gettext("Value")],

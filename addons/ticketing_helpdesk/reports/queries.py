@@ -3,20 +3,22 @@ The figures of the case reports: open cases by status, priority and agent; SLA c
 month; median first-response and resolution times; refunds per reason. Each returns plain rows that the
 page shows and the CSV export writes.
 """
+import hashlib
 from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from pretix.base.models import OrderPosition, OrderRefund
 
 from ..models import CaseMessage, SupportCase
 from ..sla.calendar import calendar_for
-from ..sla.compute import compute
+from ..sla.compute import compute, policies_of
 
 
 def open_cases(organizer, field: str) -> list[tuple[str, int]]:
@@ -41,16 +43,41 @@ def _bounds(organizer, start: date, end: date) -> tuple[datetime, datetime, Zone
                                                                           tzinfo=tz), tz)
 
 
+# How long a computed SLA report is reused while none of its cases and none of the targets change. Open cases
+# turn "breached" by the clock alone, so the figures may lag behind by at most this much.
+SLA_CACHE_SECONDS = 300
+
+
 def sla_compliance(organizer, start: date, end: date, period: str = "month") -> list[dict]:
     """
     Per period (by the day a case was opened): cases, first responses in and out of target, resolutions
     in and out of target, the share met, and the median first-response and resolution times (business
     hours and calendar hours).
+
+    Computing means replaying every case's timeline against the calendar, so the result is kept in the cache
+    under a fingerprint of what it depends on (the period's cases and their last change, the targets and the
+    calendar): viewing the report and downloading its CSV compute it once.
     """
     since, until, tz = _bounds(organizer, start, end)
     calendar = calendar_for(organizer)
-    cases = list(SupportCase.objects.filter(organizer=organizer, created__gte=since, created__lt=until)
-                 .select_related("organizer").order_by("created"))
+    policies = policies_of(organizer.pk)
+    in_period = SupportCase.objects.filter(organizer=organizer, created__gte=since, created__lt=until)
+    stamp = in_period.aggregate(n=Count("id"), changed=Max("updated"))
+    fingerprint = hashlib.sha256(repr((start, end, period, stamp["n"], stamp["changed"], sorted(policies.items()),
+                                       str(calendar.tz), sorted(calendar.hours.items()),
+                                       sorted(calendar.holidays))).encode()).hexdigest()
+    key = f"ticketing_helpdesk:sla_report:{organizer.pk}:{fingerprint}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _sla_rows(organizer, in_period, calendar, policies, tz, period)
+        cache.set(key, rows, SLA_CACHE_SECONDS)
+    return rows
+
+
+def _sla_rows(organizer, in_period, calendar, policies: dict, tz: ZoneInfo, period: str) -> list[dict]:
+    cases = list(in_period.order_by("created"))
+    for case in cases:
+        case.organizer = organizer  # one organizer object: its settings are read once, not once per case
     events = {}
     for m in CaseMessage.objects.filter(case__in=cases, kind=CaseMessage.KIND_EVENT).order_by("created", "id"):
         events.setdefault(m.case_id, []).append(m)
@@ -61,7 +88,7 @@ def sla_compliance(organizer, start: date, end: date, period: str = "month") -> 
                                      "resolution_met": 0, "resolution_missed": 0, "first_business": [],
                                      "first_calendar": [], "resolution_business": [], "resolution_calendar": []})
         b["cases"] += 1
-        sla = compute(case, calendar=calendar, messages=events.get(case.pk, []))
+        sla = compute(case, calendar=calendar, messages=events.get(case.pk, []), policies=policies)
         for name, target in (("first", sla.first_response), ("resolution", sla.resolution)):
             if target.met is True:
                 b[f"{name}_met"] += 1

@@ -1,9 +1,11 @@
 """Back office → Support cases → Reports, and each report as CSV (exports are logged)."""
 import csv
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.timezone import now
 from django.utils.translation import gettext
@@ -17,41 +19,65 @@ from pretix.control.views.organizer import OrganizerDetailViewMixin
 from ..permissions import CASES_READ
 from . import queries
 
+# The reports look at most this far (the SLA report computes every case opened in the period) and only at
+# dates a business can have; year 1 or 9999 would overflow the date arithmetic.
+MAX_DAYS = 366
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
 
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(label=_("Per"), required=False, choices=(("month", _("month")), ("week", _("week"))))
 
+    def __init__(self, *args, timezone: str = "Europe/Moscow", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone = timezone
+
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+        if self.errors:
+            return data
+        for day in (data.get("start"), data.get("end")):
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                raise forms.ValidationError(_("Please choose dates from {first} to {last}.").format(
+                    first=date_format(FIRST_DAY, "SHORT_DATE_FORMAT"), last=date_format(LAST_DAY, "SHORT_DATE_FORMAT")))
+        # without dates: from the first day of the month three months ago until today
+        end = data.get("end") or now().astimezone(ZoneInfo(self.timezone)).date()
+        start = data.get("start") or (end - timedelta(days=90)).replace(day=1)
+        if end < start:
             raise forms.ValidationError(_("The end of the period must not be before its start."))
+        if (end - start).days + 1 > MAX_DAYS:
+            raise forms.ValidationError(_("A report period may span at most {days} days.").format(days=MAX_DAYS))
+        data.update(start=start, end=end, period=data.get("period") or "month")
         return data
 
 
 class ReportMixin:
     @cached_property
     def period_form(self) -> PeriodForm:
-        return PeriodForm(self.request.GET or None)
+        return PeriodForm(self.request.GET, timezone=self.request.organizer.settings.timezone or "Europe/Moscow")
 
     def period(self) -> tuple[date, date, str]:
-        today = now().date()
-        data = self.period_form.cleaned_data if self.period_form.is_valid() else {}
-        end = data.get("end") or today
-        start = data.get("start") or (end - timedelta(days=90)).replace(day=1)
-        return start, end, data.get("period") or "month"
+        """The valid period asked for; only called once :attr:`period_form` is valid."""
+        data = self.period_form.cleaned_data
+        return data["start"], data["end"], data["period"]
 
     def tables(self) -> dict:
         org = self.request.organizer
-        start, end, period = self.period()
-        return {
+        tables = {
             "by_status": queries.open_cases(org, "status"),
             "by_priority": queries.open_cases(org, "priority"),
             "by_agent": queries.open_cases(org, "assignee"),
-            "sla": queries.sla_compliance(org, start, end, period),
-            "refunds": queries.refunds_by_reason(org, start, end),
+            "sla": [],
+            "refunds": [],
         }
+        if self.period_form.is_valid():
+            start, end, period = self.period()
+            tables["sla"] = queries.sla_compliance(org, start, end, period)
+            tables["refunds"] = queries.refunds_by_reason(org, start, end)
+        return tables
 
 
 class Reports(ReportMixin, OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, TemplateView):
@@ -62,13 +88,23 @@ class Reports(ReportMixin, OrganizerDetailViewMixin, OrganizerPermissionRequired
         ctx = super().get_context_data(**kwargs)
         ctx.update(self.tables())
         ctx["period_form"] = self.period_form
-        ctx["per"] = self.period()[2]
+        ctx["per"] = self.period()[2] if self.period_form.is_valid() else "month"
         ctx["query"] = self.request.GET.urlencode()
         return ctx
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.period_form.is_valid():
+            response.status_code = 400  # the page, with the form's message, for a period we do not compute
+        return response
 
 
 def _num(value) -> str:
     return "" if value is None else str(value)
+
+
+OPEN_CASE_REPORTS = {"by_status": "status", "by_priority": "priority", "by_agent": "assignee"}
+PERIOD_REPORTS = ("sla", "refunds")
 
 
 class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
@@ -76,12 +112,12 @@ class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
 
     def rows(self, report: str) -> tuple[list, list[list]]:
         org = self.request.organizer
-        start, end, period = self.period()
-        if report in ("by_status", "by_priority", "by_agent"):
-            field = {"by_status": "status", "by_priority": "priority", "by_agent": "assignee"}[report]
+        if report in OPEN_CASE_REPORTS:
+            field = OPEN_CASE_REPORTS[report]
             header = {"status": gettext("Status"), "priority": gettext("Priority"),
                       "assignee": gettext("Assignee")}[field]
             return [header, gettext("Open cases")], [[label, n] for label, n in queries.open_cases(org, field)]
+        start, end, period = self.period()
         if report == "sla":
             header = [gettext("Period"), gettext("Cases"), gettext("First response in time"),
                       gettext("First response late"),
@@ -101,6 +137,11 @@ class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         report = kwargs["report"]
+        if report not in OPEN_CASE_REPORTS and report not in PERIOD_REPORTS:
+            raise Http404()
+        if report in PERIOD_REPORTS and not self.period_form.is_valid():
+            return HttpResponseBadRequest(" ".join(str(e) for errors in self.period_form.errors.values()
+                                                   for e in errors), content_type="text/plain; charset=utf-8")
         header, rows = self.rows(report)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cases-{report}-{now():%Y%m%d}.csv"'

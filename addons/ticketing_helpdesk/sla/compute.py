@@ -52,14 +52,23 @@ class SlaStatus:
     paused: bool
 
 
-def targets_for(case: SupportCase) -> tuple[int, int]:
-    """(first response, resolution) in business minutes: category row, else the priority's row, else defaults."""
-    rows = {p.category: p for p in SlaPolicy.objects.filter(organizer_id=case.organizer_id, priority=case.priority,
-                                                            category__in=(case.category, ""))}
-    row = rows.get(case.category) or rows.get("")
-    if row is not None:
-        return row.first_response_minutes, row.resolution_minutes
-    return DEFAULT_TARGETS[case.priority]
+def targets_for(case: SupportCase, policies: dict | None = None) -> tuple[int, int]:
+    """
+    (first response, resolution) in business minutes: category row, else the priority's row, else defaults.
+    ``policies`` (from :func:`policies_of`) saves the query per case when many cases are computed at once.
+    """
+    if policies is None:
+        policies = policies_of(case.organizer_id, SlaPolicy.objects.filter(priority=case.priority,
+                                                                           category__in=(case.category, "")))
+    targets = policies.get((case.priority, case.category)) or policies.get((case.priority, ""))
+    return targets or DEFAULT_TARGETS[case.priority]
+
+
+def policies_of(organizer_id: int, qs=None) -> dict[tuple[str, str], tuple[int, int]]:
+    """The organizer's SLA targets by (priority, category), "" being the priority's row for every category."""
+    qs = SlaPolicy.objects.all() if qs is None else qs
+    return {(p.priority, p.category): (p.first_response_minutes, p.resolution_minutes)
+            for p in qs.filter(organizer_id=organizer_id)}
 
 
 def status_periods(case: SupportCase, messages: list[CaseMessage] | None = None) -> list[tuple[str, datetime]]:
@@ -95,10 +104,10 @@ def _target(calendar: Calendar, start: datetime, minutes: int, pauses: list[Inte
 
 
 def compute(case: SupportCase, at: datetime | None = None, calendar: Calendar | None = None,
-            messages: list[CaseMessage] | None = None) -> SlaStatus:
+            messages: list[CaseMessage] | None = None, policies: dict | None = None) -> SlaStatus:
     at = at or now()
     calendar = calendar or calendar_for(case.organizer)
-    first_minutes, resolution_minutes = targets_for(case)
+    first_minutes, resolution_minutes = targets_for(case, policies)
     periods = status_periods(case, messages)
     # The first response is owed from the moment the case arrives; only waiting for the customer pauses it.
     first = _target(calendar, case.created, first_minutes, pauses_of(periods, (SupportCase.STATUS_WAITING,)),

@@ -21,17 +21,61 @@ def contact(organizer) -> str:
     return f"/{organizer.slug}/support/"
 
 
-def test_contact_form_opens_a_case_and_leads_to_its_page(organizer, client):
+def guest_link(case) -> str:
+    return f"/support/{case.number}/{case_token(case)}/"
+
+
+def test_contact_form_opens_a_case_and_emails_its_link(organizer, client, django_capture_on_commit_callbacks):
     assert client.get(contact(organizer)).status_code == 200
-    r = client.post(contact(organizer), FORM, HTTP_ACCEPT_LANGUAGE="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(contact(organizer), FORM, HTTP_ACCEPT_LANGUAGE="en")
     case = SupportCase.objects.get()
     assert (case.channel, case.category, case.consent, case.email) == ("web", "accessibility", True,
                                                                        "anna@example.org")
-    assert r.status_code == 302 and r["Location"].endswith(f"/support/{case.number}/{case_token(case)}/")
-    page = client.get(r["Location"]).content.decode()
+    assert r.status_code == 302 and r["Location"].endswith("/support/?sent=1")
+    assert "Мы отправили вам письмо со ссылкой" in client.get(r["Location"]).content.decode()
+    [ack] = mail.outbox
+    assert ack.to == ["anna@example.org"] and case.reference in ack.subject and guest_link(case) in ack.body
+    assert "We have received your request" in ack.body
+    page = client.get(f"/{organizer.slug}{guest_link(case)}").content.decode()
     assert "Можно ли с инвалидной коляской?" in page
     created = case.all_logentries().get(action_type="ticketing_helpdesk.case.created")
     assert created.parsed_data["consent"] is True
+
+
+def test_typed_email_of_a_registered_customer_links_neither_account_nor_order_nor_shows_the_link(
+        organizer, client, case_customer, series, sailing, django_capture_on_commit_callbacks):
+    """Finding 2 of issue 22: the e-mail address and the order code alone prove nothing."""
+    organizer.settings.customer_accounts_link_by_email = True  # pretix links orders by e-mail: cases must not
+    order = factories.make_order(series, sailing.subevent, [series.items.first()], email=case_customer.email)
+    order.customer = case_customer
+    order.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(contact(organizer), {**FORM, "email": case_customer.email.upper(), "order": order.code},
+                        follow=True)
+    case = SupportCase.objects.get()
+    assert case.customer is None and case.order is None
+    assert case.messages.get().data == {"unproven_order_code": order.code}
+    token = case_token(case)
+    assert r.status_code == 200 and all(token not in url for url, _status in r.redirect_chain)
+    assert token not in r.content.decode() and f"/support/{case.number}/" not in r.content.decode()
+    # only the owner of the address gets the link (and with it the replies)
+    [ack] = mail.outbox
+    assert [a.lower() for a in ack.to] == [case_customer.email] and token in ack.body
+    assert case not in SupportCase.objects.filter(customer=case_customer)
+
+
+def test_staff_see_an_order_code_given_without_proof_as_not_verified(organizer, client, case_agent, series, sailing):
+    order = factories.make_order(series, sailing.subevent, [series.items.first()], email="ivan@example.org")
+    client.post(contact(organizer), {**FORM, "order": order.code.lower(), "email": "ivan@example.org"})
+    case = SupportCase.objects.get()
+    assert case.order is None
+    from ticketing_core.testing.fixtures import login
+
+    login(client, case_agent)
+    html = client.get(f"/control/organizer/{organizer.slug}/cases/{case.number}/").content.decode()
+    assert "case-unproven-order" in html and order.code in html
 
 
 def test_contact_form_needs_consent_and_valid_input(organizer, client):
@@ -70,21 +114,29 @@ def test_contact_form_is_absent_when_the_addon_is_off(organizer, client):
     assert client.get(contact(organizer)).status_code == 404
 
 
-def test_order_page_offers_a_question_about_the_order_and_links_it(organizer, client, series, sailing):
+def test_order_page_offers_a_question_about_the_order_and_links_it(organizer, client, series, sailing,
+                                                                    case_customer, django_capture_on_commit_callbacks):
     order = factories.make_order(series, sailing.subevent, [series.items.first()], email="ivan@example.org")
+    order.customer = case_customer
+    order.save()
     page = client.get(f"/{organizer.slug}/{series.slug}/order/{order.code}/{order.secret}/").content.decode()
     assert 'id="order-contact"' in page
     link = f"{contact(organizer)}?order={order.code}&secret={order.tagged_secret('ticketing_helpdesk')}"
     assert link.replace("&", "&amp;") in page
-    r = client.post(link, {**FORM, "email": "ivan@example.org"})
-    assert r.status_code == 302 and SupportCase.objects.get().order == order
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(link, {**FORM, "email": "ivan@example.org"})
+    case = SupportCase.objects.get()
+    # the secret link proves the order, and with it the order's account
+    assert case.order == order and case.customer == case_customer
+    assert r.status_code == 302 and r["Location"].endswith("/support/?sent=1")
+    assert mail.outbox[-1].to == ["ivan@example.org"] and guest_link(case) in mail.outbox[-1].body
 
 
-def test_an_order_code_alone_is_linked_only_with_the_orders_email(organizer, client, series, sailing):
+def test_an_order_code_alone_is_never_linked(organizer, client, series, sailing):
     order = factories.make_order(series, sailing.subevent, [series.items.first()], email="ivan@example.org")
     client.post(contact(organizer), {**FORM, "order": order.code, "email": "stranger@example.org"})
     client.post(contact(organizer), {**FORM, "order": order.code.lower(), "email": "IVAN@example.org"})
-    assert [c.order_id for c in SupportCase.objects.order_by("number")] == [None, order.pk]
+    assert [c.order_id for c in SupportCase.objects.order_by("number")] == [None, None]
     # a wrong secret links nothing either
     client.post(f"{contact(organizer)}?order={order.code}&secret=wrong", {**FORM, "email": "x@example.org"})
     assert SupportCase.objects.order_by("number").last().order_id is None
@@ -130,9 +182,11 @@ def test_account_pages_need_a_login(organizer, client, case_customer):
 def test_logged_in_customer_opens_a_case_linked_to_the_account_and_follows_the_reply(
         organizer, client, case_customer, case_agent, django_capture_on_commit_callbacks):
     customer_session(client, case_customer)
-    r = client.post(contact(organizer), {**FORM, "email": case_customer.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(contact(organizer), {**FORM, "email": case_customer.email})
     case = SupportCase.objects.get()
     assert case.customer == case_customer and r["Location"].endswith(f"/account/cases/{case.number}/")
+    assert not mail.outbox  # the case is in the account: no link to send
     with django_capture_on_commit_callbacks(execute=True):
         reply(case, case_agent, "Yes, there is a ramp.")
     assert mail.outbox[-1].to == [case_customer.email]

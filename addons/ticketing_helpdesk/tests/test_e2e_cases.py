@@ -44,10 +44,15 @@ def test_agent_answers_a_case_and_the_customer_sees_the_reply(live_server, brows
     page.check("#id_consent")
     shot(page, "01-contact-form")
     page.get_by_role("button", name="Отправить").click()
-    page.wait_for_selector("#case-conversation")
-    customer_page = page.url
+    page.wait_for_selector(".alert-success")
+    shot(page, "01b-contact-sent")
     case = SupportCase.objects.get()
-    assert case.status == "new" and f"/support/{case.number}/" in customer_page
+    # the page does not show the case's link: it comes by e-mail, to the address given
+    assert case.status == "new" and f"/support/{case.number}/" not in page.content()
+    assert mail.outbox and mail.outbox[-1].to == ["anna@example.org"]
+    customer_page = next(word for word in mail.outbox[-1].body.split() if f"/support/{case.number}/" in word)
+    page.goto(customer_page)
+    page.wait_for_selector("#case-conversation")
 
     # the agent answers in the back office
     page.context.clear_cookies()

@@ -131,4 +131,54 @@ def test_reports_refuse_a_backwards_period(organizer, client):
     login(client, make_staff(organizer, "reports@example.org", {"organizer.cases:read": True}))
     base = reverse("plugins:ticketing_helpdesk:reports", kwargs={"organizer": organizer.slug})
     r = client.get(base + "?start=2027-02-01&end=2027-01-01")
-    assert r.status_code == 200 and r.context["period_form"].non_field_errors()
+    assert r.status_code == 400 and r.context["period_form"].non_field_errors()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("start=2025-01-01&end=2026-06-01", "Период отчёта может охватывать не больше 366 дней."),
+    ("start=0001-01-01&end=0001-01-31", "Выберите даты с 01.01.2000 по 31.12.2099."),
+    ("start=9999-12-01&end=9999-12-31", "Выберите даты с 01.01.2000 по 31.12.2099."),
+    ("end=0001-01-01", "Выберите даты с 01.01.2000 по 31.12.2099."),
+    ("start=9999-12-31", "Выберите даты с 01.01.2000 по 31.12.2099."),
+    ("start=2020-01-01", "Период отчёта может охватывать не больше 366 дней."),  # up to today
+])
+def test_reports_refuse_long_or_absurd_periods_with_a_translated_400(organizer, client, query, message):
+    login(client, make_staff(organizer, "reports@example.org", {"organizer.cases:read": True}))
+    make_case(organizer)
+    base = reverse("plugins:ticketing_helpdesk:reports", kwargs={"organizer": organizer.slug})
+    r = client.get(f"{base}?{query}", HTTP_ACCEPT_LANGUAGE="ru")
+    assert r.status_code == 400 and message in r.content.decode()
+    assert r.context["sla"] == [] and r.context["refunds"] == []
+    for report in ("sla", "refunds"):
+        url = reverse("plugins:ticketing_helpdesk:reports.csv", kwargs={"organizer": organizer.slug, "report": report})
+        r = client.get(f"{url}?{query}", HTTP_ACCEPT_LANGUAGE="ru")
+        assert r.status_code == 400 and message in r.content.decode()
+    assert not organizer.all_logentries().filter(action_type="ticketing_helpdesk.report.exported").exists()
+
+
+def test_reports_accept_a_full_year(organizer, client, sla_history):
+    login(client, make_staff(organizer, "reports@example.org", {"organizer.cases:read": True}))
+    base = reverse("plugins:ticketing_helpdesk:reports", kwargs={"organizer": organizer.slug})
+    r = client.get(base + "?start=2027-01-01&end=2028-01-01&period=week")
+    assert r.status_code == 200 and [row["cases"] for row in r.context["sla"]] == [2, 1]
+
+
+def test_sla_report_is_not_recomputed_while_nothing_changed(organizer, sla_history, case_agent, monkeypatch,
+                                                            settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "sla-report-test"}}
+    computed = []
+    real = queries.compute
+    monkeypatch.setattr(queries, "compute", lambda case, **kw: computed.append(case.pk) or real(case, **kw))
+    first = queries.sla_compliance(organizer, date(2027, 1, 1), date(2027, 1, 31), "month")
+    assert len(computed) == 3
+    assert queries.sla_compliance(organizer, date(2027, 1, 1), date(2027, 1, 31), "month") == first
+    assert len(computed) == 3  # the second view is answered from the cache
+    _quick, _weekend, late = sla_history
+    with freeze_time(msk(2027, 1, 12, 16)):
+        change(late, case_agent, status="resolved")  # a change to a case of the period: computed again
+    again = queries.sla_compliance(organizer, date(2027, 1, 1), date(2027, 1, 31), "month")
+    assert len(computed) == 6 and again[0]["resolution_met"] == 2
+    SlaPolicy.objects.filter(organizer=organizer).update(first_response_minutes=600)  # new targets: again
+    assert queries.sla_compliance(organizer, date(2027, 1, 1), date(2027, 1, 31), "month")[0]["first_missed"] == 0
+    assert len(computed) == 9

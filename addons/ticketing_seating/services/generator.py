@@ -30,6 +30,32 @@ def _int(value, field: str, where: str, low: int = 0, high: int = 500) -> int:
     return n
 
 
+def check_size(decks) -> int:
+    """
+    The number of seats ``decks`` asks for, refused above :data:`MAX_SEATS` before a single seat is built:
+    rows and seats are bounded per section, but not the number of sections, so counting after building
+    would let one request build millions of seats first. Also refuses decks and sections that are not
+    objects, so the generator below never meets one.
+    """
+    if not isinstance(decks, list):
+        raise SeatingError(_("The generator needs decks with sections."))
+    total = 0
+    for di, deck in enumerate(decks):
+        where = _("deck {n}").format(n=di + 1)
+        sections = deck.get("sections") if isinstance(deck, dict) else None
+        if not sections or not isinstance(sections, list) or not all(isinstance(s, dict) for s in sections):
+            raise SeatingError(_("{where}: add at least one section.").format(where=where))
+        dname = str(deck.get("name", "")).strip() or where
+        for si, section in enumerate(sections):
+            swhere = _("{deck}, section {n}").format(deck=dname, n=si + 1)
+            total += _int(section.get("rows"), _("Rows"), swhere, 1, 200) * \
+                _int(section.get("seats"), _("Seats per row"), swhere, 1, 200)
+    if total > MAX_SEATS:
+        raise SeatingError(_("The seat map would hold {total} seats; a seat map may hold at most {max} seats.")
+                           .format(total=total, max=MAX_SEATS))
+    return total
+
+
 def generate(spec: dict) -> dict:
     """
     Build a seat map from ``spec``::
@@ -43,7 +69,8 @@ def generate(spec: dict) -> dict:
     """
     if not isinstance(spec, dict):
         raise SeatingError(_("The generator needs decks with sections."))
-    categories = [c for c in spec.get("categories") or [] if isinstance(c, dict) and str(c.get("name", "")).strip()]
+    categories = spec.get("categories") if isinstance(spec.get("categories"), list) else []
+    categories = [c for c in categories if isinstance(c, dict) and str(c.get("name", "")).strip()]
     if not categories:
         raise SeatingError(_("Add at least one seat category."))
     categories = [{"name": str(c["name"]).strip(), "color": c.get("color") or PALETTE[i % len(PALETTE)]}
@@ -52,17 +79,16 @@ def generate(spec: dict) -> dict:
     decks = spec.get("decks") or []
     if not decks:
         raise SeatingError(_("Add at least one deck."))
+    check_size(decks)
 
-    zones, y_offset, width, total = [], MARGIN, 0, 0
+    zones, y_offset, width = [], MARGIN, 0
     for di, deck in enumerate(decks):
         dname = str(deck.get("name", "")).strip()
         where = _("deck {n}").format(n=di + 1)
         if not dname:
             raise SeatingError(_("{where}: the deck needs a name.").format(where=where))
         rows, y, next_row, deck_width = [], 0, 1, 0
-        sections = deck.get("sections") or []
-        if not sections:
-            raise SeatingError(_("{where}: add at least one section.").format(where=where))
+        sections = deck["sections"]
         for si, section in enumerate(sections):
             swhere = _("{deck}, section {n}").format(deck=dname, n=si + 1)
             n_rows = _int(section.get("rows"), _("Rows"), swhere, 1, 200)
@@ -70,7 +96,10 @@ def generate(spec: dict) -> dict:
             first_row = section.get("first_row")
             first_row = next_row if first_row in (None, "") else _int(first_row, _("First row"), swhere, 1, 999)
             aisles = set()
-            for a in section.get("aisles_after") or []:
+            aisles_after = section.get("aisles_after") or []
+            if not isinstance(aisles_after, list):
+                aisles_after = [aisles_after]
+            for a in aisles_after:
                 aisles.add(_int(a, _("Aisle after seat"), swhere, 1, n_seats - 1 if n_seats > 1 else 1))
             direction = section.get("numbering", "ltr")
             if direction not in ("ltr", "rtl"):
@@ -99,13 +128,10 @@ def generate(spec: dict) -> dict:
                         "category": category,
                         "radius": RADIUS,
                     })
-                    total += 1
                 rows.append({"row_number": row_number, "row_number_position": "start",
                              "position": {"x": MARGIN, "y": y + MARGIN}, "seats": seats})
                 y += ROW_PITCH
             next_row = first_row + n_rows
-        if total > MAX_SEATS:
-            raise SeatingError(_("A seat map may hold at most {max} seats.").format(max=MAX_SEATS))
         deck_height = y - ROW_PITCH + 2 * MARGIN
         hull = {"shape": "rectangle", "position": {"x": 0, "y": 0},
                 "rectangle": {"width": deck_width + 2 * MARGIN, "height": deck_height},

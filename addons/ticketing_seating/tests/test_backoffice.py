@@ -11,6 +11,8 @@ from ticketing_core.testing.seating import small_spec
 from ticketing_seating.models import EventSeatCategory, SeatBlock
 from ticketing_seating.services import generator
 
+from .test_layout import huge_spec
+
 
 def _edit_url(vessel):
     return reverse("plugins:ticketing_seating:map.edit", kwargs={"organizer": vessel.organizer.slug,
@@ -176,3 +178,18 @@ def test_map_with_more_seats_than_the_certificate_warns(admin_client, seated):
     r = admin_client.post(_edit_url(vessel), {"action": "save", "layout": json.dumps(vessel.seat_map.plan.layout_data),
                                               "meta": "{}"}, follow=True)
     assert "больше пассажировместимости по свидетельству" in r.content.decode()
+
+
+def test_generator_endpoint_answers_a_huge_request_quickly_with_a_translated_error(admin_client, seated):
+    import time
+
+    vessel, *_ = seated
+    url = reverse("plugins:ticketing_seating:map.generate", kwargs={"organizer": vessel.organizer.slug,
+                                                                    "vessel": vessel.pk})
+    started = time.monotonic()
+    r = admin_client.post(url, json.dumps(huge_spec(2000)), content_type="application/json",
+                          HTTP_ACCEPT_LANGUAGE="ru")
+    assert time.monotonic() - started < 2
+    assert r.status_code == 400
+    assert r.json()["errors"] == ["В схеме рассадки было бы 80000000 мест, а в одной схеме может быть не больше 5000 "
+                                  "мест."]

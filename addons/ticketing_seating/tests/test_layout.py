@@ -71,3 +71,45 @@ def test_export_is_pretix_format_and_round_trips():
     plan = generator.generate(small_spec())
     again = layout.parse(layout.dumps(plan))
     assert again == plan
+
+
+def huge_spec(sections: int) -> dict:
+    """Many sections of 200 × 200 seats: millions of seats if the generator built them before counting."""
+    spec = small_spec(decks=1)
+    spec["decks"][0]["sections"] = [{"rows": 200, "seats": 200, "category": "Standard"} for _ in range(sections)]
+    return spec
+
+
+def test_generator_refuses_a_huge_request_before_building_any_seat(monkeypatch):
+    import time
+
+    built = []
+    monkeypatch.setattr(generator, "parse", lambda layout: built.append(layout) or layout)
+    started = time.monotonic()
+    with override("en"), pytest.raises(SeatingError) as exc:
+        generator.generate(huge_spec(2000))  # 80 million seats requested
+    assert time.monotonic() - started < 1
+    assert exc.value.errors == ["The seat map would hold 80000000 seats; a seat map may hold at most 5000 seats."]
+    assert built == []
+
+
+def test_generator_cap_counts_every_deck_together():
+    spec = small_spec(decks=1)
+    spec["decks"] = [{"name": f"Палуба {i}", "sections": [{"rows": 50, "seats": 40, "category": "Standard"}]}
+                     for i in range(3)]  # 3 × 2000 = 6000 > 5000, each deck alone is under the cap
+    with override("ru"), pytest.raises(SeatingError) as exc:
+        generator.generate(spec)
+    assert "6000" in exc.value.errors[0] and "5000" in exc.value.errors[0]
+    spec["decks"].pop()
+    assert sum(len(r["seats"]) for z in generator.generate(spec)["zones"] for r in z["rows"]) == 4000
+
+
+@pytest.mark.parametrize("decks", [[1, 2], "палуба", [{"name": "A", "sections": "x"}],
+                                   [{"name": "A", "sections": [7]}], {"name": "A"}])
+def test_generator_refuses_malformed_decks_and_sections_with_a_message(decks):
+    spec = small_spec()
+    spec["decks"] = decks
+    with pytest.raises(SeatingError) as exc:
+        generator.generate(spec)
+    assert exc.value.errors
+
