@@ -42,12 +42,16 @@ HAND_WRITTEN_PATHS = {
             },
         },
     },
-    "/_sms/{organizer}/callback/": {
+    "/_sms/{organizer}/callback/{token}/": {
         "post": {
             "operationId": "sms_delivery_callback",
-            "summary": "SMS.ru delivery report",
+            "summary": "SMS.ru delivery report, at the organizer's secret callback address",
             "security": [{}],
-            "parameters": [{"name": "organizer", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "parameters": [
+                {"name": "organizer", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "token", "in": "path", "required": True,
+                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}},
+            ],
             "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
                 "type": "object", "additionalProperties": {"type": "string"}}}}},
             "responses": {

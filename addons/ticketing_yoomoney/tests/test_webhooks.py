@@ -78,6 +78,13 @@ def test_a_payment_of_another_shop_is_not_found_with_our_credentials(client, pay
     (json.dumps({"type": "notification", "event": "payment.exploded", "object": {"id": "x"}}), "application/json"),
     (json.dumps({"type": "notification", "event": "payment.succeeded", "object": {}}), "application/json"),
     (json.dumps({"type": "notification", "event": "payment.succeeded", "object": {"id": "x"}}), "text/plain"),
+    # found by the API fuzzing: a NUL in the id reached the database query (a 500)
+    (json.dumps({"type": "notification", "event": "payment.succeeded", "object": {"id": "a\u0000b"}}),
+     "application/json"),
+    (json.dumps({"type": "notification", "event": "payment.succeeded", "object": {"id": "a b/../c"}}),
+     "application/json"),
+    (json.dumps({"type": "notification", "event": "payment.succeeded", "object": {"id": "9" * 65}}),
+     "application/json"),
 ])
 def test_what_is_not_a_notification_is_refused(client, body, content_type, emulator):
     assert client.post(URL, body, content_type=content_type).status_code == 400

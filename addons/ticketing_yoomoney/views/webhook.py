@@ -5,6 +5,7 @@ id leads to our record, and so to the shop whose credentials re-fetch it.
 import ipaddress
 import json
 import logging
+import re
 
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,9 @@ from pretix.helpers.http import get_client_ip
 from ..models import YooKassaObject
 from ..services import remote
 from ..services.sync import sync_payment, sync_refund
+
+# YooKassa's ids are UUID-like ("2d6d597e-000f-5000-9000-145f6df21d6f"); anything else is not one of ours
+OBJECT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ def webhook(request):
     event, object_id = body.get("event"), body["object"].get("id")
     if event not in KNOWN_EVENTS:
         return HttpResponseBadRequest("unknown event")
-    if not isinstance(object_id, str) or not 0 < len(object_id) <= 64:
+    if not isinstance(object_id, str) or not OBJECT_ID.fullmatch(object_id):
         return HttpResponseBadRequest("no object id")
     if event not in HANDLED_EVENTS:
         logger.info("YooKassa notification %s for %s acknowledged and ignored", event, object_id)
