@@ -301,7 +301,9 @@ def supervise() -> int:
             if not wait_for_helper(helper, proc):
                 say(f"the {helper.name} did not start on {HOST}:{helper.port} (see above); stopping")
                 return 1
-        server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "runserver", ADDRESS],  # nosec B603 # fixed argv of our own programs
+        # PRICHAL_NORELOAD=1 (the DAST scan): a scan must not be cut short by an edit of the source tree
+        reload = ["--noreload"] if os.environ.get("PRICHAL_NORELOAD") == "1" else []
+        server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "runserver", ADDRESS, *reload],  # nosec B603 # fixed argv of our own programs
                                   cwd=ROOT, start_new_session=True)
         children.append(("web server", server))
         try:

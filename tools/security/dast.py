@@ -51,7 +51,8 @@ def start_instance(var: Path) -> tuple[subprocess.Popen, str, dict]:
     env = {**os.environ, "PRETIX_CONFIG_FILE": str(ROOT / "pretix.cfg"), "DJANGO_SETTINGS_MODULE": "pretix.settings",
            "PRICHAL_VAR": str(var), "PRICHAL_PORT": str(port), "PRICHAL_YOOKASSA_PORT": str(yookassa),
            "PRICHAL_SMS_PORT": str(sms), "PRETIX_PRETIX_DATADIR": str(var / "data"),
-           "PRETIX_DATABASE_NAME": str(var / "db.sqlite3"), "PRETIX_PRETIX_URL": f"http://127.0.0.1:{port}"}
+           "PRETIX_DATABASE_NAME": str(var / "db.sqlite3"), "PRETIX_PRETIX_URL": f"http://127.0.0.1:{port}",
+           "PRICHAL_NORELOAD": "1"}
     log = open(var / "server.log", "w")  # noqa: SIM115 - kept open for the server's lifetime
     proc = subprocess.Popen([sys.executable, "tools/devserver.py"], cwd=ROOT, env=env, stdout=log,  # nosec B603
                             stderr=subprocess.STDOUT, start_new_session=True)
