@@ -11,7 +11,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 
 ADDONS := ticketing_core ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk
 
-.PHONY: run test install system-deps gettext browser messages migrations bench clean i18n-stats
+.PHONY: run test install system-deps gettext browser fonts messages migrations bench clean i18n-stats
 
 install: $(STAMP)
 
@@ -37,7 +37,11 @@ gettext:
 browser:
 	$(call apt_install,$(strip $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc),,fonts-noto-cjk)))
 
-system-deps: gettext browser
+# The PDF font of tickets and invoices (Cyrillic, ₽ and Chinese; ticketing_core/documents/fonts.py).
+fonts:
+	$(call apt_install,$(if $(wildcard /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf),,fonts-lxgw-wenkai))
+
+system-deps: gettext browser fonts
 
 %.mo: %.po
 	msgfmt --check -o $@ $<
@@ -61,10 +65,10 @@ var/.jsi18n-%: $(STAMP)
 i18n-stats:
 	@$(PY) tools/make_pretix_overrides.py --stats
 
-run: install messages
+run: install messages fonts
 	$(DEV) $(PY) tools/devserver.py
 
-test: install messages browser
+test: install messages browser fonts
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
 	@mkdir -p var/data
