@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.test import Client
+from django.utils.translation import override
 from pypdf import PdfReader
 
 from pretix.base.models import CartPosition, Item, SubEventItem
@@ -62,7 +63,7 @@ def test_cart_with_a_passenger_without_seat_on_a_seated_date_is_refused(passenge
     event, sailing, products, child, wine = passengers
     cart = [CartPosition(event=event, subevent=sailing.subevent, item=child, price=Decimal("900.00"), cart_id="x"),
             CartPosition(event=event, subevent=sailing.subevent, item=wine, price=Decimal("350.00"), cart_id="x")]
-    with pytest.raises(SeatingError, match="every passenger needs a seat"):
+    with override("en"), pytest.raises(SeatingError, match="every passenger needs a seat"):
         rules.check_positions(event, cart)
     with pytest.raises(CartError):
         validate_cart.send(event, positions=cart)
