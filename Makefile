@@ -11,7 +11,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 
 ADDONS := ticketing_core ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk
 
-.PHONY: run test install system-deps gettext browser messages migrations bench clean i18n-stats sast audit \
+.PHONY: run test install system-deps gettext browser fonts messages migrations bench clean i18n-stats sast audit \
 	security-scan openapi
 
 install: $(STAMP)
@@ -38,7 +38,11 @@ gettext:
 browser:
 	$(call apt_install,$(strip $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc),,fonts-noto-cjk)))
 
-system-deps: gettext browser
+# The PDF font of tickets and invoices (Cyrillic, ₽ and Chinese; ticketing_core/documents/fonts.py).
+fonts:
+	$(call apt_install,$(if $(wildcard /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf),,fonts-lxgw-wenkai))
+
+system-deps: gettext browser fonts
 
 %.mo: %.po
 	msgfmt --check -o $@ $<
@@ -63,10 +67,10 @@ i18n-stats:
 	@$(PY) tools/make_pretix_overrides.py --stats
 
 # PRICHAL_DEMO=1: this instance is the demo (load_demo refuses to create its known admin password elsewhere).
-run: install messages
+run: install messages fonts
 	PRICHAL_DEMO=1 $(DEV) $(PY) tools/devserver.py
 
-test: install messages browser
+test: install messages browser fonts
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
 	$(MAKE) --no-print-directory sast audit
@@ -110,7 +114,7 @@ $(DAST_VENV)/.installed: tools/security/dast-requirements.txt
 	$(DAST_VENV)/bin/pip install -q -r tools/security/dast-requirements.txt
 	touch $@
 
-security-scan: install messages $(DAST_VENV)/.installed
+security-scan: install messages fonts $(DAST_VENV)/.installed
 	$(PY) tools/security/dast.py
 
 # The OpenAPI description of our endpoints (tools/security/openapi.py), for API users.

@@ -24,6 +24,7 @@ class TicketingCoreApp(PluginConfig):
 
     def ready(self) -> None:
         from . import logdisplay, permissions, settings, signals  # noqa: F401
+        from .documents import fonts, tickets  # noqa: F401
         from .middleware import install
         from .notifications import checkout, receivers, shredder  # noqa: F401
         from .rentals import receivers as rental_receivers  # noqa: F401

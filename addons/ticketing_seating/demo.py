@@ -46,13 +46,15 @@ LABELS = {
         GUIDE: {"ru": "Место экскурсовода", "en": "Guide's seat", "zh-hans": "导游座位"},
     },
 }
-# category → (product name, price); None uses the event's adult ticket
+# category → (product name, surcharge on the event's ticket prices). Every seat sells each passenger type as a
+# variation of its category's product (adult, child, concession: the event's ticket prices plus the surcharge).
 PRODUCTS = {
+    STANDARD: ({"ru": "Место «Стандарт»", "en": "Standard seat", "zh-hans": "标准座位"}, Decimal("0.00")),
     WINDOW: ({"ru": "Место у окна", "en": "Window seat", "zh-hans": "靠窗座位"}, Decimal("300.00")),
     VIP: ({"ru": "Место за VIP-столиком", "en": "Seat at a VIP table", "zh-hans": "VIP 桌座位"}, Decimal("1500.00")),
-    STANDARD: None,
-    WHEELCHAIR: None,
+    WHEELCHAIR: ({"ru": "Место для кресла-коляски", "en": "Wheelchair place", "zh-hans": "轮椅位"}, Decimal("0.00")),
 }
+PASSENGER_TYPES = 3  # the event's first three priced passenger products: adult, child, concession
 
 
 def demo_layout() -> dict:
@@ -90,21 +92,31 @@ def load_seating_demo(organizer: Organizer, vessels: dict, events: list[Event], 
 def _map_categories(event: Event, vessel: Vessel, tally) -> bool:
     if not event.ticketing_sailings.filter(vessel=vessel).exists():
         return False
-    adult = event.items.filter(admission=True, default_price__gt=0).order_by("position", "pk").first()
-    if adult is None:
+    tickets = list(event.items.filter(admission=True, default_price__gt=0).order_by("position", "pk")[:PASSENGER_TYPES])
+    if not tickets:
         return False
+    _seatless_infants(event)
     changed = False
-    for category, product in PRODUCTS.items():
+    for category, (name, surcharge) in PRODUCTS.items():
         if EventSeatCategory.objects.filter(event=event, category=category).exists():
             continue
-        item = adult
-        if product is not None:
-            name, surcharge = product
-            item = Item.objects.create(event=event, name=name, default_price=adult.default_price + surcharge,
-                                       admission=True, category=adult.category, tax_rule=adult.tax_rule,
-                                       position=adult.position, active=True)
-            tally.add("seat product")
+        item = Item.objects.create(event=event, name=name, default_price=tickets[0].default_price + surcharge,
+                                   admission=True, category=tickets[0].category, tax_rule=tickets[0].tax_rule,
+                                   position=tickets[0].position, active=True)
+        for position, ticket in enumerate(tickets):
+            item.variations.create(value=ticket.name.data, default_price=ticket.default_price + surcharge,
+                                   position=position, active=True)
+        tally.add("seat product")
         EventSeatCategory.objects.create(event=event, category=category, item=item)
         tally.add("seat category")
         changed = True
     return changed
+
+
+def _seatless_infants(event: Event) -> None:
+    """The free ticket of a small child on a lap ("без места") is the one passenger without a seat."""
+    if event.settings.ticketing_seating_seatless_items:
+        return
+    free = event.items.filter(admission=True, default_price=0).values_list("pk", flat=True)
+    if free:
+        event.settings.ticketing_seating_seatless_items = ",".join(str(pk) for pk in free)

@@ -7,3 +7,6 @@ settings_hierarkey.add_default("ticketing_seating_max_seats", "10", int)
 settings_hierarkey.add_default("ticketing_seating_no_single_gap", "True", bool)
 # Seconds between two availability refreshes of the open seat picker.
 settings_hierarkey.add_default("ticketing_seating_refresh_seconds", "15", int)
+# Passenger products (admission) that a seated sailing sells without a seat, e.g. a small child on a lap:
+# comma-separated product ids; every other passenger there needs a seat.
+settings_hierarkey.add_default("ticketing_seating_seatless_items", "", str)

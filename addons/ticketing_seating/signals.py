@@ -4,19 +4,21 @@ import json
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import resolve, reverse
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.i18n import language
-from pretix.base.models import Order, OrderPosition
+from pretix.base.models import Item, Order, OrderPosition
 from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
 from pretix.base.signals import email_filter, event_live_issues, layout_text_variables, validate_cart, validate_order
 from pretix.control.signals import nav_event, nav_organizer, subevent_detail_html
 from pretix.plugins.ticketoutputpdf.signals import override_layout
-from pretix.presale.signals import order_info, render_seating_plan
+from pretix.presale.signals import html_head, order_info, render_seating_plan
 
+from ticketing_core.documents.layouts import layout_copy
 from ticketing_core.models import Sailing, Vessel
 
 from . import logdisplay  # noqa: F401 - registers the log texts
@@ -34,6 +36,15 @@ def sailing_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields and set(update_fields) <= {"quota", "canceled_at", "cancel_reason"}):
         return
     assign.apply_to_sailing(instance)
+
+
+@receiver(post_save, sender=Item, dispatch_uid="ticketing_seating_item_saved")
+def item_saved(sender, instance, raw=False, **kwargs):
+    """A passenger product added or changed later is switched off on seated dates as well (or on again)."""
+    if raw or "ticketing_seating" not in instance.event.get_plugins():
+        return
+    for sailing in assign.future_sailings(Sailing.objects.filter(event=instance.event, subevent__isnull=False)):
+        assign.sync_passenger_products(instance.event, sailing.subevent)
 
 
 @receiver(pre_save, sender=Vessel, dispatch_uid="ticketing_seating_vessel_mode_before")
@@ -58,8 +69,16 @@ def picker(sender, request, subevent=None, voucher=None, **kwargs):
     return render_picker(request, sender, subevent)
 
 
+@receiver(html_head, dispatch_uid="ticketing_seating_html_head")
+def shop_head(sender, request=None, **kwargs):
+    """The shop's seat lines (cart, checkout, order) without pretix's wheelchair-like pictogram."""
+    return format_html('<link rel="stylesheet" href="{}">', static("ticketing_seating/seats.css"))
+
+
 @receiver(validate_cart, dispatch_uid="ticketing_seating_validate_cart")
 def cart_rules(sender, positions, **kwargs):
+    if hasattr(positions, "select_related"):
+        positions = positions.select_related("item", "seat")
     try:
         rules.check_positions(sender, list(positions))
     except SeatingError as e:
@@ -69,7 +88,7 @@ def cart_rules(sender, positions, **kwargs):
 @receiver(validate_order, dispatch_uid="ticketing_seating_validate_order")
 def order_rules(sender, positions, **kwargs):
     try:
-        rules.check_positions(sender, list(positions.select_related("seat")))
+        rules.check_positions(sender, list(positions.select_related("seat", "item")))
     except SeatingError as e:
         raise OrderError(str(e)) from None
 
@@ -155,15 +174,10 @@ def ticket_layout(sender, layout, orderposition, **kwargs):
         return layout
     if not any(e.get("content") == "seat" for e in elements if isinstance(e, dict)):
         return layout
-    from pretix.plugins.ticketoutputpdf.models import TicketLayout
-
     for e in elements:
         if isinstance(e, dict) and e.get("content") == "seat":
             e["content"] = "ticketing_seat"
-    copy = TicketLayout(event=layout.event if layout.event_id else sender, name=layout.name,
-                        layout=json.dumps(elements), background=layout.background)
-    copy.pk = layout.pk
-    return copy
+    return layout_copy(layout, elements, sender)
 
 
 @receiver(email_filter, dispatch_uid="ticketing_seating_email_seats")

@@ -8,7 +8,7 @@ from django.urls import resolve, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from pretix.base.models import OrderPosition
+from pretix.base.models import Item, OrderPosition
 from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
 from pretix.base.signals import (
@@ -28,6 +28,7 @@ from pretix.presale.signals import order_info as presale_order_info
 from ..permissions import RENTALS_WRITE, SAILING_CANCEL
 from ..services.errors import RentalError
 from . import cart
+from .models import RentalOffer
 
 APP = "ticketing_core"
 
@@ -57,6 +58,16 @@ def check_order(sender, positions, **kwargs):
         cart.check_positions(sender, list(positions))
     except RentalError as e:
         raise OrderError(str(e)) from None
+
+
+@receiver(post_save, sender=RentalOffer, dispatch_uid="ticketing_core_rental_ticket")
+def charter_time_ticket(sender, instance, raw=False, **kwargs):
+    """
+    The charter time is no passenger place of pretix's quota (admission off) but its ticket boards the party:
+    it keeps a ticket while pretix issues tickets for passenger places only (``documents.tickets``).
+    """
+    if not raw and instance.item_id:
+        Item.objects.filter(pk=instance.item_id, generate_tickets__isnull=True).update(generate_tickets=True)
 
 
 @receiver(post_save, sender=OrderPosition, dispatch_uid="ticketing_core_rental_confirm")

@@ -100,6 +100,11 @@ def checkout_as_guest(page, base_url: str, sailing, item, quantity: int, payment
     page.goto(f"{base_url}/{event.organizer.slug}/{event.slug}/{sailing.subevent_id}/")
     page.fill(f"#item_{item.pk}", str(quantity))
     page.click("#btn-add-to-cart")
+    checkout_from_cart(page, payment, email, name)
+
+
+def checkout_from_cart(page, payment: str, email: str = "anna@example.org", name: str = "Анна Смирнова") -> None:
+    """From the cart (items added, Russian) through pretix's checkout as a guest to "Создать заказ"."""
     page.get_by_role("button", name="Приступить к оформлению заказа").click()
     page.wait_for_selector("#id_email, input[name=customer_mode][value=guest]")
     if page.locator("input[name=customer_mode][value=guest]").count():  # the account step, where accounts are on

@@ -94,8 +94,9 @@ def test_load_demo_is_complete_and_idempotent(db):
             assert se.date_to == se.date_from + sailing.duration
             assert now() < se.date_from <= now() + timedelta(days=30)
             # Passenger products count against the capacity, the mulled wine does not.
-            # (the motor ship's events also sell seats of the window and VIP-table categories, ticketing_seating)
-            seated = {"Место у окна", "Место за VIP-столиком"} if sailing.vessel.seating_mode == "assigned" else set()
+            # (the motor ship's events also sell a product per seat category, ticketing_seating)
+            seated = {"Место «Стандарт»", "Место у окна", "Место за VIP-столиком", "Место для кресла-коляски"
+                      } if sailing.vessel.seating_mode == "assigned" else set()
             assert {str(i.name.localize("ru")) for i in sailing.quota.items.all()} == {
                 "Взрослый", "Детский (6–12 лет)", "Льготный (пенсионеры, студенты)", "Детский до 6 лет (без места)",
             } | seated

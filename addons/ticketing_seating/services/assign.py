@@ -12,13 +12,23 @@ from django.db.models import Exists, OuterRef
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-from pretix.base.models import Event, Order, OrderPosition, SeatCategoryMapping, SeatingPlan, User, Voucher
+from pretix.base.models import (
+    Event,
+    Order,
+    OrderPosition,
+    SeatCategoryMapping,
+    SeatingPlan,
+    SubEventItem,
+    User,
+    Voucher,
+)
 from pretix.base.services.seating import SeatProtected, generate_seats
 
 from ticketing_core.models import Sailing, Vessel
 
 from ..models import EventSeatCategory, VesselSeatMap
 from . import layout as layout_service
+from .rules import needs_seat, seatless_item_ids
 
 APPLIED, UNCHANGED, SKIPPED, REMOVED = "applied", "unchanged", "skipped", "removed"
 
@@ -115,6 +125,37 @@ def apply_to_sailing(sailing: Sailing, user: User | None = None) -> str:
     event = sailing.event
     if "ticketing_seating" not in event.get_plugins():
         return UNCHANGED  # the addon is off for this event: its dates stay as pretix has them
+    outcome = _apply_map(sailing, user)
+    if sailing.subevent_id:
+        sync_passenger_products(event, sailing.subevent)
+    return outcome
+
+
+def sync_passenger_products(event: Event, subevent) -> None:
+    """
+    On a seated date pretix's product list offers only what can be bought there: passenger products that are
+    no seat category's product (a child ticket of general admission) are switched off for that date (pretix's
+    per-date "disabled"), and on again when the date sells general admission. Passengers choose their type
+    (adult, child, concession) per seat on the map instead; the cart rule refuses them in any case. This flag
+    of passenger products is the addon's on seated sailings: set by hand for such a date, it is reset here.
+    """
+    seated = type(subevent).objects.filter(pk=subevent.pk, seating_plan__isnull=False).exists()
+    mapped = set(SeatCategoryMapping.objects.filter(event=event, subevent=subevent).values_list("product_id",
+                                                                                                 flat=True))
+    seatless = seatless_item_ids(event)
+    current = {s.item_id: s for s in SubEventItem.objects.filter(subevent=subevent)}
+    for item in event.items.filter(admission=True):
+        off = seated and item.pk not in mapped and needs_seat(event, item, seatless)
+        row = current.get(item.pk)
+        if row is None and off:
+            SubEventItem.objects.create(subevent=subevent, item=item, disabled=True)
+        elif row is not None and row.disabled != off:
+            row.disabled = off
+            row.save(update_fields=["disabled"])
+
+
+def _apply_map(sailing: Sailing, user: User | None) -> str:
+    event = sailing.event
     seat_map = seat_map_of(sailing.vessel)
     with transaction.atomic():
         date = _lock_date(sailing)

@@ -73,7 +73,8 @@ def prices(event: Event, subevent, product_ids) -> dict:
             low = _final(item, overrides.get(item.pk, item.default_price), fee, event)
         out[item.pk] = {"name": str(item.name), "variations": variations,
                         "price": str(low) if low is not None else None,
-                        "price_text": _money(low, event) if low is not None else ""}
+                        "price_text": _money(low, event) if low is not None else "",
+                        "price_from": len({v["price"] for v in variations}) > 1}
     return out
 
 
@@ -139,9 +140,11 @@ def map_data(event: Event, subevent, lang: str | None = None) -> dict | None:
             "color": c.get("color") or "#3b82c4", "wheelchair": bool(f.get("wheelchair")),
             "sellable": bool(price), "item": item_id if price else None,
             "price": price["price"] if price else None, "price_text": price["price_text"] if price else "",
+            "price_from": bool(price and price["price_from"]),
         })
     return {"decks": decks, "categories": categories, "seats": seats,
-            "items": {str(k): v for k, v in item_prices.items()}, "currency": event.currency}
+            "items": {str(k): v for k, v in item_prices.items()}, "currency": event.currency,
+            "passenger_types": any(len(v["variations"]) > 1 for v in item_prices.values())}
 
 
 def availability(event: Event, subevent, cart_id: str | None = None) -> dict:

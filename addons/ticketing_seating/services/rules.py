@@ -19,8 +19,42 @@ from .labels import describe
 NEIGHBOUR_FACTOR = 1.5  # two seats are neighbours when closer than 1.5 × the row's seat pitch
 
 
+def seatless_item_ids(event: Event) -> set[int]:
+    """The passenger products the event sells without a seat on seated sailings (the operator's choice)."""
+    raw = event.settings.ticketing_seating_seatless_items or ""
+    return {int(v) for v in raw.split(",") if v.strip().isdigit()}
+
+
+def needs_seat(event: Event, item, seatless: set[int] | None = None) -> bool:
+    """A passenger place (pretix's admission flag) needs a seat on a seated sailing unless the operator exempts it."""
+    return bool(item.admission) and item.pk not in (seatless_item_ids(event) if seatless is None else seatless)
+
+
+def check_passengers_seated(event: Event, positions) -> None:
+    """
+    On a date with a seat map every passenger sits somewhere: a passenger product without a seat (e.g. a child
+    ticket that is no seat category's product) is refused, so nobody boards a full ship without a place.
+    """
+    unseated = [p for p in positions if not p.seat_id and not p.addon_to_id]
+    if not unseated:
+        return
+    dates = {p.subevent_id for p in unseated}
+    if event.has_subevents:
+        seated_dates = set(event.subevents.filter(pk__in=dates, seating_plan__isnull=False)
+                           .values_list("pk", flat=True))
+    else:
+        seated_dates = {None} if event.seating_plan_id else set()
+    seatless = seatless_item_ids(event)
+    for p in unseated:
+        if p.subevent_id in seated_dates and needs_seat(event, p.item, seatless):
+            raise SeatingError(_("On this sailing every passenger needs a seat: please choose the seats on the seat "
+                                 "map and, for each seat, the passenger type (adult, child, concession). "
+                                 "\"{product}\" cannot be booked without a seat.").format(product=p.item.name))
+
+
 def check_positions(event: Event, positions) -> None:
     """Check the seats of a cart (CartPositions); raise ``SeatingError`` with the first rule broken."""
+    check_passengers_seated(event, positions)
     seated = [p for p in positions if p.seat_id]
     check_count(event, len(seated))
     if not event.settings.ticketing_seating_no_single_gap:

@@ -28,3 +28,20 @@ def test_demo_motor_ship_has_a_two_deck_map_and_seated_sailings(db, monkeypatch)
     assert EventSeatCategory.objects.filter(event__slug="jazz").count() == 4
     second = load_demo()
     assert not any(k.startswith("seat") for k in second["created"])
+
+
+def test_demo_seats_sell_adult_child_and_concession_and_no_passenger_goes_without_a_seat(db):
+    from pretix.base.models import SubEventItem
+
+    load_demo()
+    neva = Vessel.objects.get(registration_number="ТХ-0120-СПБ")
+    sailing = neva.sailings.select_related("event", "subevent").filter(event__slug="bridges").first()
+    event = sailing.event
+    window = EventSeatCategory.objects.get(event=event, category="У окна").item
+    assert [(str(v.value.localize("ru")), v.default_price) for v in window.variations.order_by("position")] == [
+        ("Взрослый", 1800), ("Детский (6–12 лет)", 1200), ("Льготный (пенсионеры, студенты)", 1400)]
+    off = {str(s.item.name.localize("ru")) for s in SubEventItem.objects.filter(subevent=sailing.subevent,
+                                                                                 disabled=True)}
+    assert off == {"Взрослый", "Детский (6–12 лет)", "Льготный (пенсионеры, студенты)"}  # sold per seat instead
+    infant = event.items.get(default_price=0)
+    assert event.settings.ticketing_seating_seatless_items == str(infant.pk)  # on a lap, without a seat

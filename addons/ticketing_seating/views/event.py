@@ -13,7 +13,7 @@ from pretix.control.permissions import EventPermissionRequiredMixin
 from ticketing_core.models import Vessel
 
 from ..models import EventSeatCategory, VesselSeatMap
-from ..services import assign
+from ..services import assign, rules
 
 
 def event_categories(event) -> list[tuple[str, list[str]]]:
@@ -39,10 +39,18 @@ class SeatingForm(forms.Form):
         help_text=gettext_lazy("Customers cannot choose seats that leave one empty seat alone between taken seats "
                                "in a row."))
 
+    seatless = forms.MultipleChoiceField(
+        label=gettext_lazy("Passengers without a seat"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Passenger products a seated sailing sells without a seat, e.g. a small child on a "
+                               "parent's lap. Every other passenger chooses a seat on the map; sell child and "
+                               "concession tickets as variations (passenger types) of the seat categories' "
+                               "products."))
+
     def __init__(self, *args, event, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— no product (not sold) —"))] + [
-            (str(i.pk), str(i.name)) for i in event.items.filter(admission=True).order_by("position", "pk")]
+        passenger = [(str(i.pk), str(i.name)) for i in event.items.filter(admission=True).order_by("position", "pk")]
+        choices = [("", _("— no product (not sold) —"))] + passenger
+        self.fields["seatless"].choices = passenger
         self.category_fields = []
         for n, (name, vessels) in enumerate(categories):
             key = f"category_{n}"
@@ -63,7 +71,8 @@ class EventSeating(EventPermissionRequiredMixin, TemplateView):
         event = self.request.event
         current = {m.category: str(m.item_id) for m in EventSeatCategory.objects.filter(event=event)}
         initial = {"max_seats": event.settings.ticketing_seating_max_seats,
-                   "no_single_gap": event.settings.ticketing_seating_no_single_gap}
+                   "no_single_gap": event.settings.ticketing_seating_no_single_gap,
+                   "seatless": [str(i) for i in sorted(rules.seatless_item_ids(event))]}
         for n, (name, _v) in enumerate(self.categories):
             initial[f"category_{n}"] = current.get(name, "")
         return SeatingForm(self.request.POST if self.request.method == "POST" else None, initial=initial,
@@ -94,9 +103,11 @@ class EventSeating(EventPermissionRequiredMixin, TemplateView):
                     EventSeatCategory.objects.filter(event=event, category=name).delete()
             event.settings.ticketing_seating_max_seats = form.cleaned_data["max_seats"]
             event.settings.ticketing_seating_no_single_gap = form.cleaned_data["no_single_gap"]
+            event.settings.ticketing_seating_seatless_items = ",".join(sorted(form.cleaned_data["seatless"], key=int))
             event.log_action("ticketing_seating.categories.changed", user=request.user, data={
                 "categories": {name: form.cleaned_data.get(key) for key, name in form.category_fields},
-                "max_seats": form.cleaned_data["max_seats"], "no_single_gap": form.cleaned_data["no_single_gap"]})
+                "max_seats": form.cleaned_data["max_seats"], "no_single_gap": form.cleaned_data["no_single_gap"],
+                "seatless": form.cleaned_data["seatless"]})
             result = assign.apply_to_event(event, user=request.user)
         messages.success(request, _("Your changes have been saved."))
         if result.skipped:

@@ -9,7 +9,7 @@ from pretix.presale.signals import order_info_top, position_info_top
 
 from .phone import sync_customer, sync_preferences
 from .qr import qr_svg
-from .tickets import boarding_positions, refund_context, tickets_of
+from .tickets import boarding_positions, refund_context, seat_text, tickets_of
 
 
 @receiver(order_info_top, dispatch_uid="ticketing_website_order_tickets")
@@ -34,7 +34,8 @@ def position_ticket_panel(sender, request, order, position, **kwargs):
         return ""
     label = gettext("QR code of ticket {code}-{number}").format(code=order.code, number=position.positionid)
     return get_template("ticketing_website/accounts/position_ticket.html").render(
-        {"order": order, "position": position, "qr": qr_svg(position.secret, label)}, request=request)
+        {"order": order, "position": position, "qr": qr_svg(position.secret, label), "seat": seat_text(position)},
+        request=request)
 
 
 @receiver(post_save, sender=Customer, dispatch_uid="ticketing_website_customer_phone_sync")

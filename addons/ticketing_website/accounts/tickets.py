@@ -24,6 +24,7 @@ class Ticket:
     qr: str
     boarding_url: str
     pdf_url: str | None
+    seat: str = ""
 
     @property
     def date(self):
@@ -43,8 +44,19 @@ def boarding_positions(order: Order) -> list[OrderPosition]:
     if not tickets_visible(order):
         return []
     ids = {p.pk for p in order.positions_with_tickets}
-    return [p for p in order.positions.select_related("item", "variation", "subevent").order_by("positionid")
+    return [p for p in order.positions.select_related("item", "variation", "subevent", "seat").order_by("positionid")
             if p.pk in ids]
+
+
+def seat_text(position: OrderPosition) -> str:
+    """The passenger's seat as "deck, row, seat" in the active language (the seating addon's words), if any."""
+    if not position.seat_id:
+        return ""
+    try:
+        from ticketing_seating.services.labels import describe
+    except ImportError:  # the seating addon is not installed: pretix's own seat name
+        return str(position.seat)
+    return describe(position.seat)
 
 
 def pdf_available(order: Order) -> bool:
@@ -68,6 +80,7 @@ def tickets_of(order: Order) -> list[Ticket]:
                 "order": order.code, "secret": order.secret, "position": p.positionid}),
             pdf_url=eventreverse(event, "presale:event.order.download", kwargs={
                 "order": order.code, "secret": order.secret, "output": "pdf", "position": p.pk}) if with_pdf else None,
+            seat=seat_text(p),
         ))
     return result
 

@@ -3,6 +3,9 @@
  * Mouse: click a seat, wheel to zoom, drag to pan. Touch: tap, pinch, drag.
  * Keyboard: arrows move between seats, Enter/Space choose, + and - zoom, Shift+arrows pan, 0 resets.
  * Chosen seats become pretix's own "seat_<product>[_<variation>]" fields; pretix's cart holds them.
+ * While seats are chosen, the add button sits in a <pretix-seating-checkout-button> element, the element of
+ * pretix's own seating front end that pretix's "you did not select any ticket" check (presale main.js) counts
+ * as a choice: a date page that also sells products without a seat then lets seats alone into the cart.
  */
 (function () {
     "use strict";
@@ -25,6 +28,8 @@
     var live = root.querySelector(".ts-live");
     var errorBox = root.querySelector(".ts-error");
     var form = root.closest("form");
+    var addButton = root.querySelector(".ts-add");
+    var checkoutMark = document.createElement("pretix-seating-checkout-button");
     var checkedSubmit = false;
 
     seats.forEach(function (s) { byGuid[s.g] = s; });
@@ -190,7 +195,8 @@
         if (states[guid] !== "f") { showError(fmt(T.notFree, {seat: s.l})); return; }
         if (data.maxSeats && count() >= data.maxSeats) { showError(fmt(T.max, {max: data.maxSeats})); return; }
         var item = data.items[String(s.i)] || {variations: []};
-        selected[guid] = item.variations.length === 1 ? String(item.variations[0].id) : "";
+        // the first passenger type (adult) until the buyer chooses another for this seat
+        selected[guid] = item.variations.length ? String(item.variations[0].id) : "";
         order.push(guid);
         paint(guid);
         renderSelection();
@@ -258,7 +264,19 @@
         var sum = root.querySelector(".ts-total");
         sum.textContent = order.length ? T.total + ": " + total.toLocaleString(document.documentElement.lang || undefined,
             {style: "currency", currency: data.currency}) : "";
-        root.querySelector(".ts-add").disabled = !order.length;
+        addButton.disabled = !order.length;
+        markCheckout(order.length > 0);
+    }
+
+    /* pretix's check sees a choice exactly while seats are chosen: with none, its own dialog still says so */
+    function markCheckout(on) {
+        if (on && addButton.parentNode !== checkoutMark) {
+            addButton.parentNode.insertBefore(checkoutMark, addButton);
+            checkoutMark.appendChild(addButton);
+        } else if (!on && addButton.parentNode === checkoutMark) {
+            checkoutMark.parentNode.insertBefore(addButton, checkoutMark);
+            checkoutMark.parentNode.removeChild(checkoutMark);
+        }
     }
 
     /* ---------- live availability ---------- */
@@ -307,8 +325,7 @@
             .then(function (j) {
                 if (j.ok) {
                     checkedSubmit = true;
-                    var button = root.querySelector(".ts-add");
-                    if (form.requestSubmit) { form.requestSubmit(button); } else { form.submit(); }
+                    if (form.requestSubmit) { form.requestSubmit(addButton); } else { form.submit(); }
                     window.setTimeout(function () { checkedSubmit = false; }, 500);
                     return;
                 }

@@ -1,0 +1,12 @@
+"""Changing a PDF ticket layout for one ticket (pretix's ``override_layout``) without touching the stored one."""
+import json
+
+from pretix.plugins.ticketoutputpdf.models import TicketLayout
+
+
+def layout_copy(layout: TicketLayout, elements: list, event) -> TicketLayout:
+    """An unsaved copy of ``layout`` with other elements; it keeps the primary key, so pretix caches stay valid."""
+    copy = TicketLayout(event=layout.event if layout.event_id else event, name=layout.name,
+                        layout=json.dumps(elements), background=layout.background)
+    copy.pk = layout.pk
+    return copy
