@@ -23,7 +23,13 @@ It also marks the instance as a demo (PRICHAL_DEMO=1), without which ``load_demo
 The server runs as ``tools/devserver.py runserver 127.0.0.1:8000``, i.e. pretix's own ``runserver`` command with
 a few development-only overrides applied before Django starts (see :func:`apply_dev_overrides`). This process stays
 as a small supervisor: Ctrl-C or SIGTERM stop the server and every helper, nothing is left behind on port 8000 or
-8010. If one of those ports is already taken it says so and exits before doing anything.
+8010; if the supervisor itself is killed (SIGKILL, a crash), its children notice and stop too
+(``tools/lifeline.py``). An emulator that an earlier ``make run`` of this checkout left behind (its pid file in
+var/run/ names it, and its command line names this checkout's state file) is stopped and started afresh; any other
+program on one of the ports is reported and nothing is started.
+
+The site's address follows PRICHAL_PORT: pretix's ``[pretix] url`` (the banner, YooKassa's return address, links
+in e-mails, the login form's origin check) is set through PRETIX_PRETIX_URL to http://127.0.0.1:<port>.
 
 Environment (set by the Makefile): PRETIX_CONFIG_FILE=pretix.cfg, DJANGO_SETTINGS_MODULE=pretix.settings.
 Optional: PRICHAL_VAR (instead of var/), PRICHAL_PORT (instead of 8000), PRICHAL_YOOKASSA_PORT (instead of 8010),
@@ -39,6 +45,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: tools/devserver.py
+    sys.path.insert(0, str(ROOT))
+
+from tools.lifeline import SUPERVISED, die_with_parent  # noqa: E402
+
 # PRICHAL_VAR / PRICHAL_PORT let the smoke test run a second, throw-away instance beside a developer's own;
 # pretix itself takes the matching PRETIX_PRETIX_DATADIR / PRETIX_DATABASE_NAME from the environment.
 VAR = Path(os.environ.get("PRICHAL_VAR", ROOT / "var"))
@@ -46,6 +57,9 @@ DATA = VAR / "data"
 REBUILT_STAMP = VAR / ".rebuilt"
 HOST, PORT = "127.0.0.1", int(os.environ.get("PRICHAL_PORT", "8000"))
 ADDRESS = f"{HOST}:{PORT}"
+SITE_URL = f"http://{ADDRESS}"
+# pid files of the helpers this checkout started, to recognise them when a killed `make run` left them behind
+RUN = VAR / "run"
 
 # The YooKassa emulator; the server is configured to use it (see prepare_environment).
 YOOKASSA_PORT = int(os.environ.get("PRICHAL_YOOKASSA_PORT", "8010"))
@@ -108,6 +122,8 @@ def prepare_environment() -> None:
     os.environ["PRICHAL_DEMO"] = "1"
     os.environ["PRETIX_TICKETING_YOOMONEY_API_URL"] = f"{YOOKASSA_URL}/v3"
     os.environ["PRETIX_TICKETING_SMS_API_URL"] = SMS_URL
+    # pretix.cfg says :8000; the address is where this server listens (PRICHAL_PORT), unless set explicitly
+    os.environ.setdefault("PRETIX_PRETIX_URL", SITE_URL)
     # pretix.settings creates var/data/{logs,media,cache} with parents=False: var/data must exist first.
     DATA.mkdir(parents=True, exist_ok=True)
 
@@ -138,6 +154,11 @@ def apply_dev_overrides() -> None:
     settings.LOGGING.setdefault("loggers", {})["MARKDOWN"] = {"level": "INFO"}
 
 
+# Measured: 1.5 minutes on an idle 2-core machine, 8 minutes on the same machine busy with other work.
+MIGRATION_ESTIMATE = ("a fresh SQLite database takes 2 to 10 minutes depending on how busy the machine is, "
+                      "once only; later starts skip this")
+
+
 def pending_migrations() -> list:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -154,7 +175,7 @@ def migrate_if_needed() -> None:
     if not plan:
         say(f"database: all migrations applied ({time.monotonic() - started:.1f} s)")
         return
-    say(f"database: applying {len(plan)} migrations (a fresh SQLite database takes about a minute and a half)…")
+    say(f"database: applying {len(plan)} migrations: {MIGRATION_ESTIMATE}…")
     call_command("migrate", interactive=False, verbosity=0)
     say(f"database: migrated in {time.monotonic() - started:.0f} s")
 
@@ -244,6 +265,54 @@ def port_in_use(port: int) -> bool:
         return s.connect_ex((HOST, port)) == 0
 
 
+def pid_file(helper: Helper) -> Path:
+    return RUN / f"{helper.port_variable.lower()}.pid"
+
+
+def remember(helper: Helper, pid: int) -> None:
+    RUN.mkdir(parents=True, exist_ok=True)
+    pid_file(helper).write_text(f"{pid}\n")
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        ps = subprocess.run(["ps", "-o", "args=", "-p", str(pid)], capture_output=True, text=True)  # nosec B603 B607 # fixed argv
+        return ps.stdout.strip()
+
+
+def stale_helper_pid(helper: Helper) -> int | None:
+    """The pid of this helper as an earlier run of this checkout started it, if that process still lives."""
+    try:
+        pid = int(pid_file(helper).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    # the same program with the same arguments (its state file lies in this checkout's var/): not a reused pid
+    line = _command_line(pid)
+    return pid if line and " ".join(helper.argv[1:]) in line else None
+
+
+def replace_stale_helpers(timeout: float = 10) -> None:
+    """Stop the helpers an earlier, killed `make run` of this checkout left listening on their ports."""
+    for helper in HELPERS:
+        pid = stale_helper_pid(helper)
+        if pid is None or not port_in_use(helper.port):
+            continue
+        say(f"stopping the {helper.name} an earlier run left behind (pid {pid}) to start it afresh")
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        deadline = time.monotonic() + timeout
+        while port_in_use(helper.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if port_in_use(helper.port):
+            os.kill(pid, signal.SIGKILL)
+            time.sleep(0.5)
+        pid_file(helper).unlink(missing_ok=True)
+
+
 def busy_ports() -> list[str]:
     """The ports this demo needs that something else already listens on, as sentences."""
     busy = []
@@ -284,6 +353,14 @@ def _stop(proc: subprocess.Popen, name: str, sig: int = signal.SIGTERM, timeout:
         pass
 
 
+def start_helper(helper: Helper) -> subprocess.Popen:
+    """Start ``helper`` in its own process group, tied to this process (tools/lifeline.py), and note its pid."""
+    proc = subprocess.Popen(helper.argv, cwd=ROOT, start_new_session=True,  # nosec B603 # fixed argv of our own programs
+                            env={**os.environ, SUPERVISED: "1"})
+    remember(helper, proc.pid)
+    return proc
+
+
 def supervise() -> int:
     """Start the helpers and the web server, each in its own process group; stop them all on the way out."""
 
@@ -296,7 +373,7 @@ def supervise() -> int:
     try:
         for helper in HELPERS:
             say(f"starting the {helper.name} on {HOST}:{helper.port}")
-            proc = subprocess.Popen(helper.argv, cwd=ROOT, start_new_session=True)  # nosec B603 # fixed argv of our own programs
+            proc = start_helper(helper)
             children.append((helper.name, proc))
             if not wait_for_helper(helper, proc):
                 say(f"the {helper.name} did not start on {HOST}:{helper.port} (see above); stopping")
@@ -304,7 +381,7 @@ def supervise() -> int:
         # PRICHAL_NORELOAD=1 (the DAST scan): a scan must not be cut short by an edit of the source tree
         reload = ["--noreload"] if os.environ.get("PRICHAL_NORELOAD") == "1" else []
         server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "runserver", ADDRESS, *reload],  # nosec B603 # fixed argv of our own programs
-                                  cwd=ROOT, start_new_session=True)
+                                  cwd=ROOT, start_new_session=True, env={**os.environ, SUPERVISED: "1"})
         children.append(("web server", server))
         try:
             return server.wait()
@@ -315,10 +392,14 @@ def supervise() -> int:
     finally:
         for name, proc in reversed(children):
             _stop(proc, name)
+        for helper in HELPERS:
+            pid_file(helper).unlink(missing_ok=True)
 
 
 def run_server(argv: list[str]) -> None:
     """``devserver.py runserver ADDRESS``: pretix's runserver (with autoreload) plus the development overrides."""
+    # the server (and the autoreloader's child of it) ends with the supervisor, even one killed outright
+    die_with_parent()
     apply_dev_overrides()
     from django.core.management import execute_from_command_line
 
@@ -330,6 +411,7 @@ def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "runserver":
         run_server(sys.argv[1:])
         return 0
+    replace_stale_helpers()
     busy = busy_ports()
     if busy:
         for sentence in busy:

@@ -7,6 +7,8 @@ import argparse
 import os
 import signal
 
+from tools.lifeline import die_with_parent
+
 from .server import stop_server
 
 
@@ -66,6 +68,8 @@ def serve(server, thread, args: argparse.Namespace, banner: str) -> None:
             raise SystemExit(f"invalid --fault {spec!r}: {error}")
     print(banner, flush=True)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    # under `make run`: stop with the supervisor even when it is killed outright (tools/lifeline.py)
+    die_with_parent()
     try:
         thread.join()
     except KeyboardInterrupt:
