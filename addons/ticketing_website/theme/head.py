@@ -1,11 +1,11 @@
-"""The storefront theme in the page head: our stylesheet (served locally) and the operator's primary colour."""
+"""The storefront theme in the page head: our stylesheet (served locally)."""
 import re
 
 from django.conf import settings as django_settings
 from django.templatetags.static import static
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
+# the operator's colour settings, checked where the back office uses them (theme/backoffice.py)
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_PRIMARY = "#0b4f71"
 STYLESHEET = "ticketing_website/theme.css"
@@ -23,10 +23,9 @@ def stylesheet_url() -> str:
 
 
 def theme_head(settings) -> str:
-    """pretix compiles the operator's colours into its own theme.css; we only pass the primary colour on."""
-    primary = settings.get("primary_color") or DEFAULT_PRIMARY
-    primary = primary if HEX.match(primary) else DEFAULT_PRIMARY
-    return SafeString(  # nosec B703 # format_html parts, colour checked against HEX
-        format_html('<link rel="stylesheet" href="{}">', stylesheet_url())
-        + format_html("<style>:root{{--tw-primary:{};}}</style>", primary)
-    )
+    """
+    Our stylesheet only. The operator's primary colour reaches it through pretix's own theme stylesheet
+    (``--pretix-brand-primary``, compiled from the colour setting): an inline ``<style>`` would break pretix's
+    Content-Security-Policy (``style-src 'self'``), which logged an error on every storefront page.
+    """
+    return format_html('<link rel="stylesheet" href="{}">', stylesheet_url())
