@@ -171,3 +171,11 @@ def test_object_filter_finds_customers_teams_and_cases(client, organizer, audito
     assert "10.0.0.3" in html and "10.0.0.1" not in html
     html = c.get(audit_url(organizer, f"?object={team.name}")).content.decode()
     assert "pretix.team." in html and "10.0.0.1" not in html
+
+
+def test_the_page_shows_each_action_as_text_not_as_its_code(client, organizer, auditor, admin, sailing):
+    """The manifest export was listed as ``ticketing_helpdesk.manifest.exported``: only the CSV keeps the codes."""
+    audit(sailing.subevent, "ticketing_helpdesk.manifest.exported", user=admin, data={"passengers": 3})
+    html = login(client, auditor).get(audit_url(organizer), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Список пассажиров рейса выгружен в CSV." in html
+    assert "ticketing_helpdesk.manifest.exported" not in html.split("<tbody>", 1)[1]
