@@ -1,6 +1,7 @@
 """
 The agent console's one search box: whatever an agent types — an order code, an e-mail address, a phone
-number in any format, a name, a ticket's secret or the text of its QR code, a case number — is tried as
+number in any format, a name, a ticket's number (``QK7AR-1``: the order code and the ticket's position, as
+pretix prints it on tickets and invoices), a ticket's secret or the text of its QR code, a case number — is tried as
 each of these, across every event of the organizer the agent may see, and the hits come back grouped.
 
 Every lookup is an equality or a trigram match on an indexed column (see ``console/indexes.py`` and
@@ -25,6 +26,7 @@ LIMIT = 25
 MIN_NAME_LENGTH = 3
 
 CODE_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9._-]*-)?([A-Z0-9]{5,16})$")
+TICKET_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9._-]*-)?([A-Z0-9]{5,16})-(\d{1,5})$")
 CASE_RE = re.compile(r"^(?:#|№|N\s*|case\s*|обращение\s*)?(\d{1,9})$", re.IGNORECASE)
 PHONE_CHARS_RE = re.compile(r"^\+?[\d\s().\-]{7,24}$")
 SECRET_RE = re.compile(r"^[A-Za-z0-9+/=_\-.:~]{8,}$")
@@ -64,6 +66,12 @@ def as_order_code(q: str) -> str:
     """``ABC12`` or pretix's full code ``EVENTSLUG-ABC12``, upper-cased; ``""`` if it cannot be a code."""
     m = CODE_RE.match(q.upper())
     return m.group(1) if m else ""
+
+
+def as_ticket_number(q: str) -> tuple[str, int] | None:
+    """``QK7AR-1`` (or ``EVENTSLUG-QK7AR-1``) → (order code, position number); None if it cannot be one."""
+    m = TICKET_RE.match(q.upper().replace(" ", ""))
+    return (m.group(1), int(m.group(2))) if m else None
 
 
 def as_case_number(q: str) -> int | None:
@@ -116,6 +124,11 @@ def search(organizer: Organizer, user: User, q: str, request=None) -> SearchResu
     if code:
         result.kinds.append("code")
         order_q.append(Q(code=code))
+    ticket = as_ticket_number(q)
+    if ticket:
+        result.kinds.append("ticket")
+        order_q.append(Q(code=ticket[0]))
+        position_q.append(Q(order__code=ticket[0], positionid=ticket[1]))
     phone = as_phone(q)
     if phone:
         result.phone = phone
@@ -195,7 +208,7 @@ def find_cases(organizer: Organizer, user: User, q: str, phone: str, request=Non
         criteria.append(Q(phone=phone))
     if "@" in q and " " not in q:
         criteria.append(Q(email__iexact=q))
-    code = as_order_code(q)
+    code = as_order_code(q) or (as_ticket_number(q) or ("",))[0]
     if code:
         criteria.append(Q(order__code=code))
     if not criteria:

@@ -49,6 +49,26 @@ def test_finds_order_by_code_email_name_and_ticket_secret(organizer, agent, orde
     assert position in search(organizer, agent, f"https://tickets.example.org/q/{position.secret}").tickets
 
 
+def test_finds_the_ticket_and_its_order_by_the_ticket_number(organizer, agent, agent_client, sailing):
+    """The number printed on a ticket, "QK7AR-1": the order code and the ticket's position in the order."""
+    order = make_order(sailing)
+    other = make_order(sailing)
+    for number, p in enumerate(order.positions.order_by("pk"), start=1):  # numbered as pretix numbers them
+        p.positionid = number
+        p.save(update_fields=["positionid"])
+    position = order.positions.get(positionid=1)
+    assert order.positions.count() == 2
+    for q in (f"{order.code}-1", f"{order.code.lower()}-1", f"{order.event.slug}-{order.code}-1", f" {order.code}-1 "):
+        result = search(organizer, agent, q)
+        assert result.orders == [order], q
+        assert result.tickets == [position], q
+    assert other not in search(organizer, agent, f"{order.code}-1").orders
+    assert search(organizer, agent, f"{order.code}-2").tickets == [order.positions.get(positionid=2)]
+    assert search(organizer, agent, f"{order.code}-9").tickets == []
+    html = agent_client.get(url(organizer, f"{order.code}-1")).content.decode()
+    assert order.code in html
+
+
 def test_guest_customers_are_grouped_by_email(organizer, agent, sailing):
     a = make_order(sailing)
     b = make_order(sailing)
