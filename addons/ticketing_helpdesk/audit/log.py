@@ -14,6 +14,7 @@ from .context import client_ip
 # by the cases module with types starting "ticketing_helpdesk.case.").
 ACTIONS = {
     "ticketing_helpdesk.refund": _("Refund within the policy"),
+    "ticketing_helpdesk.cancel": _("Unpaid order cancelled"),
     "ticketing_helpdesk.resend": _("Order confirmation sent again"),
     "ticketing_helpdesk.console.searched": _("Console search"),
     "ticketing_helpdesk.customer.viewed": _("Customer profile viewed"),

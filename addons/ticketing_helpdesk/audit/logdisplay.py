@@ -16,6 +16,13 @@ class RefundLogEntryType(OrderLogEntryType):
 
 
 @log_entry_types.new_from_dict({
+    "ticketing_helpdesk.cancel": _("Support cancelled the unpaid order within the refund policy (nothing to refund)."),
+})
+class CancelLogEntryType(OrderLogEntryType):
+    pass
+
+
+@log_entry_types.new_from_dict({
     "ticketing_helpdesk.resend": _("Support sent the order confirmation with the tickets again by {channel}."),
 })
 class ResendLogEntryType(OrderLogEntryType):

@@ -11,7 +11,7 @@ from pretix.base.models import Order
 from ticketing_core.services.policy import format_deadline
 
 from ..permissions import CONSOLE, POLICY_REFUND, RESEND
-from .refunds import decision_for
+from .refunds import decision_for, nothing_paid
 from .views import APP, resend_reasons
 
 
@@ -31,7 +31,7 @@ def order_panel(request, order: Order) -> str:
     else:
         profile_url = reverse(f"plugins:{APP}:console.guest", kwargs=kwargs)
     return get_template("ticketing_helpdesk/console/order_panel.html").render({
-        "order": order, "decision": decision,
+        "order": order, "decision": decision, "unpaid": nothing_paid(order),
         "deadline": format_deadline(decision.deadline, decision.timezone) if decision.deadline else "",
         "can_refund": can_refund, "can_resend": can_resend, "can_console": can_console,
         "refund_url": reverse(f"plugins:{APP}:console.refund", kwargs=kwargs),
@@ -49,8 +49,8 @@ def position_button(request, order: Order, position) -> str:
     organizer = order.event.organizer
     if not request.user.has_event_permission(organizer, order.event, POLICY_REFUND, request=request):
         return ""
-    if not decision_for(order, [position]).allowed:
-        return ""
+    if nothing_paid(order) or not decision_for(order, [position]).allowed:
+        return ""  # an unpaid order is cancelled as a whole from the panel: there is no money to give back
     url = reverse(f"plugins:{APP}:console.refund", kwargs={
         "organizer": organizer.slug, "ev": order.event.slug, "code": order.code})
     return format_html('<a href="{}?position={}&amp;next={}" class="btn btn-default btn-xs ticketing-position-refund">'

@@ -21,6 +21,7 @@ from ticketing_core.notifications.models import ContactPreference, Notification
 from ticketing_core.services.policy import check_refund
 
 from ..permissions import CASES_READ, POLICY_REFUND, RESEND
+from .refunds import nothing_paid
 from .search import visible_events
 
 MAX_ORDERS = 200
@@ -70,7 +71,7 @@ def order_rows(orders: list[Order], user: User, organizer: Organizer, request=No
         rows.append({
             "order": o, "sailings": sailings or ([o.event] if not o.event.has_subevents else []),
             "tickets": [p for p in o.positions.all() if p.addon_to_id is None],
-            "decision": decision,
+            "decision": decision, "unpaid": nothing_paid(o),
             "can_refund": user.has_event_permission(organizer, o.event, POLICY_REFUND, request=request),
             "can_resend": user.has_event_permission(organizer, o.event, RESEND, request=request),
         })

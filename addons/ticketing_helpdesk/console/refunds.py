@@ -43,6 +43,14 @@ def refundable_positions(order: Order) -> list[OrderPosition]:
     return [p for p in order.positions.all() if p.addon_to_id is None]
 
 
+def nothing_paid(order: Order) -> bool:
+    """
+    An order nobody has paid for (yet) has nothing to refund: the console offers to cancel it, which frees its
+    places, instead of a refund.
+    """
+    return order.payment_refund_sum <= 0
+
+
 def decision_for(order: Order, positions: list[OrderPosition] | None = None,
                  at: datetime | None = None) -> RefundDecision:
     return check_refund(order, at=at, positions=positions)
@@ -102,7 +110,8 @@ def refund(order: Order, user: User | None, position_ids: list[int] | None = Non
     locked.refresh_from_db()
     refunds = list(locked.refunds.exclude(pk__in=existing))
     amount = sum((r.amount for r in refunds), Decimal("0.00"))
-    audit(locked, "ticketing_helpdesk.refund", request=request, user=user, auth=token, data={
+    action = "ticketing_helpdesk.cancel" if before_paid <= 0 else "ticketing_helpdesk.refund"
+    audit(locked, action, request=request, user=user, auth=token, data={
         "positions": ids, "whole_order": chosen is None, "amount": str(amount), "paid_before": str(before_paid),
         "refunds": [r.full_id for r in refunds],
         "deadline": decision.deadline.isoformat() if decision.deadline else None,

@@ -33,7 +33,7 @@ from ticketing_core.services.policy import format_deadline
 from ..audit.log import audit
 from ..permissions import CASES_READ, CONSOLE, POLICY_REFUND, RESEND
 from . import profile as profiles
-from .refunds import RefundRefused, decision_for, refund, refundable_positions
+from .refunds import RefundRefused, decision_for, nothing_paid, refund, refundable_positions
 from .search import search
 
 APP = "ticketing_helpdesk"
@@ -238,7 +238,7 @@ class OrderRefund(ConsoleView):
             "tickets": [{"position": p, "decision": decision_for(order, [p]), "checked": str(p.pk) in preselected,
                          "addons": [a for a in order.positions.all() if a.addon_to_id == p.pk]} for p in tickets],
             "fee": order.user_cancel_fee if order.status == Order.STATUS_PAID else None,
-            "paid": order.payment_refund_sum,
+            "paid": order.payment_refund_sum, "unpaid": nothing_paid(order),
         })
         return ctx
 

@@ -159,3 +159,32 @@ def test_accountant_sees_no_refund_buttons_on_the_order_page(client, organizer, 
         "organizer": organizer.slug, "event": order.event.slug, "code": order.code})
     html = login(client, staff(organizer, "accountant")).get(page_url).content.decode()
     assert "ticketing-position-refund" not in html and "ticketing-support-refund" not in html
+
+
+def test_an_unpaid_order_is_offered_a_cancellation_not_a_refund(client, agent, sailing):
+    order = make_order(sailing, status=Order.STATUS_PENDING)
+    page_url = reverse("control:event.order", kwargs={
+        "organizer": order.event.organizer.slug, "event": order.event.slug, "code": order.code})
+    with freeze_time(deadline_of(sailing) - timedelta(hours=1)):
+        c = login(client, agent)
+        html = c.get(page_url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        assert "ticketing-support-refund" not in html and "Возврат возможен" not in html
+        assert "ticketing-position-refund" not in html
+        assert "ticketing-support-cancel" in html and "Отменить неоплаченный заказ" in html
+        page = c.get(refund_url(order), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        assert "ticketing-cancel-order" in page and "ticketing-refund-form" not in page
+        assert "Возврат возможен" not in page
+        r = c.post(refund_url(order), {"scope": "order"})
+    assert r.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.STATUS_CANCELED and not order.refunds.exists()
+    entry = LogEntry.objects.get(action_type="ticketing_helpdesk.cancel", object_id=order.pk)
+    assert entry.user == agent and not LogEntry.objects.filter(action_type="ticketing_helpdesk.refund").exists()
+
+
+def test_a_paid_order_still_gets_the_refund(client, agent, order, sailing):
+    page_url = reverse("control:event.order", kwargs={
+        "organizer": order.event.organizer.slug, "event": order.event.slug, "code": order.code})
+    with freeze_time(deadline_of(sailing) - timedelta(hours=1)):
+        html = login(client, agent).get(page_url).content.decode()
+    assert "ticketing-support-refund" in html and "ticketing-support-cancel" not in html
