@@ -31,6 +31,8 @@ TIMES_OF_DAY = (
 TIME_RANGES = {"morning": (time(5), time(12)), "afternoon": (time(12), time(17)), "evening": (time(17), time(22))}
 
 VIEWS = (("list", _("List")), ("calendar", _("Calendar")))
+# pairs of fields that form one range: when either end is wrong, the range as a whole is left out
+RANGES = (("date_from", "date_to"), ("price_min", "price_max"))
 
 
 class DateInput(forms.DateInput):
@@ -72,14 +74,34 @@ class CatalogueFilterForm(forms.Form):
             self.add_error("price_max", _("The highest price is lower than the lowest price."))
         return data
 
+    def usable_data(self) -> dict:
+        """
+        The filters that can be applied. A wrong one (or the whole range it belongs to) is left out and shown
+        with its error; the visitor's other filters still apply (an invalid price range used to drop them all).
+        """
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = dict(self.cleaned_data)
+        for low, high in RANGES:
+            if low in self.errors or high in self.errors:
+                data.pop(low, None)
+                data.pop(high, None)
+        return data
+
     @property
     def active_filters(self) -> bool:
-        return self.is_valid() and any(
-            v not in (None, "", False) for k, v in self.cleaned_data.items() if k not in ("view", "month"))
+        return any(v not in (None, "", False) for k, v in self.usable_data().items() if k not in ("view", "month"))
+
+    @property
+    def active_count(self) -> int:
+        """How many filters besides the search words are set, for the phone's folded "Filters" summary."""
+        return sum(1 for k, v in self.usable_data().items() if k not in ("q", "view", "month")
+                   and v not in (None, "", False))
 
     @property
     def view_mode(self) -> str:
-        return (self.cleaned_data.get("view") if self.is_bound and self.is_valid() else None) or "list"
+        return self.usable_data().get("view") or "list"
 
 
 def _matches_time(local: datetime, slot: str) -> bool:

@@ -74,7 +74,7 @@ class CatalogueView(TemplateView):
         ctx["organizer"] = organizer  # the URL's "organizer" keyword is only the slug
         form = CatalogueFilterForm(data=request.GET or None, organizer=organizer)
         entries = build_entries(organizer, request.sales_channel)
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        data = form.usable_data()
         results = apply_filters(entries, data)
         view = form.view_mode
         params = request.GET.copy()

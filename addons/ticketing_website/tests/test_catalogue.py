@@ -98,6 +98,32 @@ def test_invalid_filters_get_a_translated_error_and_keep_the_input(client, organ
     assert len(titles(resp)) == 4
 
 
+def test_a_wrong_price_range_keeps_the_other_filters(client, organizer, catalogue):
+    """Only the price range is left out (and shown with its error); the kind and the words still filter."""
+    resp = client.get(f"/{organizer.slug}/", {"kind": "excursion", "q": "прогулка", "price_min": "5000",
+                                              "price_max": "100"})
+    assert resp.status_code == 200
+    assert titles(resp) == ["Вечерняя прогулка", "Вечерняя прогулка"]
+    soup = BeautifulSoup(resp.content.decode(), "html.parser")
+    errors = [e.get_text(strip=True) for e in soup.select(".tw-error")]
+    assert errors == ["Максимальная цена меньше минимальной."]
+    assert soup.select_one("#id_price_max-error") is not None
+    assert soup.select_one("#id_kind option[selected]")["value"] == "excursion"
+    assert soup.select_one("#id_price_min")["value"] == "5000"  # the visitor's input stays to be corrected
+    assert soup.select_one("details.tw-filter-more").has_attr("open")  # the error is not folded away on a phone
+
+
+def test_filters_fold_behind_a_toggle_that_counts_them(client, organizer, catalogue):
+    soup = BeautifulSoup(client.get(f"/{organizer.slug}/").content.decode(), "html.parser")
+    box = soup.select_one("form.tw-filters details.tw-filter-more")
+    assert not box.has_attr("open") and box.select_one("summary").get_text(strip=True) == "Фильтры"
+    assert box.select_one("#id_kind") and not box.select_one("#id_q")  # the search stays in sight
+    assert soup.select_one("form.tw-filters script[src$='ticketing_website/filters.js']")
+    soup = BeautifulSoup(client.get(f"/{organizer.slug}/", {"kind": "excursion", "time": "evening"}).content
+                         .decode(), "html.parser")
+    assert soup.select_one("summary.tw-filter-summary .badge").get_text(strip=True) == "2"
+
+
 def test_calendar_view_puts_departures_on_their_days(client, organizer, catalogue):
     first = msk(1, 19)
     resp = client.get(f"/{organizer.slug}/", {"view": "calendar", "month": f"{first:%Y-%m}"})

@@ -73,6 +73,15 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
 
     # 1. the catalogue: filter by kind, pier and time of day (a GET form: the filters land in the URL)
     page.goto(f"{live_server.url}/{organizer.slug}/")
+    toggle = page.locator("summary.tw-filter-summary")
+    if device == "phone":
+        # folded behind "Filters": the first departure is on the first screen, not 1.5 screens down
+        assert not page.is_visible("#id_kind") and toggle.is_visible()
+        assert page.locator(".tw-results > li").first.bounding_box()["y"] < VIEWPORTS["phone"]["height"]
+        page.screenshot(path=str(shots / "0-catalogue-folded.png"))
+        toggle.click()
+    else:
+        assert page.is_visible("#id_kind") and not toggle.is_visible()
     page.select_option("#id_kind", "excursion")
     page.select_option("#id_pier", str(fleet["palace"].pk))
     page.select_option("#id_time", "evening")
