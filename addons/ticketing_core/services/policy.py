@@ -84,10 +84,28 @@ def refund_deadline(order: Order, positions=None) -> tuple[datetime | None, str]
     return start - REFUND_WINDOW, tz
 
 
+def zone_label(tz: str) -> str:
+    """
+    The pier's time zone as customers say it ("время московское", "Moscow time", "莫斯科时间"); IANA names such
+    as "Europe/Moscow" are identifiers, not prose, so a zone without a name here is told by its UTC offset only.
+    """
+    from django.utils.translation import pgettext
+
+    names = {
+        "Europe/Moscow": pgettext("time zone", "Moscow time"),
+        "Europe/Kaliningrad": pgettext("time zone", "Kaliningrad time"),
+        "Europe/Samara": pgettext("time zone", "Samara time"),
+        "Asia/Yekaterinburg": pgettext("time zone", "Yekaterinburg time"),
+        "Asia/Vladivostok": pgettext("time zone", "Vladivostok time"),
+    }
+    return names.get(tz, "")
+
+
 def format_deadline(deadline: datetime, tz: str) -> str:
     local = deadline.astimezone(ZoneInfo(tz))
-    # IANA zone names are identifiers, not prose; the UTC offset makes the time unambiguous in any language.
-    return "{} ({}, UTC{})".format(date_format(local, "SHORT_DATETIME_FORMAT"), tz, local.strftime("%z")[:3])
+    offset = "UTC" + local.strftime("%z")[:3]  # makes the time unambiguous in any language
+    label = zone_label(tz)
+    return "{} ({})".format(date_format(local, "SHORT_DATETIME_FORMAT"), f"{label}, {offset}" if label else offset)
 
 
 def check_refund(order: Order, at: datetime | None = None,
