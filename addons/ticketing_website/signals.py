@@ -20,6 +20,7 @@ from pretix.presale.signals import (
 )
 
 from .catalogue import cache, checkout, event_page
+from .orders.labels import translate_hidden_labels
 from .theme.head import theme_head
 
 APP = "ticketing_website"
@@ -62,6 +63,10 @@ def store_shared_event_page(sender, request, response, **kwargs):
     # the key found on the way in; share_page checks the session again, as the view may have filled it
     page = getattr(request, "_ticketing_shared_page", None)
     if page is None:
+        if getattr(response, "is_rendered", True):
+            translate_hidden_labels(response)
+        else:
+            response.add_post_render_callback(translate_hidden_labels)
         return response
     if getattr(response, "is_rendered", True):
         cache.share_page(request, page, response)

@@ -24,3 +24,20 @@ def test_a_zone_without_a_name_is_told_by_its_offset():
     with translation.override("ru"):
         text = format_deadline(datetime(2026, 12, 6, 16, 0, tzinfo=ZoneInfo("UTC")), "Asia/Omsk")
     assert text.endswith("(UTC+06)") and "Asia/" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang,label", [("ru", "Статус"), ("zh-hans", "状态")])
+def test_the_order_pages_hidden_status_label_is_in_the_page_language(client, paid_order, lang, label):
+    from ticketing_core.testing.accounts import order_url
+
+    client.cookies["pretix_language"] = lang
+    html = client.get(order_url(paid_order)).content.decode()
+    assert f'<dt class="sr-only">{label}</dt>' in html
+    assert '<dt class="sr-only">Status</dt>' not in html
+    position = paid_order.positions.first()
+    from pretix.multidomain.urlreverse import eventreverse
+
+    html = client.get(eventreverse(paid_order.event, "presale:event.order.position", kwargs={
+        "order": paid_order.code, "secret": position.web_secret, "position": position.positionid})).content.decode()
+    assert f'<dt class="sr-only">{label}</dt>' in html
