@@ -1,4 +1,7 @@
-"""Fixtures of the catalogue, price and SEO tests (imported by those modules): a small fleet with three kinds."""
+"""
+Fixtures of the catalogue, price, SEO and browser tests (imported by those modules): a small fleet with three
+kinds, and a headless Chromium.
+"""
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -11,8 +14,20 @@ from pretix.base.models import Item, TaxRule
 
 from ticketing_core.models import EventKind
 from ticketing_core.testing import factories
+from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS
 
 MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 def msk(days: int, hour: int, minute: int = 0) -> datetime:

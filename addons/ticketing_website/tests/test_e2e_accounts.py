@@ -4,6 +4,7 @@ In a browser, in Russian, English and Chinese, on a desktop and on a 390 px phon
 it before the deadline, and sees no refund button (but the reason) on an order whose deadline has passed.
 Screenshots go to $PRICHAL_SHOTS (default /tmp/prichal-shots/accounts), never into git.
 """
+# ruff: noqa: F811 - the browser fixture imported from shop_fixtures is used as an argument
 import os
 import re
 import tempfile
@@ -18,8 +19,10 @@ from pretix.base.models import Customer, Order
 
 from ticketing_core.testing import factories
 from ticketing_core.testing.accounts import adult, enable_accounts, numbered
-from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS, checkout_as_guest
+from ticketing_core.testing.fixtures import checkout_as_guest
 from ticketing_website.privacy.models import Consent
+
+from .shop_fixtures import browser  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,17 +38,6 @@ WORDS = {
     "zh-hans": {"create": "创建账户", "boarding": "您的登船票", "confirm_cancel": "取消",
                 "closed": "不可退", "locale": "zh-CN"},
 }
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser, lang: str, viewport: dict):

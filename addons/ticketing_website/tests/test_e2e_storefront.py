@@ -13,10 +13,9 @@ import pytest
 
 from pretix.base.models import Order, Voucher
 
-from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS
 from ticketing_website.catalogue.pricing import SERVICE_FEE_KEY
 
-from .shop_fixtures import catalogue, fleet, msk  # noqa: F401 - fixtures
+from .shop_fixtures import browser, catalogue, fleet, msk  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,17 +40,6 @@ def styled(settings):
     settings.COMPRESS_ENABLED = True
     settings.COMPRESS_PRECOMPILERS = settings.COMPRESS_PRECOMPILERS_ORIGINAL
     settings.COMPRESS_CACHE_BACKEND = "default"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
