@@ -25,13 +25,12 @@ class TicketingCoreApp(PluginConfig):
     def ready(self) -> None:
         from . import logdisplay, permissions, settings, signals  # noqa: F401
         from .middleware import install
-        from .notifications import checkout, receivers, shredder  # noqa: F401
         from .rentals import receivers as rental_receivers  # noqa: F401
 
         install()
 
     def installed(self, event_or_organizer) -> None:
         """Enabling the suite puts the refund policy in force (organizer-wide defaults and per event)."""
-        from .services.policy import apply_policy
+        from .policy.rules import apply_policy
 
         apply_policy(event_or_organizer)

@@ -36,11 +36,11 @@ from pretix.base.models import (
     User,
 )
 
+from .errors import TicketingError
+from .fleet.sailings import save_sailing
 from .models import EventKind, Pier, RentalOffer, RentalRate, RentalVessel, Vessel
+from .policy.rules import apply_policy
 from .rentals.questions import ensure_charter_questions
-from .services.errors import TicketingError
-from .services.policy import apply_policy
-from .services.sailings import save_sailing
 
 ORGANIZER_SLUG = "neva"
 ORGANIZER_NAME = "Нева Круиз"

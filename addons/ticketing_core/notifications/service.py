@@ -46,7 +46,7 @@ def sailing_facts(order: Order, subevent=None) -> dict:
     Departure, pier and boarding instructions of ``subevent`` (by default the order's first sailing),
     in the pier's time zone and the active language.
     """
-    from ..models import Sailing
+    from ..fleet.models import Sailing
     from ..rentals.cart import charter_of
 
     if subevent is None and not order.event.has_subevents:

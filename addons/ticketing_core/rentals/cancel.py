@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Order, OrderRefund, User
 from pretix.base.services.orders import _cancel_order, _try_auto_refund
 
-from ..services.errors import RentalError
+from ..errors import RentalError
 from .cart import charter_of
 
 

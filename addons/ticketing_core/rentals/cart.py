@@ -25,9 +25,9 @@ from pretix.base.models import CartPosition, Event, Item, OrderPosition
 from pretix.base.services.cart import CartError, CartManager
 from pretix.base.services.locking import LockTimeoutException
 
+from ..errors import RentalError, SlotTaken
+from ..fleet.schedule import turnaround
 from ..models import Vessel
-from ..services.errors import RentalError, SlotTaken
-from ..services.schedule import turnaround
 from . import services
 from .models import RentalOffer, VesselOccupancy
 from .occupancy import prepare_vessel

@@ -120,8 +120,8 @@ def sync_sailing(sailing: Sailing) -> VesselOccupancy | None:
     cancelled). Called after every save of a sailing or of its pretix date. A charter that got into the
     way concurrently makes the database refuse, which becomes a ScheduleConflict naming the charter.
     """
-    from ..services.errors import ScheduleConflict
-    from ..services.schedule import turnaround
+    from ..errors import ScheduleConflict
+    from ..fleet.schedule import turnaround
 
     at = now()
     with transaction.atomic():

@@ -25,8 +25,8 @@ from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.signals import checkout_confirm_page_content, html_head, process_request
 from pretix.presale.signals import order_info as presale_order_info
 
+from ..errors import RentalError
 from ..permissions import RENTALS_WRITE, SAILING_CANCEL
-from ..services.errors import RentalError
 from . import cart
 
 APP = "ticketing_core"
@@ -139,7 +139,7 @@ def charter_order_head(sender, request, **kwargs):
         return ""
     from pretix.base.models import Order
 
-    from ..services.policy import check_refund
+    from ..policy.rules import check_refund
 
     order = Order.objects.filter(event=sender, code=match.kwargs.get("order")).first()
     if order is None or cart.charter_of(order) is None or check_refund(order).allowed:

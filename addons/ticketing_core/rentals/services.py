@@ -23,9 +23,9 @@ from django.utils.translation import ngettext
 
 from pretix.base.models import CartPosition, OrderPosition
 
+from ..errors import RentalError, SlotTaken
+from ..fleet.schedule import turnaround
 from ..models import Vessel
-from ..services.errors import RentalError, SlotTaken
-from ..services.schedule import turnaround
 from .models import RentalOffer, RentalRate, RentalVessel, VesselOccupancy
 from .occupancy import active_q, describe_clash, overlapping, prepare_vessel, release_lapsed
 from .validation import parse_opening_hours, weekday_name, window_bounds

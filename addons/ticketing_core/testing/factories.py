@@ -18,9 +18,9 @@ from pretix.base.models import (
     User,
 )
 
-from ..models import Pier, Sailing, Vessel
-from ..services.policy import apply_policy
-from ..services.sailings import save_sailing
+from ..fleet.models import Pier, Sailing, Vessel
+from ..fleet.sailings import save_sailing
+from ..policy.rules import apply_policy
 
 MSK = ZoneInfo("Europe/Moscow")
 PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,pretix.plugins.manualpayment"
@@ -117,7 +117,7 @@ def make_order(event: Event, subevent: SubEvent | None, items: list[Item], statu
 
 def make_rental_event(organizer: Organizer, slug: str = "charter", plugins: str = PLUGINS) -> Event:
     """An event of kind "rental" with one product for the charter time (its price comes from the rates)."""
-    from ..models import EventKind
+    from ..fleet.models import EventKind
 
     event = _event(organizer, slug, {"ru": "Аренда яхты", "en": "Yacht charter", "zh-hans": "游艇租赁"},
                    has_subevents=False, plugins=plugins)

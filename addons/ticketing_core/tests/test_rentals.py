@@ -8,11 +8,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.timezone import now
 from django.utils.translation import override
 
+from ticketing_core.errors import RentalError, ScheduleConflict, SlotTaken
+from ticketing_core.fleet.sailings import mark_canceled
 from ticketing_core.models import EventKind, RentalRate, RentalVessel, VesselOccupancy
 from ticketing_core.rentals import services as rentals
 from ticketing_core.rentals.validation import validate_offer
-from ticketing_core.services.errors import RentalError, ScheduleConflict, SlotTaken
-from ticketing_core.services.sailings import mark_canceled
 from ticketing_core.testing import factories
 from ticketing_core.testing.factories import MSK
 from ticketing_core.testing.rentals import WEEKDAYS, WEEKEND

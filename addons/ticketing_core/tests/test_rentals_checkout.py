@@ -17,11 +17,11 @@ from pretix.base.reldate import RelativeDateWrapper
 from pretix.base.services.cart import CartError, CartManager
 from pretix.base.services.orders import OrderError, expire_orders, perform_order
 
+from ..policy.rules import check_refund, policy_issues
 from ..rentals import cart as rental_cart
 from ..rentals import services
 from ..rentals.cart import Extra
 from ..rentals.models import VesselOccupancy
-from ..services.policy import check_refund, policy_issues
 from ..testing.factories import MSK
 
 MANUAL = [{"provider": "manual", "max_value": None, "min_value": None, "multi_use_supported": False,

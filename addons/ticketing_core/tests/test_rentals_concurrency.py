@@ -8,9 +8,9 @@ from django.utils.timezone import now
 from django.utils.translation import override
 from django_scopes import scopes_disabled
 
+from ticketing_core.errors import SlotTaken
 from ticketing_core.models import VesselOccupancy
 from ticketing_core.rentals import services as rentals
-from ticketing_core.services.errors import SlotTaken
 from ticketing_core.testing import factories
 from ticketing_core.testing.factories import MSK
 

@@ -16,11 +16,11 @@ from pretix.base.services.cart import CartManager
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.cart import get_or_create_cart_id
 
+from ..errors import RentalError
 from ..forms_rentals import CharterForm
 from ..rentals import cart as rental_cart
 from ..rentals.models import RentalOffer
 from ..rentals.quote import quote
-from ..services.errors import RentalError
 from .rentals import shop_offer
 
 TEMPLATE = "ticketing_core/rentals/book.html"

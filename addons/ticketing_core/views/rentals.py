@@ -12,9 +12,9 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ..errors import RentalError
 from ..rentals import services
 from ..rentals.models import RentalOffer, RentalVessel
-from ..services.errors import RentalError
 
 MAX_DAYS = 31
 DEFAULT_DAYS = 7

@@ -20,9 +20,11 @@ from pretix.base.models import Order
 from pretix.control.permissions import EventPermissionRequiredMixin, OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
+from ..errors import RentalError
 from ..forms_rentals import CancelRentalForm, RentalOfferForm, offer_formsets
 from ..models import Vessel
 from ..permissions import RENTALS_WRITE, SAILING_CANCEL
+from ..policy.rules import apply_policy
 from ..rentals.cancel import cancel_rental
 from ..rentals.cart import charter_of
 from ..rentals.models import RentalOffer, VesselOccupancy
@@ -30,8 +32,6 @@ from ..rentals.occupancy import active_q
 from ..rentals.questions import ensure_charter_questions
 from ..rentals.services import offer_timezone
 from ..rentals.validation import validate_offer
-from ..services.errors import RentalError
-from ..services.policy import apply_policy
 
 APP = "ticketing_core"
 

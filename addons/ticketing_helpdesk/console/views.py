@@ -28,7 +28,7 @@ from ticketing_core.notifications.kinds import CHANNELS, EMAIL, SMS
 from ticketing_core.notifications.models import Notification
 from ticketing_core.notifications.service import describe_skip, phone_for, preference_for, resend
 from ticketing_core.notifications.sms.phone import mask_phone
-from ticketing_core.services.policy import format_deadline
+from ticketing_core.policy.rules import format_deadline
 
 from ..audit.log import audit
 from ..permissions import CASES_READ, CONSOLE, POLICY_REFUND, RESEND

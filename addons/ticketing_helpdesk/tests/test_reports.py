@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from pretix.base.models import OrderRefund
 
-from ticketing_core.services.sailings import mark_canceled
+from ticketing_core.fleet.sailings import mark_canceled
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import login
 

@@ -309,7 +309,7 @@ def test_crafted_refund_after_the_deadline_is_refused_on_the_server(customer_cli
 
 
 def test_refund_one_second_after_the_deadline_is_refused(customer_client, series, boat, pier, customer):
-    from ticketing_core.services.policy import check_refund
+    from ticketing_core.policy.rules import check_refund
 
     start = now() + timedelta(days=2)
     order = factories.make_order(series, factories.make_sailing(series, boat, pier, start).subevent,

@@ -6,8 +6,8 @@ from django.utils.timezone import now
 
 from pretix.base.models import Order
 
+from ticketing_core.fleet.capacity import sold_places
 from ticketing_core.models import Sailing
-from ticketing_core.services.capacity import sold_places
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import checkout_as_guest
 

@@ -38,7 +38,7 @@ class RefundDecision:
 
 def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
     """(start in UTC, display time zone) of every sailing date the order (or the given positions) covers."""
-    from ..models import Sailing
+    from ..fleet.models import Sailing
 
     event = order.event
     positions = positions if positions is not None else order.positions.all()

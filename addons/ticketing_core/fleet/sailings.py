@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from pretix.base.models import Event, SubEvent, User
 
-from ..models import Pier, Sailing, Vessel
+from ..errors import FleetError
 from ..rentals.occupancy import sync_sailing
 from .capacity import check_capacity, sync_quota
-from .errors import FleetError
+from .models import Pier, Sailing, Vessel
 from .schedule import check_schedule
 
 

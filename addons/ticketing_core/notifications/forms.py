@@ -24,12 +24,12 @@ from pretix.base.models import Event, Order
 from pretix.base.templatetags.money import money_filter
 from pretix.multidomain.urlreverse import build_absolute_uri
 
-from .notifications.checkout import MobilePhoneField
-from .notifications.kinds import EMAIL, KINDS, SMS, Kind, setting_key
-from .notifications.models import ContactPreference
-from .notifications.service import facts_of, order_context, render
-from .notifications.sms.factory import DEFAULT_SMSRU_URL
-from .notifications.sms.segments import MAX_SEGMENTS, Segments, count_segments
+from .checkout import MobilePhoneField
+from .kinds import EMAIL, KINDS, SMS, Kind, setting_key
+from .models import ContactPreference
+from .service import facts_of, order_context, render
+from .sms.factory import DEFAULT_SMSRU_URL
+from .sms.segments import MAX_SEGMENTS, Segments, count_segments
 
 REMINDER_HOURS = "ticketing_notify_reminder_hours"
 MAX_REMINDER_HOURS = 168
@@ -52,7 +52,7 @@ def language_name(locale: str) -> str:
 
 def _next_departure(event: Event):
     """(start, pier) of the event's next sailing, for realistic sample values; else tomorrow at 19:30."""
-    from .models import Sailing
+    from ..fleet.models import Sailing
 
     sailings = Sailing.objects.filter(event=event, canceled_at__isnull=True).select_related(
         "subevent", "departure_pier")

@@ -28,7 +28,7 @@ from pretix.control.views.organizer import OrganizerDetailViewMixin
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.customer import CustomerAccountBaseMixin
 
-from ..forms_notifications import (
+from .forms import (
     REMINDER_HOURS,
     ContactPreferenceForm,
     DraftEvent,
@@ -39,13 +39,13 @@ from ..forms_notifications import (
     sample_context,
     segments_text,
 )
-from ..notifications.kinds import CHANNELS, EMAIL, KINDS, PLACEHOLDER_HELP, SMS, setting_key
-from ..notifications.models import ContactPreference, Notification
-from ..notifications.service import describe_skip, phone_for, preference_for, render, resend
-from ..notifications.sms.base import GatewayRefused, GatewayUnavailable
-from ..notifications.sms.factory import DEFAULT_SMSRU_URL
-from ..notifications.sms.phone import mask_phone
-from ..notifications.sms.segments import MAX_SEGMENTS, count_segments
+from .kinds import CHANNELS, EMAIL, KINDS, PLACEHOLDER_HELP, SMS, setting_key
+from .models import ContactPreference, Notification
+from .service import describe_skip, phone_for, preference_for, render, resend
+from .sms.base import GatewayRefused, GatewayUnavailable
+from .sms.factory import DEFAULT_SMSRU_URL
+from .sms.phone import mask_phone
+from .sms.segments import MAX_SEGMENTS, count_segments
 
 APP = "ticketing_core"
 SETTINGS_WRITE = "event.settings.general:write"
@@ -248,7 +248,7 @@ class SmsSettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, Fo
 
     def check(self, form) -> None:
         """Connect with the values in the form (saved or not) and say what came of it."""
-        from ..notifications.sms.smsru import SmsRu
+        from .sms.smsru import SmsRu
 
         url = form.cleaned_data.get("ticketing_sms_api_url") or DEFAULT_SMSRU_URL
         api_id = form.api_id()

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from pretix.base.models import Order
 
-from ticketing_core.services.policy import apply_policy, check_refund, policy_issues, refund_deadline
+from ticketing_core.policy.rules import apply_policy, check_refund, policy_issues, refund_deadline
 from ticketing_core.testing import factories
 
 pytestmark = pytest.mark.django_db

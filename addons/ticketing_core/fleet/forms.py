@@ -16,11 +16,11 @@ from pretix.base.forms import I18nModelForm
 from pretix.base.models import Event, Organizer, SubEvent
 from pretix.control.forms import SplitDateTimeField
 
+from ..errors import TicketingError
+from .capacity import check_capacity, check_vessel_capacity_change
 from .models import EventKind, Pier, Sailing, Vessel
-from .services.capacity import check_capacity, check_vessel_capacity_change
-from .services.errors import TicketingError
-from .services.sailings import save_sailing
-from .services.schedule import check_schedule
+from .sailings import save_sailing
+from .schedule import check_schedule
 
 
 class OrganizerI18nModelForm(I18nModelForm):
@@ -98,7 +98,7 @@ class FleetSettingsForm(forms.Form):
 class SailingForm(forms.Form):
     """Shown on pretix's date form (and its bulk creation): which vessel sails this date, from where."""
 
-    template = "ticketing_core/sailing_form.html"
+    template = "ticketing_core/fleet/sailing_form.html"
     title = _("Sailing")
 
     vessel = forms.ModelChoiceField(label=_("Vessel"), queryset=Vessel.objects.none(), required=False,

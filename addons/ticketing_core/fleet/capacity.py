@@ -13,8 +13,8 @@ from pretix.base.i18n import language
 from pretix.base.models import Event, Item, ItemVariation, Order, OrderPosition, Quota
 from pretix.base.services.locking import lock_objects
 
-from ..models import Sailing, Vessel
-from .errors import CapacityError
+from ..errors import CapacityError
+from .models import Sailing, Vessel
 
 
 def passenger_items(event: Event):

@@ -14,13 +14,13 @@ from pretix.base.views.tasks import AsyncAction
 from pretix.control.permissions import EventPermissionRequiredMixin
 from pretix.control.views.event import EventSettingsViewMixin
 
-from ..forms import CancelSailingForm, EventKindForm, SailingForm
-from ..models import EventKind, Sailing
 from ..permissions import SAILING_CANCEL, SAILINGS_WRITE
-from ..services.capacity import sold_places
-from ..services.policy import apply_policy, policy_issues
-from ..services.schedule import sailings_with_times
-from ..tasks import cancel_sailing
+from ..policy.rules import apply_policy, policy_issues
+from .capacity import sold_places
+from .forms import CancelSailingForm, EventKindForm, SailingForm
+from .models import EventKind, Sailing
+from .schedule import sailings_with_times
+from .tasks import cancel_sailing
 
 
 def event_url(request, name: str, **kwargs) -> str:
@@ -31,7 +31,7 @@ def event_url(request, name: str, **kwargs) -> str:
 class SailingList(EventPermissionRequiredMixin, ListView):
     """Every date of the event with its vessel, piers, capacity, sold and available places."""
 
-    template_name = "ticketing_core/sailings.html"
+    template_name = "ticketing_core/fleet/sailings.html"
     context_object_name = "sailings"
     paginate_by = 50
 
@@ -54,7 +54,7 @@ class SailingCancel(EventPermissionRequiredMixin, AsyncAction, FormView):
     """The operator cancels one sailing: all orders cancelled and refunded in full, customers notified."""
 
     permission = SAILING_CANCEL
-    template_name = "ticketing_core/sailing_cancel.html"
+    template_name = "ticketing_core/fleet/sailing_cancel.html"
     form_class = CancelSailingForm
     task = cancel_sailing
     known_errortypes = ["OrderError", "FleetError"]
@@ -112,7 +112,7 @@ class EventSailingSettings(EventSettingsViewMixin, EventPermissionRequiredMixin,
     """The event's product kind, the policy status and, for a single (non-series) event, its sailing."""
 
     permission = SAILINGS_WRITE
-    template_name = "ticketing_core/event_settings.html"
+    template_name = "ticketing_core/fleet/event_settings.html"
     form_class = EventKindForm
 
     def get_form_kwargs(self):

@@ -7,7 +7,7 @@ from django.utils.translation import override
 
 from pretix.base.models import LogEntry, Team, User
 
-from ticketing_core.forms import SailingForm
+from ticketing_core.fleet.forms import SailingForm
 from ticketing_core.models import Pier, Sailing, Vessel
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import login

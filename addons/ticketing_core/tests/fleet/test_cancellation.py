@@ -8,10 +8,10 @@ from django.utils.timezone import now
 
 from pretix.base.models import Order, OrderRefund
 
-from ticketing_core.forms import default_cancel_message, default_cancel_subject
+from ticketing_core.fleet.capacity import sold_places
+from ticketing_core.fleet.forms import default_cancel_message, default_cancel_subject
+from ticketing_core.fleet.tasks import cancel_sailing
 from ticketing_core.models import Sailing
-from ticketing_core.services.capacity import sold_places
-from ticketing_core.tasks import cancel_sailing
 from ticketing_core.testing import factories
 
 pytestmark = pytest.mark.django_db

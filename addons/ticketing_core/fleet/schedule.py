@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from pretix.base.models import Organizer, SubEvent
 
-from ..models import Sailing, Vessel
+from ..errors import ScheduleConflict
 from ..rentals.occupancy import describe_clash, find_rental_clash
-from .errors import ScheduleConflict
+from .models import Sailing, Vessel
 
 
 def turnaround(organizer: Organizer) -> timedelta:

@@ -12,9 +12,9 @@ from django.views.generic import FormView, ListView, TemplateView
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
-from ..forms import FleetSettingsForm, PierForm, VesselForm
-from ..models import Pier, Vessel
 from ..permissions import FLEET_WRITE
+from .forms import FleetSettingsForm, PierForm, VesselForm
+from .models import Pier, Vessel
 
 
 class FleetMixin(OrganizerDetailViewMixin):
@@ -29,7 +29,7 @@ class FleetMixin(OrganizerDetailViewMixin):
 
 
 class VesselList(FleetMixin, OrganizerPermissionRequiredMixin, ListView):
-    template_name = "ticketing_core/vessels.html"
+    template_name = "ticketing_core/fleet/vessels.html"
     context_object_name = "vessels"
 
     def get_queryset(self):
@@ -41,7 +41,7 @@ class VesselList(FleetMixin, OrganizerPermissionRequiredMixin, ListView):
 
 
 class PierList(FleetMixin, OrganizerPermissionRequiredMixin, ListView):
-    template_name = "ticketing_core/piers.html"
+    template_name = "ticketing_core/fleet/piers.html"
     context_object_name = "piers"
 
     def get_queryset(self):
@@ -60,7 +60,7 @@ class _EditView(FleetMixin, OrganizerPermissionRequiredMixin, FormView):
     log_prefix = ""
     list_url = ""
     new_title = ""
-    template_name = "ticketing_core/fleet_edit.html"
+    template_name = "ticketing_core/fleet/fleet_edit.html"
 
     @cached_property
     def object(self):
@@ -119,7 +119,7 @@ class _ArchiveView(FleetMixin, OrganizerPermissionRequiredMixin, TemplateView):
     model = None
     log_prefix = ""
     list_url = ""
-    template_name = "ticketing_core/archive.html"
+    template_name = "ticketing_core/fleet/archive.html"
     texts: dict = {}
 
     @cached_property
@@ -204,7 +204,7 @@ class PierArchive(_ArchiveView):
 class FleetSettings(FleetMixin, OrganizerPermissionRequiredMixin, FormView):
     permission = FLEET_WRITE
     form_class = FleetSettingsForm
-    template_name = "ticketing_core/settings.html"
+    template_name = "ticketing_core/fleet/settings.html"
 
     def get_initial(self):
         s = self.request.organizer.settings

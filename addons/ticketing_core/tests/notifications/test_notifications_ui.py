@@ -15,7 +15,7 @@ from i18nfield.strings import LazyI18nString
 from pretix.base.models import Customer, LogEntry, Order, Team, User
 from pretix.base.models.mail import OutgoingMail
 
-from ticketing_core.forms_notifications import NotificationSettingsForm
+from ticketing_core.notifications.forms import NotificationSettingsForm
 from ticketing_core.notifications.kinds import KINDS, setting_key
 from ticketing_core.notifications.models import ContactPreference, Notification
 from ticketing_core.notifications.sms.base import GatewayRefused, GatewayUnavailable
@@ -92,7 +92,7 @@ def test_settings_page_shows_every_kind_with_defaults_placeholders_and_counter(a
     assert "Order {code} confirmed. Tickets: {url}" in html and "订单{code}已确认。船票：{url}" in html
     assert "<code>{pier}</code>" in html
     assert "/settings/email" in html  # pretix's own e-mail for confirmations is edited there
-    assert "ticketing_core/sms_counter.js" in html and 'id="ticketing-sms-samples"' in html
+    assert "ticketing_core/notifications/sms_counter.js" in html and 'id="ticketing-sms-samples"' in html
     assert 'data-sms-counter="1"' in html
     assert 'value="24,2"' in html  # the reminder lead times' default
     assert "Уведомления" in html  # Settings → Notifications in the navigation
@@ -521,7 +521,8 @@ def test_js_counter_counts_like_segments_py(browser_page):
     texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 400))) for _ in range(150)]
     page = browser_page
     page.set_content("<html><body></body></html>")
-    page.add_script_tag(path=str(Path(__file__).resolve().parents[1] / "static" / "ticketing_core" / "sms_counter.js"))
+    script = Path(__file__).resolve().parents[2] / "static" / "ticketing_core" / "notifications" / "sms_counter.js"
+    page.add_script_tag(path=str(script))
     got = page.evaluate("texts => texts.map(t => window.TicketingSms.countSegments(t))", texts)
     for text, js in zip(texts, got, strict=True):
         py = count_segments(text)

@@ -204,7 +204,8 @@ def test_a_lost_task_is_sent_by_the_sweep_and_a_stuck_one_is_flagged(order):
 def test_checkout_asks_for_sms_consent_and_a_mobile_number(series, order):
     from django import forms
 
-    from ticketing_core.notifications.checkout import MobilePhoneField, contact_fields, save_preferences
+    from ticketing_core.notifications.checkout import MobilePhoneField, save_preferences
+    from ticketing_core.signals import contact_fields
 
     fields = contact_fields(sender=series)
     assert set(fields) == {"ticketing_reminders", "ticketing_sms", "ticketing_sms_phone"}

@@ -7,12 +7,13 @@ from pretix.base.services.orders import OrderError
 from pretix.base.services.tasks import EventTask
 from pretix.celery_app import app
 
+from ..errors import FleetError
 from .models import Sailing
-from .services.errors import FleetError
-from .services.sailings import mark_canceled
+from .sailings import mark_canceled
 
 
-@app.task(base=EventTask, bind=True, throws=(OrderError, FleetError))
+# named as before the move to fleet/, so tasks queued by an older release still find it
+@app.task(base=EventTask, bind=True, throws=(OrderError, FleetError), name="ticketing_core.tasks.cancel_sailing")
 def cancel_sailing(self, event: Event, sailing: int, reason: str, send_subject: dict, send_message: dict,
                    user: int | None = None) -> dict:
     """
@@ -56,7 +57,7 @@ def notify_cancellation(sailing: Sailing, reason: str) -> int:
 
     from pretix.base.models import Order, OrderRefund
 
-    from .notifications.service import notify
+    from ..notifications.service import notify
 
     orders = Order.objects.filter(event=sailing.event, status=Order.STATUS_CANCELED)
     if sailing.subevent_id:

@@ -8,10 +8,10 @@ from django.utils.translation import override
 
 from pretix.base.models import Item, Quota
 
+from ticketing_core.errors import CapacityError
+from ticketing_core.fleet.capacity import sold_places
+from ticketing_core.fleet.sailings import save_sailing
 from ticketing_core.models import Sailing
-from ticketing_core.services.capacity import sold_places
-from ticketing_core.services.errors import CapacityError
-from ticketing_core.services.sailings import save_sailing
 from ticketing_core.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_quota_edit_page_refuses_a_larger_managed_quota_with_a_message(admin_cli
 
 
 def test_vessel_capacity_cannot_shrink_below_sold_places(sailing, series, boat):
-    from ticketing_core.forms import VesselForm
+    from ticketing_core.fleet.forms import VesselForm
 
     adult = series.items.get(default_price=Decimal("1500.00"))
     for _ in range(3):

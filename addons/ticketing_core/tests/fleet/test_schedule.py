@@ -7,9 +7,9 @@ from django.utils.translation import override
 
 from pretix.base.models import SubEvent
 
-from ticketing_core.forms import SailingForm
-from ticketing_core.services.errors import ScheduleConflict
-from ticketing_core.services.sailings import mark_canceled
+from ticketing_core.errors import ScheduleConflict
+from ticketing_core.fleet.forms import SailingForm
+from ticketing_core.fleet.sailings import mark_canceled
 from ticketing_core.testing import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from pretix.api.serializers.i18n import I18nAwareModelSerializer
 from pretix.base.models import Device, TeamAPIToken
 
+from ..errors import TicketingError
+from ..permissions import FLEET_WRITE, SAILINGS_WRITE
+from .capacity import check_vessel_capacity_change, sold_places
 from .models import Pier, Sailing, Vessel
-from .permissions import FLEET_WRITE, SAILINGS_WRITE
-from .services.capacity import check_vessel_capacity_change, sold_places
-from .services.errors import TicketingError
-from .services.sailings import save_sailing
-from .services.schedule import sailings_with_times
+from .sailings import save_sailing
+from .schedule import sailings_with_times
 
 
 class PierSerializer(I18nAwareModelSerializer):
