@@ -62,8 +62,9 @@ DB_NAME = "prichal_bench"
 
 PRETIX_PLUGINS = "pretix.plugins.sendmail,pretix.plugins.statistics,pretix.plugins.checkinlists," \
                  "pretix.plugins.manualpayment"
-PRICHAL_EVENT_PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney"
-PRICHAL_ORGANIZER_PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,ticketing_helpdesk"
+PRICHAL_EVENT_PLUGINS = "ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney"
+PRICHAL_ORGANIZER_PLUGINS = ("ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney,"
+                             "ticketing_helpdesk")
 
 ORG_A, ORG_B = "bench-plugins", "bench-plain"
 EVENT_SLUG = "evening"

@@ -25,7 +25,6 @@ class TicketingCoreApp(PluginConfig):
     def ready(self) -> None:
         from . import logdisplay, permissions, settings, signals  # noqa: F401
         from .middleware import install
-        from .rentals import receivers as rental_receivers  # noqa: F401
 
         install()
 

@@ -26,11 +26,3 @@ class FleetError(TicketingError):
 
 class PolicyViolation(TicketingError):
     pass
-
-
-class RentalError(TicketingError):
-    """A charter request breaks the offer's rules (duration, opening hours, notice, guests, rates)."""
-
-
-class SlotTaken(RentalError):
-    """The vessel is not free for the requested time (another sailing, charter or hold, turnaround included)."""

@@ -4,4 +4,3 @@ for them here. The tables keep their names (``ticketing_core_<model>``), so no m
 """
 from .fleet.models import EventKind, Pier, Sailing, Vessel  # noqa: F401
 from .notifications.models import ContactPreference, Notification  # noqa: F401
-from .rentals.models import RentalOffer, RentalRate, RentalVessel, VesselOccupancy  # noqa: F401

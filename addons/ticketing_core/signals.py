@@ -6,8 +6,8 @@ are sent, the delivery log, the customer's choices). Also registered elsewhere, 
 permission groups (``permissions.py``), log entry types (``logdisplay.py``), the REST endpoints
 (``fleet/api.py``, through ``urls.py``) and the error middleware (``middleware.py``).
 
-The addon also *sends* signals of its own, for the addons above it (rentals, seating, …): see the end of
-this module.
+The addon also *sends* signals of its own, for the addons above it (rentals, seating, …): they are defined
+in ``hooks.py`` and listed at the end of this module.
 """
 import logging
 
@@ -15,7 +15,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.template.loader import get_template
 from django.urls import resolve, reverse
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
@@ -46,12 +46,12 @@ from .fleet.capacity import guard_quota_save, hold_capacity_lock, sold_places, s
 from .fleet.forms import SailingForm
 from .fleet.models import Sailing
 from .fleet.schedule import guard_date_move
+from .hooks import fleet_menu, sailing_canceled
 from .notifications.checkout import checkout_fields, save_preferences
-from .notifications.service import notify
+from .notifications.service import notify, notify_cancellation
 from .notifications.shredder import NotificationShredder
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
 from .policy import guards
-from .rentals.occupancy import sync_date
 
 APP = "ticketing_core"
 logger = logging.getLogger(__name__)
@@ -73,14 +73,14 @@ def navbar_organizer(sender, request, organizer, **kwargs):
         {"label": _("Piers"), "url": link("piers"),
          "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("pier")},
     ]
-    children.append({"label": pgettext_lazy("fleet", "Timeline"), "url": link("timeline"),
-                     "active": url.namespace == f"plugins:{APP}" and url.url_name == "timeline"})
+    for _receiver, more in fleet_menu.send(organizer, request=request):  # e.g. the timeline of ticketing_rentals
+        children.extend(more or [])
     if request.user.has_organizer_permission(organizer, FLEET_WRITE, request=request):
         children.append({"label": _("Settings"), "url": link("fleet.settings"),
                          "active": url.namespace == f"plugins:{APP}" and url.url_name == "fleet.settings"})
     return [{
         "label": _("Fleet"), "url": link("vessels"), "icon": "ship",
-        "active": url.namespace == f"plugins:{APP}", "children": children,
+        "active": url.namespace == f"plugins:{APP}" or any(c["active"] for c in children), "children": children,
     }]
 
 
@@ -146,14 +146,6 @@ def quota_guard(sender, instance, **kwargs):
 def date_move_guard(sender, instance, raw=False, **kwargs):
     if not raw:
         guard_date_move(instance)
-
-
-@receiver(post_save, sender=SubEvent, dispatch_uid="ticketing_core_subevent_occupancy_sync")
-@receiver(post_save, sender=Event, dispatch_uid="ticketing_core_event_occupancy_sync")
-def date_occupancy_sync(sender, instance, raw=False, **kwargs):
-    """A moved date moves its sailing's row in the vessel occupancy (the pre_save guard checked the move)."""
-    if not raw:
-        sync_date(instance)
 
 
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
@@ -305,6 +297,22 @@ def webhook_events(sender, **kwargs):
     )
 
 
+@receiver(sailing_canceled, dispatch_uid="ticketing_core_notify_sailing_canceled")
+def on_sailing_canceled(sender, sailing, reason, **kwargs):
+    """pretix's cancellation service e-mailed every customer; the SMS notice comes from us."""
+    notify_cancellation(sailing, reason)
+
+
 @receiver(register_data_shredders, dispatch_uid="ticketing_core_notification_shredder")
 def register_shredder(sender, **kwargs):
     return NotificationShredder
+
+
+# --- signals this addon sends (defined in hooks.py; fleet_menu and sailing_canceled are imported above) -------
+from .hooks import (  # noqa: E402, F401 - listed here so this module indexes every touch point
+    demo_loaders,
+    event_without_fixed_departure,
+    order_departures,
+    sailing_changed,
+    vessel_time_check,
+)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pretix.base.models import Event, Item, Organizer
 
+from ticketing_core.demo import FLEET_POSITION, DemoLoader
 from ticketing_core.models import Vessel
 
 from .models import EventSeatCategory, VesselSeatMap
@@ -108,3 +109,11 @@ def _map_categories(event: Event, vessel: Vessel, tally) -> bool:
         tally.add("seat category")
         changed = True
     return changed
+
+
+def _load(context) -> None:
+    load_seating_demo(context.organizer, context.vessels, context.events, context.tally)
+
+
+# after every event of the demo exists (charters included), before the shop's look
+LOADERS = [DemoLoader(FLEET_POSITION + 20, _load)]

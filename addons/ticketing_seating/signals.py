@@ -17,6 +17,7 @@ from pretix.control.signals import nav_event, nav_organizer, subevent_detail_htm
 from pretix.plugins.ticketoutputpdf.signals import override_layout
 from pretix.presale.signals import order_info, render_seating_plan
 
+from ticketing_core.hooks import demo_loaders
 from ticketing_core.models import Sailing, Vessel
 
 from . import logdisplay  # noqa: F401 - registers the log texts
@@ -196,3 +197,9 @@ def email_seats(sender, message, order=None, **kwargs):
     return message
 
 
+@receiver(demo_loaders, dispatch_uid="ticketing_seating_demo")
+def demo_part(sender, **kwargs):
+    """This addon's part of the demo operator (``python -m pretix load_demo``, ``make run``)."""
+    from .demo import LOADERS
+
+    return LOADERS

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Event, SubEvent, User
 
 from ..errors import FleetError
-from ..rentals.occupancy import sync_sailing
+from ..hooks import sailing_changed
 from .capacity import check_capacity, sync_quota
 from .models import Pier, Sailing, Vessel
 from .schedule import check_schedule
@@ -73,7 +73,7 @@ def save_sailing(
         sailing.sellable_capacity = sellable_capacity
         sailing.save()
         sync_quota(sailing)
-        sync_sailing(sailing)
+        sailing_changed.send(sender=Sailing, sailing=sailing)
         if changes:
             sailing.log_action(
                 "ticketing_core.sailing.added" if is_new else "ticketing_core.sailing.changed",
@@ -92,7 +92,7 @@ def mark_canceled(sailing: Sailing, reason: str, user: User | None = None) -> No
         sailing.canceled_at = now()
         sailing.cancel_reason = reason
         sailing.save(update_fields=["canceled_at", "cancel_reason"])
-        sync_sailing(sailing)
+        sailing_changed.send(sender=Sailing, sailing=sailing)
         sailing.log_action("ticketing_core.sailing.canceled", data={
             "reason": reason, "subevent": sailing.subevent_id,
         }, user=user)

@@ -1,8 +1,8 @@
 """
 Vessel schedule: one vessel, one sailing or charter at a time, plus the turnaround time between them.
 
-Sailings are compared with sailings here (the Sailing table is the source of truth for them); charters
-and holds live in the occupancy table (``rentals/``), which a sailing must not clash with either.
+Sailings are compared with sailings here (the Sailing table is the source of truth for them); whatever
+else keeps a vessel busy (charters and charters in a cart, ticketing_rentals) answers ``hooks.vessel_time_check``.
 """
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Organizer, SubEvent
 
 from ..errors import ScheduleConflict
-from ..rentals.occupancy import describe_clash, find_rental_clash
+from ..hooks import vessel_time_check
 from .models import Sailing, Vessel
 
 
@@ -58,10 +58,9 @@ def check_schedule(vessel: Vessel, start: datetime, end: datetime, exclude_pk: i
                 minutes=vessel.organizer.settings.ticketing_turnaround_minutes)
         )
     buffer = turnaround(vessel.organizer)
-    rental = find_rental_clash(vessel, start, end, buffer)
-    if rental is not None:
-        tz = ZoneInfo(str(vessel.organizer.settings.timezone))
-        raise ScheduleConflict(describe_clash(rental, vessel, tz, int(buffer.total_seconds() // 60), "sailing"))
+    for _receiver, busy in vessel_time_check.send(sender=Vessel, vessel=vessel, start=start, end=end, buffer=buffer):
+        if busy:
+            raise ScheduleConflict(busy)
 
 
 def guard_date_move(date_obj) -> None:

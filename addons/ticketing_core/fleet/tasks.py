@@ -8,6 +8,7 @@ from pretix.base.services.tasks import EventTask
 from pretix.celery_app import app
 
 from ..errors import FleetError
+from ..hooks import sailing_canceled
 from .models import Sailing
 from .sailings import mark_canceled
 
@@ -39,33 +40,10 @@ def cancel_sailing(self, event: Event, sailing: int, reason: str, send_subject: 
         user=user,
         refund_as_giftcard=False,
     )
-    notify_cancellation(s, reason)
+    sailing_canceled.send(sender=Sailing, sailing=s, reason=reason)  # the SMS notices (notifications/)
     if result and result.get("failed"):
         raise FleetError(ngettext(
             "The sailing was cancelled, but {count} order could not be cancelled; please check it.",
             "The sailing was cancelled, but {count} orders could not be cancelled; please check them.",
             result["failed"]).format(count=result["failed"]))
     return result or {}
-
-
-def notify_cancellation(sailing: Sailing, reason: str) -> int:
-    """
-    The SMS notice to every customer of the cancelled sailing who agreed to SMS (pretix's cancellation
-    service has already sent the e-mail). Once per order, however often the cancellation is retried.
-    """
-    from django.db.models import Sum
-
-    from pretix.base.models import Order, OrderRefund
-
-    from ..notifications.service import notify
-
-    orders = Order.objects.filter(event=sailing.event, status=Order.STATUS_CANCELED)
-    if sailing.subevent_id:
-        orders = orders.filter(all_positions__subevent=sailing.subevent_id).distinct()
-    count = 0
-    for order in orders:
-        refunded = order.refunds.exclude(state__in=(OrderRefund.REFUND_STATE_CANCELED, OrderRefund.REFUND_STATE_FAILED)
-                                         ).aggregate(s=Sum("amount"))["s"] or 0
-        count += len(notify(order, "sailing_canceled", occasion=f"s{sailing.pk}",
-                            extra={"reason": reason, "amount": refunded}))
-    return count

@@ -20,7 +20,6 @@ urlpatterns = [
     re_path(ORG + r"piers/(?P<pk>\d+)/archive$", views.PierArchive.as_view(), name="pier.archive"),
     re_path(ORG + r"settings$", views.FleetSettings.as_view(), name="fleet.settings"),
     re_path(EVENT + r"$", sailing_views.SailingList.as_view(), name="sailings"),
-    re_path(EVENT + r"settings$", sailing_views.EventSailingSettings.as_view(), name="settings"),
     re_path(EVENT + r"(?P<sailing>\d+)/cancel$", sailing_views.SailingCancel.as_view(), name="sailing.cancel"),
 ]
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Event, Order, OrderPosition, Organizer
 from pretix.base.reldate import RelativeDate, RelativeDateWrapper
 
+from ..hooks import Departure, event_without_fixed_departure, order_departures
+
 REFUND_WINDOW = timedelta(hours=24)
 
 
@@ -42,9 +44,9 @@ def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
 
     event = order.event
     positions = positions if positions is not None else order.positions.all()
-    charters = _charters(order)
-    if charters:
-        return charters
+    own = _own_departures(order)
+    if own:
+        return own
     if event.has_subevents:
         subevent_ids = {p.subevent_id for p in positions if p.subevent_id}
         dates = list(event.subevents.filter(pk__in=subevent_ids))
@@ -61,18 +63,22 @@ def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
     return result
 
 
-def _charters(order: Order) -> list[tuple[datetime, str]]:
+def _own_departures(order: Order) -> list[tuple[datetime, str]]:
     """
-    (start in UTC, pier's time zone) of the order's charters: a rental order departs when its charter
-    starts, whichever of its positions (the charter time or an extra) is asked about.
+    (start in UTC, pier's time zone) of departures an addon knows for the order (``hooks.order_departures``):
+    a charter order departs when its charter starts, whichever of its positions is asked about.
     """
-    from ..rentals.models import VesselOccupancy
-
-    rows = VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL
-                                          ).select_related("offer__pier")
     default_tz = order.event.settings.timezone
-    return [(r.starts_at.astimezone(ZoneInfo("UTC")),
-             r.offer.pier.timezone if r.offer_id and r.offer.pier_id else default_tz) for r in rows]
+    return [(d.start.astimezone(ZoneInfo("UTC")), d.pier.timezone if d.pier is not None else default_tz)
+            for d in departures_of(order)]
+
+
+def departures_of(order: Order) -> list[Departure]:
+    """Departures of the order that an addon knows (a charter's start and pier); empty for sailings."""
+    found = []
+    for _receiver, answer in order_departures.send(sender=order.event, order=order):
+        found.extend(answer or [])
+    return found
 
 
 def refund_deadline(order: Order, positions=None) -> tuple[datetime | None, str]:
@@ -120,9 +126,9 @@ def policy_deadline_setting() -> RelativeDateWrapper:
 
 
 def _is_rental(event: Event | Organizer) -> bool:
-    from ..rentals.models import RentalOffer
-
-    return isinstance(event, Event) and event.pk is not None and RentalOffer.objects.filter(event=event).exists()
+    if not isinstance(event, Event) or event.pk is None:
+        return False
+    return any(answer for _receiver, answer in event_without_fixed_departure.send(sender=event))
 
 
 # pretix's deadline for rental events: an explicit "no deadline of pretix's" (an empty value would fall back to

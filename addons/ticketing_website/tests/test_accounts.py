@@ -12,9 +12,9 @@ from pretix.base.models import Customer, Order, OrderRefund
 
 from ticketing_core.notifications.models import ContactPreference
 from ticketing_core.testing import factories
-from ticketing_core.testing.accounts import adult, is_paid, order_url
 from ticketing_website.accounts.qr import qr_svg
 from ticketing_website.privacy.models import Consent, PolicyVersion
+from ticketing_website.testing import adult, is_paid, order_url
 
 pytestmark = pytest.mark.django_db
 
