@@ -1,9 +1,9 @@
 """Back office → Support cases → Reports, and each report as CSV (exports are logged)."""
-import csv
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.timezone import now
 from django.utils.translation import gettext
@@ -14,20 +14,17 @@ from django.views.generic import TemplateView
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
+from ticketing_core.dateranges import DateRangeForm
+from ticketing_core.exports import csv_response
+
 from ..permissions import CASES_READ
 from . import queries
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DateRangeForm):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(label=_("Per"), required=False, choices=(("month", _("month")), ("week", _("week"))))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The end of the period must not be before its start."))
-        return data
 
 
 class ReportMixin:
@@ -67,8 +64,8 @@ class Reports(ReportMixin, OrganizerDetailViewMixin, OrganizerPermissionRequired
         return ctx
 
 
-def _num(value) -> str:
-    return "" if value is None else str(value)
+def _num(value):
+    return "" if value is None else value
 
 
 class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
@@ -95,19 +92,14 @@ class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
                             for r in queries.sla_compliance(org, start, end, period)]
         if report == "refunds":
             return [gettext("Reason"), gettext("Details"), gettext("Refunds"), gettext("Amount, RUB")], [
-                [g["label"], g["detail"], g["count"], f"{g['amount']:.2f}"]
+                [g["label"], g["detail"], g["count"], g["amount"].quantize(Decimal("0.01"))]
                 for g in queries.refunds_by_reason(org, start, end)]
         raise Http404()
 
     def get(self, request, *args, **kwargs):
         report = kwargs["report"]
         header, rows = self.rows(report)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cases-{report}-{now():%Y%m%d}.csv"'
-        response.write("\ufeff")  # so that spreadsheet programs read the Cyrillic text as UTF-8
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
+        response = csv_response(rows, header, f"cases-{report}-{now():%Y%m%d}.csv")
         request.organizer.log_action("ticketing_helpdesk.report.exported", user=request.user, data={
             "report": report, "query": request.GET.urlencode(), "rows": len(rows)})
         return response

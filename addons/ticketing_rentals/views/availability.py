@@ -12,6 +12,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ticketing_core.dateranges import parse_day, range_error
+
 from .. import services
 from ..errors import RentalError
 from ..models import RentalOffer, RentalVessel
@@ -45,9 +47,9 @@ def _date(request, name: str, default: date) -> date:
     if not raw:
         return default
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(name, _("\"{value}\" is not a date; use the format YYYY-MM-DD.").format(value=raw)) from None
+        return parse_day(raw)
+    except ValueError as e:
+        raise BadRequest(name, str(e)) from None
 
 
 def _params(request, offer: RentalOffer) -> tuple[list[RentalVessel], date, date, int]:
@@ -60,11 +62,9 @@ def _params(request, offer: RentalOffer) -> tuple[list[RentalVessel], date, date
     today = now().astimezone(services.offer_timezone(offer)).date()
     date_from = _date(request, "date_from", today)
     date_to = _date(request, "date_to", date_from + timedelta(days=DEFAULT_DAYS - 1))
-    if date_to < date_from:
-        raise BadRequest("date_to", _("The end date must not be before the start date."))
-    if (date_to - date_from).days + 1 > MAX_DAYS:
-        raise BadRequest("date_to", _("Availability can be asked for at most {days} days at once.").format(
-            days=MAX_DAYS))
+    error = range_error(date_from, date_to, MAX_DAYS)
+    if error:
+        raise BadRequest("date_to", error)
     raw_duration = request.GET.get("duration", "").strip()
     bounds = _("A charter lasts from {min} to {max} minutes in steps of {step} minutes.").format(
         min=offer.min_duration_minutes, max=offer.max_duration_minutes, step=offer.step_minutes)

@@ -20,6 +20,7 @@ from pretix.base.models import Order
 from pretix.control.permissions import EventPermissionRequiredMixin, OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
+from ticketing_core.dateranges import parse_day
 from ticketing_core.models import Vessel
 from ticketing_core.policy.rules import apply_policy
 
@@ -145,9 +146,9 @@ class VesselTimeline(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin,
     def day(self) -> date:
         raw = self.request.GET.get("date", "")
         try:
-            return date.fromisoformat(raw) if raw else now().astimezone(self.tz).date()
-        except ValueError:
-            messages.error(self.request, _("\"{value}\" is not a date; use the format YYYY-MM-DD.").format(value=raw))
+            return parse_day(raw) if raw else now().astimezone(self.tz).date()
+        except ValueError as e:
+            messages.error(self.request, str(e))
             return now().astimezone(self.tz).date()
 
     @cached_property
