@@ -17,9 +17,9 @@ from django.utils.timezone import now
 from pretix.base.models import Customer, Order
 
 from ticketing_core.testing import factories
-from ticketing_core.testing.accounts import adult, enable_accounts, numbered
 from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS, checkout_as_guest
 from ticketing_website.privacy.models import Consent
+from ticketing_website.testing import adult, enable_accounts, numbered
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
