@@ -115,7 +115,7 @@ $(DAST_VENV)/.installed: tools/security/dast-requirements.txt
 	touch $@
 
 security-scan: install messages fonts $(DAST_VENV)/.installed
-	$(PY) tools/security/dast.py
+	$(PY) -m tools.security.dast
 
 # The OpenAPI description of our endpoints (tools/security/openapi.py), for API users.
 openapi: install
