@@ -6,7 +6,7 @@ creates two identical event series under two organizers, starts gunicorn on a fr
 lets N concurrent buyers create orders through pretix's REST API until each date is sold out:
 
 * event A ("plugins on"): organizer and event with every Prichal plugin; each date is a sailing
-  bound to a vessel of capacity C through ``ticketing_core.services.sailings.save_sailing``, which
+  bound to a vessel of capacity C through ``ticketing_core.fleet.sailings.save_sailing``, which
   creates the managed quota;
 * event B ("plugins off"): a second organizer and event without any Prichal plugin; each date has
   a plain pretix quota of size C over the same two products.
@@ -62,8 +62,9 @@ DB_NAME = "prichal_bench"
 
 PRETIX_PLUGINS = "pretix.plugins.sendmail,pretix.plugins.statistics,pretix.plugins.checkinlists," \
                  "pretix.plugins.manualpayment"
-PRICHAL_EVENT_PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney"
-PRICHAL_ORGANIZER_PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,ticketing_helpdesk"
+PRICHAL_EVENT_PLUGINS = "ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney"
+PRICHAL_ORGANIZER_PLUGINS = ("ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney,"
+                             "ticketing_helpdesk")
 
 ORG_A, ORG_B = "bench-plugins", "bench-plain"
 EVENT_SLUG = "evening"
@@ -285,8 +286,8 @@ def new_date(side: Side, capacity: int) -> int:
 
     from pretix.base.models import Event, Quota, SubEvent
 
+    from ticketing_core.fleet.sailings import save_sailing
     from ticketing_core.models import Pier, Vessel
-    from ticketing_core.services.sailings import save_sailing
 
     with scopes_disabled():
         event = Event.objects.get(pk=side.event_id)

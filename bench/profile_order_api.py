@@ -30,7 +30,7 @@ WATCH = [
     ("django/db/backends/base/base.py", "run_and_clear_commit_hooks", "on-commit hooks (eager tasks)"),
     ("pretix/base/signals.py", "send", "plugin signals (all)"),
     ("execute' of 'psycopg2", None, "SQL execute (client side)"),
-    ("ticketing_core/services/capacity.py", "hold_capacity_lock", "ticketing_core hold_capacity_lock"),
+    ("ticketing_core/fleet/capacity.py", "hold_capacity_lock", "ticketing_core hold_capacity_lock"),
     ("ticketing_core/", None, "ticketing_core (all functions, own time)"),
 ]
 

@@ -26,13 +26,11 @@ class TicketingCoreApp(PluginConfig):
         from . import logdisplay, permissions, settings, signals  # noqa: F401
         from .documents import fonts, tickets  # noqa: F401
         from .middleware import install
-        from .notifications import checkout, receivers, shredder  # noqa: F401
-        from .rentals import receivers as rental_receivers  # noqa: F401
 
         install()
 
     def installed(self, event_or_organizer) -> None:
         """Enabling the suite puts the refund policy in force (organizer-wide defaults and per event)."""
-        from .services.policy import apply_policy
+        from .policy.rules import apply_policy
 
         apply_policy(event_or_organizer)

@@ -7,12 +7,18 @@ again creates nothing twice and leaves whatever staff changed in the back office
 series are created for the next 30 days counted from now; a later run adds the dates that have come into
 that window since. Everything runs in one transaction with scopes disabled.
 
+Each addon brings its own part (charters, seat maps, the shop's look, support cases): it answers
+``hooks.demo_loaders`` with :class:`DemoLoader` entries, which run with core's own part in the order of their
+positions. Core imports none of them.
+
 Payments: besides "Оплата на причале" (pretix's manual payment), every event takes YooKassa through the local
 emulator that ``tools/devserver.py`` starts (the demo shop 100500, in test mode); the shop's credentials are
 organizer settings, which the events inherit. Settings missing on an older demo database are added by the next
 run; the emulator's address follows PRICHAL_YOOKASSA_PORT.
 """
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -37,11 +43,10 @@ from pretix.base.models import (
     User,
 )
 
-from .models import EventKind, Pier, RentalOffer, RentalRate, RentalVessel, Vessel
-from .rentals.questions import ensure_charter_questions
-from .services.errors import TicketingError
-from .services.policy import apply_policy
-from .services.sailings import save_sailing
+from .errors import TicketingError
+from .fleet.sailings import save_sailing
+from .hooks import demo_loaders
+from .models import EventKind, Pier, Vessel
 
 ORGANIZER_SLUG = "neva"
 ORGANIZER_NAME = "Нева Круиз"
@@ -70,20 +75,21 @@ LOCALES = ["ru", "en", "zh-hans"]
 WINDOW = timedelta(days=30)
 
 ORGANIZER_PLUGINS = [
-    "ticketing_core", "ticketing_seating", "ticketing_website", "ticketing_yoomoney", "ticketing_helpdesk",
+    "ticketing_core", "ticketing_rentals", "ticketing_seating", "ticketing_website", "ticketing_yoomoney",
+    "ticketing_helpdesk",
 ]
 EVENT_PLUGINS = [
     "pretix.plugins.sendmail", "pretix.plugins.statistics", "pretix.plugins.checkinlists",
     "pretix.plugins.ticketoutputpdf", "pretix.plugins.manualpayment",
-    "ticketing_core", "ticketing_seating", "ticketing_website", "ticketing_yoomoney",
+    "ticketing_core", "ticketing_rentals", "ticketing_seating", "ticketing_website", "ticketing_yoomoney",
 ]
 
 
-def _t(ru: str, en: str, zh: str) -> dict:
+def langs(ru: str, en: str, zh: str) -> dict:
     return {"ru": ru, "en": en, "zh-hans": zh}
 
 
-ORGANIZER_HOMEPAGE_TEXT = _t(
+ORGANIZER_HOMEPAGE_TEXT = langs(
     "Прогулки по Неве и каналам Петербурга, развод мостов, концерты на борту и аренда яхты. "
     "Билеты можно вернуть до 24 часов до отправления.",
     "Cruises on the Neva and the canals of St Petersburg, the raising of the bridges, concerts on board and a "
@@ -95,11 +101,11 @@ ORGANIZER_HOMEPAGE_TEXT = _t(
 
 PIERS = {
     "palace": {
-        "name": _t("Дворцовая пристань", "Palace Pier", "宫殿码头"),
+        "name": langs("Дворцовая пристань", "Palace Pier", "宫殿码头"),
         "address": "Санкт-Петербург, Дворцовая наб., 2 (напротив Эрмитажа)",
         "latitude": Decimal("59.941250"),
         "longitude": Decimal("30.311400"),
-        "boarding_instructions": _t(
+        "boarding_instructions": langs(
             "Спуск к воде напротив главного входа в Эрмитаж, между Дворцовым мостом и Зимней канавкой. "
             "Посадка начинается за 15 минут до отправления; покажите билет на экране телефона или распечатанным.",
             "Steps down to the water opposite the main entrance of the Hermitage, between the Palace Bridge and "
@@ -110,11 +116,11 @@ PIERS = {
         ),
     },
     "admiralty": {
-        "name": _t("Причал «Адмиралтейский»", "Admiralty Pier", "海军部码头"),
+        "name": langs("Причал «Адмиралтейский»", "Admiralty Pier", "海军部码头"),
         "address": "Санкт-Петербург, Адмиралтейская наб., 2",
         "latitude": Decimal("59.938300"),
         "longitude": Decimal("30.304500"),
-        "boarding_instructions": _t(
+        "boarding_instructions": langs(
             "Причал на Адмиралтейской набережной, у Дворцового моста со стороны Адмиралтейства. Посадка за "
             "20 минут до отправления. Ночью на воде прохладно — возьмите тёплую одежду.",
             "The pier on the Admiralty Embankment, next to the Palace Bridge on the Admiralty side. Boarding "
@@ -123,11 +129,11 @@ PIERS = {
         ),
     },
     "summer_garden": {
-        "name": _t("Причал «Летний сад»", "Summer Garden Pier", "夏园码头"),
+        "name": langs("Причал «Летний сад»", "Summer Garden Pier", "夏园码头"),
         "address": "Санкт-Петербург, наб. Кутузова, у Прачечного моста (устье Фонтанки)",
         "latitude": Decimal("59.947950"),
         "longitude": Decimal("30.336900"),
-        "boarding_instructions": _t(
+        "boarding_instructions": langs(
             "Причал на набережной Кутузова у Прачечного моста, где Фонтанка впадает в Неву, напротив северных "
             "ворот Летнего сада. Посадка за 15 минут до начала.",
             "The pier on the Kutuzov Embankment by the Prachechny Bridge, where the Fontanka flows into the "
@@ -144,12 +150,12 @@ VESSELS = {
         "vessel_type": Vessel.TYPE_MOTOR_SHIP,
         "capacity": 120,
         "seating_mode": Vessel.SEATING_ASSIGNED,
-        "description": _t(
+        "description": langs(
             "Двухпалубный теплоход с закрытым отапливаемым салоном и открытой верхней палубой.",
             "A two-deck motor ship with a closed heated saloon and an open upper deck.",
             "双层游船，设有封闭式暖气客舱和露天上层甲板。",
         ),
-        "amenities": _t(
+        "amenities": langs(
             "Отапливаемый салон, бар, туалеты, открытая верхняя палуба, сцена для концертов.",
             "Heated saloon, bar, toilets, open upper deck, a stage for concerts.",
             "暖气客舱、酒吧、洗手间、露天上层甲板、音乐会舞台。",
@@ -161,12 +167,12 @@ VESSELS = {
         "vessel_type": Vessel.TYPE_BOAT,
         "capacity": 60,
         "seating_mode": Vessel.SEATING_GENERAL,
-        "description": _t(
+        "description": langs(
             "Низкий прогулочный катер для рек и каналов: проходит под всеми мостами исторического центра.",
             "A low excursion boat for the rivers and canals: it fits under every bridge of the historic centre.",
             "适合河道与运河的低矮游览船，可从历史中心的所有桥下通过。",
         ),
-        "amenities": _t(
+        "amenities": langs(
             "Закрытый салон с панорамными окнами, открытая корма, пледы, туалет.",
             "Closed saloon with panoramic windows, open stern deck, blankets, toilet.",
             "全景窗封闭客舱、露天船尾、毛毯、洗手间。",
@@ -178,12 +184,12 @@ VESSELS = {
         "vessel_type": Vessel.TYPE_YACHT,
         "capacity": 12,
         "seating_mode": Vessel.SEATING_GENERAL,
-        "description": _t(
+        "description": langs(
             "Парусно-моторная яхта с капитаном для частных прогулок до 12 гостей.",
             "A sailing motor yacht with a skipper for private trips of up to 12 guests.",
             "配船长的帆动力游艇，可供最多12位客人私人出游。",
         ),
-        "amenities": _t(
+        "amenities": langs(
             "Каюта, кокпит с диванами, холодильник, музыкальная система, пледы.",
             "Cabin, cockpit with sofas, fridge, sound system, blankets.",
             "船舱、带沙发的驾驶舱、冰箱、音响、毛毯。",
@@ -193,22 +199,21 @@ VESSELS = {
 
 # --- events --------------------------------------------------------------------------------------------
 
-CATEGORY_TICKETS = _t("Билеты", "Tickets", "船票")
-CATEGORY_ON_BOARD = _t("На борту", "On board", "船上")
-CATEGORY_CHARTER = _t("Аренда", "Charter", "包船")
-CATEGORY_EXTRAS = _t("Дополнительно к аренде", "Charter extras", "包船附加服务")
+CATEGORY_TICKETS = langs("Билеты", "Tickets", "船票")
+CATEGORY_ON_BOARD = langs("На борту", "On board", "船上")
 
 
 def _ticket_products(adult: str, child: str, concession: str) -> list[dict]:
     return [
-        {"name": _t("Взрослый", "Adult", "成人"), "price": Decimal(adult), "admission": True},
-        {"name": _t("Детский (6–12 лет)", "Child (6–12 years)", "儿童（6–12岁）"), "price": Decimal(child),
+        {"name": langs("Взрослый", "Adult", "成人"), "price": Decimal(adult), "admission": True},
+        {"name": langs("Детский (6–12 лет)", "Child (6–12 years)", "儿童（6–12岁）"), "price": Decimal(child),
          "admission": True},
-        {"name": _t("Льготный (пенсионеры, студенты)", "Concession (pensioners, students)", "优惠票（退休人员、学生）"),
+        {"name": langs("Льготный (пенсионеры, студенты)", "Concession (pensioners, students)",
+                       "优惠票（退休人员、学生）"),
          "price": Decimal(concession), "admission": True},
-        {"name": _t("Детский до 6 лет (без места)", "Child under 6 (no seat)", "6岁以下儿童（无座）"),
+        {"name": langs("Детский до 6 лет (без места)", "Child under 6 (no seat)", "6岁以下儿童（无座）"),
          "price": Decimal("0.00"), "admission": True},
-        {"name": _t("Глинтвейн", "Mulled wine", "热红酒"), "price": Decimal("350.00"), "admission": False,
+        {"name": langs("Глинтвейн", "Mulled wine", "热红酒"), "price": Decimal("350.00"), "admission": False,
          "category": CATEGORY_ON_BOARD},
     ]
 
@@ -217,9 +222,9 @@ EVENTS = [
     {
         "slug": "evening-canals",
         "kind": EventKind.KIND_EXCURSION,
-        "name": _t("Вечерняя прогулка по рекам и каналам", "Evening cruise on the rivers and canals",
+        "name": langs("Вечерняя прогулка по рекам и каналам", "Evening cruise on the rivers and canals",
                    "河道与运河夜游"),
-        "text": _t(
+        "text": langs(
             "Полтора часа по Неве, Мойке, Фонтанке и Крюкову каналу: Эрмитаж, Спас на Крови, Новая Голландия "
             "и десятки мостов в вечерних огнях. Экскурсия на русском языке, аудиогид на английском и китайском.",
             "Ninety minutes on the Neva, the Moika, the Fontanka and the Kryukov Canal: the Hermitage, the "
@@ -236,8 +241,8 @@ EVENTS = [
     {
         "slug": "bridges",
         "kind": EventKind.KIND_EXCURSION,
-        "name": _t("Развод мостов", "The raising of the bridges: night cruise", "夜游观看开桥"),
-        "text": _t(
+        "name": langs("Развод мостов", "The raising of the bridges: night cruise", "夜游观看开桥"),
+        "text": langs(
             "Ночная прогулка по Неве: Дворцовый, Троицкий, Литейный и Благовещенский мосты разводятся у вас на "
             "глазах. Тёплый салон и открытая палуба, бар на борту.",
             "A night cruise on the Neva: watch the Palace, Trinity, Liteyny and Annunciation bridges open right "
@@ -252,8 +257,8 @@ EVENTS = [
     {
         "slug": "jazz",
         "kind": EventKind.KIND_ONBOARD_EVENT,
-        "name": _t("Джаз на борту", "Jazz on board", "船上爵士乐"),
-        "text": _t(
+        "name": langs("Джаз на борту", "Jazz on board", "船上爵士乐"),
+        "text": langs(
             "Живой джаз на теплоходе: два часа музыки, закат над Невой и вид на Петропавловскую крепость.",
             "Live jazz on a motor ship: two hours of music, the sunset over the Neva and the view of the Peter "
             "and Paul Fortress.",
@@ -264,75 +269,28 @@ EVENTS = [
         "times": [time(20, 0)], "weekdays": {5},  # Saturday
         "products": _ticket_products("2500.00", "1500.00", "1800.00"),
     },
-    {
-        "slug": "aurora-rental",
-        "kind": EventKind.KIND_RENTAL,
-        "name": _t("Аренда яхты «Аврора»", "Charter the yacht «Aurora»", "租用“曙光号”游艇"),
-        "text": _t(
-            "Яхта с капитаном для вас и ваших гостей (до 12 человек): свидание, день рождения, прогулка "
-            "по Финскому заливу. Минимальная аренда — 1 час.",
-            "The yacht with a skipper for you and your guests (up to 12 people): a date, a birthday, a trip "
-            "to the Gulf of Finland. Minimum hire is one hour.",
-            "为您和您的客人（最多12人）提供带船长的游艇：约会、生日或芬兰湾之旅。最短租用1小时。",
-        ),
-        "vessel": "aurora", "departure": "palace", "arrival": "palace",
-        "duration": None,
-        "products": [
-            # The charter time: its price is the offer's hourly rates × the chosen time (a free price set by
-            # the charter form, never by the customer).
-            {"name": _t("Время аренды яхты", "Yacht charter time", "游艇租用时间"),
-             "price": Decimal("0.00"), "admission": False, "free_price": True, "max_per_order": 1,
-             "category": CATEGORY_CHARTER},
-            {"name": _t("Фуршет на борту, на гостя", "Buffet on board, per guest", "船上自助餐（每位客人）"),
-             "price": Decimal("2500.00"), "admission": False, "category": CATEGORY_EXTRAS},
-            {"name": _t("Фотограф на всё время аренды", "Photographer for the whole charter", "全程摄影师"),
-             "price": Decimal("9000.00"), "admission": False, "max_per_order": 1, "category": CATEGORY_EXTRAS},
-            {"name": _t("Оформление яхты цветами и шарами", "Flowers and balloons on board", "鲜花和气球布置"),
-             "price": Decimal("6000.00"), "admission": False, "max_per_order": 1, "category": CATEGORY_EXTRAS},
-        ],
-    },
 ]
-
-# The charter of the yacht (the "aurora-rental" event): 1 to 8 hours in 30-minute steps, 10:00–23:00 and on
-# Friday and Saturday nights until 01:00, booked at least 3 hours ahead. Rates per hour, by the weekday on
-# which the stretch starts: weekdays 15 000 ₽, evenings from 18:00 18 000 ₽ (Friday's until 01:00),
-# Saturday and Sunday 20 000 ₽. The Aurora sails no excursions, so every opening hour is hers to charter.
-RENTAL = {
-    "event": "aurora-rental",
-    "vessels": {"aurora": 12},  # vessel key → guests per charter (≤ certified capacity)
-    "pier": "palace",
-    "product": "Время аренды яхты",
-    "min_duration_minutes": 60, "max_duration_minutes": 480, "step_minutes": 30, "notice_minutes": 180,
-    "opening_hours": {str(d): ["10:00", "01:00"] if d in (4, 5) else ["10:00", "23:00"] for d in range(7)},
-    "rates": [
-        ([0, 1, 2, 3, 4], time(10, 0), time(18, 0), Decimal("15000.00")),
-        ([0, 1, 2, 3], time(18, 0), time(23, 0), Decimal("18000.00")),
-        ([4], time(18, 0), time(1, 0), Decimal("18000.00")),
-        ([5], time(10, 0), time(1, 0), Decimal("20000.00")),
-        ([6], time(10, 0), time(23, 0), Decimal("20000.00")),
-    ],
-}
 
 BAR_QUOTA_NAME = "Бар на борту"
 
-TAX_RULE_NAME = _t("НДС не облагается", "Not subject to VAT", "不征增值税")
+TAX_RULE_NAME = langs("НДС не облагается", "Not subject to VAT", "不征增值税")
 
 MANUAL_PAYMENT = {
     "payment_manual__enabled": True,
-    "payment_manual_public_name": _t("Оплата на причале", "Pay at the pier", "码头付款"),
-    "payment_manual_checkout_description": _t(
+    "payment_manual_public_name": langs("Оплата на причале", "Pay at the pier", "码头付款"),
+    "payment_manual_checkout_description": langs(
         "Оплатите заказ наличными или картой в кассе на причале не позднее чем за 15 минут до отправления.",
         "Pay in cash or by card at the ticket desk on the pier at least 15 minutes before departure.",
         "请在开船前至少15分钟于码头售票处以现金或银行卡付款。",
     ),
-    "payment_manual_email_instructions": _t(
+    "payment_manual_email_instructions": langs(
         "Оплатите заказ {order} ({amount_with_currency}) в кассе на причале не позднее чем за 15 минут до "
         "отправления. Назовите кассиру номер заказа.",
         "Please pay order {order} ({amount_with_currency}) at the ticket desk on the pier at least 15 minutes "
         "before departure. Tell the cashier your order code.",
         "请在开船前至少15分钟于码头售票处支付订单 {order}（{amount_with_currency}），并告知售票员订单号。",
     ),
-    "payment_manual_pending_description": _t(
+    "payment_manual_pending_description": langs(
         "Заказ {order} ждёт оплаты: {amount_with_currency} в кассе на причале, не позднее чем за 15 минут до "
         "отправления.",
         "Order {order} awaits payment: {amount_with_currency} at the ticket desk on the pier, at least 15 minutes "
@@ -349,7 +307,7 @@ YOOKASSA_SECRET_KEY = "test_prichal_secret"  # noqa: S105  # nosec B105  # the e
 
 # --- loading -------------------------------------------------------------------------------------------
 
-def _ru(value) -> str:
+def russian(value) -> str:
     """The Russian text of an i18n field value (the lookup key of demo objects that have no slug)."""
     data = value.data if isinstance(value, LazyI18nString) else value
     if isinstance(data, dict):
@@ -469,7 +427,7 @@ def _admin(organizer: Organizer, tally: _Tally) -> User:
 
 
 def _piers(organizer: Organizer, tally: _Tally) -> dict[str, Pier]:
-    existing = {_ru(p.name): p for p in Pier.objects.filter(organizer=organizer)}
+    existing = {russian(p.name): p for p in Pier.objects.filter(organizer=organizer)}
     piers = {}
     for key, spec in PIERS.items():
         pier = existing.get(spec["name"]["ru"])
@@ -554,8 +512,8 @@ def _products(event: Event, spec: dict, tally: _Tally) -> None:
             default=not event.tax_rules.filter(default=True).exists(),
         )
         tally.add("tax rule")
-    categories = {_ru(c.name): c for c in event.categories.all()}
-    items = {_ru(i.name) for i in event.items.all()}
+    categories = {russian(c.name): c for c in event.categories.all()}
+    items = {russian(i.name) for i in event.items.all()}
     for position, product in enumerate(spec["products"]):
         if product["name"]["ru"] in items:
             continue
@@ -595,7 +553,7 @@ def _dates(event: Event, spec: dict, vessels: dict, piers: dict, tally: _Tally) 
                 save_sailing(event, subevent, vessel=vessel, departure_pier=departure, arrival_pier=arrival,
                              duration=spec["duration"])
         except TicketingError as e:
-            tally.skipped.append(f"{_ru(event.name)} {dt:%Y-%m-%d %H:%M}: {e}")
+            tally.skipped.append(f"{russian(event.name)} {dt:%Y-%m-%d %H:%M}: {e}")
             continue
         tally.add("date with sailing")
     _bar_quotas(event, tally)
@@ -603,56 +561,6 @@ def _dates(event: Event, spec: dict, vessels: dict, piers: dict, tally: _Tally) 
     if first is not None and event.date_from > first:
         event.date_from = first  # a series starts with its first date
         event.save(update_fields=["date_from"])
-
-
-def _rental_offer(event: Event, vessels: dict, piers: dict, tally: _Tally) -> None:
-    """The yacht's charter offer; created once, then left to staff (an older demo gets it on the next run)."""
-    item = next((i for i in event.items.all() if _ru(i.name) == RENTAL["product"]), None)
-    _rental_questions(event, item, tally)
-    _rental_quota(event, tally)
-    existing = RentalOffer.objects.filter(event=event).select_related("item").first()
-    if existing is not None:
-        if item is not None and (existing.item is None or not existing.item.free_price):
-            if existing.item is not None:  # a demo from before charters were booked by time: hourly product
-                existing.item.active = False
-                existing.item.save(update_fields=["active"])
-            existing.item = item
-            existing.save(update_fields=["item"])
-            apply_policy(event)
-            tally.add("rental offer product")
-        return
-    offer = RentalOffer.objects.create(
-        event=event, pier=piers[RENTAL["pier"]], item=item, opening_hours=RENTAL["opening_hours"],
-        **{k: RENTAL[k] for k in ("min_duration_minutes", "max_duration_minutes", "step_minutes",
-                                  "notice_minutes")},
-    )
-    for key, guests in RENTAL["vessels"].items():
-        RentalVessel.objects.create(offer=offer, vessel=vessels[key], max_guests=min(guests, vessels[key].capacity))
-    for weekdays, start, end, hourly in RENTAL["rates"]:
-        RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=start, end_time=end,
-                                  hourly_price=hourly)
-    apply_policy(event)  # charters count their refund deadline from each charter's start, not the event's date
-    event.settings.show_dates_on_frontpage = False  # the shop shows each charter's time, not the event's date
-    tally.add("rental offer")
-
-
-def _rental_questions(event: Event, item: Item | None, tally: _Tally) -> None:
-    """The charter's contact person, guest list and wishes: pretix questions on the charter time product."""
-    if item is not None:
-        for _i in range(ensure_charter_questions(event, item)):
-            tally.add("charter question")
-
-
-def _rental_quota(event: Event, tally: _Tally) -> None:
-    """pretix sells a product only under a quota; the vessel's time is the real limit of a charter."""
-    items = list(event.items.filter(active=True))
-    quota = event.quotas.filter(subevent__isnull=True).first()
-    if quota is None:
-        quota = Quota.objects.create(event=event, name="Аренда", size=None)
-        tally.add("charter quota")
-    missing = [i for i in items if not quota.items.filter(pk=i.pk).exists()]
-    if missing:
-        quota.items.add(*missing)
 
 
 def _bar_quotas(event: Event, tally: _Tally) -> None:
@@ -678,6 +586,59 @@ def _disable_default_admin() -> None:
         default.save(update_fields=["is_active"])
 
 
+# --- the registry: each addon brings its own part -----------------------------------------------------
+
+@dataclass
+class DemoContext:
+    """What the loaders share: the organizer, what core made (filled at ``FLEET_POSITION``) and the tally."""
+
+    organizer: Organizer
+    tally: _Tally
+    piers: dict[str, Pier] = field(default_factory=dict)
+    vessels: dict[str, Vessel] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """One part of the demo: ``load(context)`` runs at ``position`` (lower first), idempotent like the rest."""
+
+    position: int
+    load: Callable[[DemoContext], None]
+
+
+# Core's own part (piers, vessels, its events and their dates) runs here: loaders before it see the organizer
+# and its administrator only; loaders after it also see ``piers``, ``vessels`` and ``events``.
+FLEET_POSITION = 20
+
+
+def add_event(context: DemoContext, spec: dict) -> Event:
+    """
+    An event of the demo from a spec like those in ``EVENTS`` (also for addons that bring their own events):
+    created once with its products, dates with sailings for the next 30 days, kept in ``context.events``.
+    """
+    event = _event(context.organizer, spec, context.piers, context.tally)
+    _products(event, spec, context.tally)
+    _dates(event, spec, context.vessels, context.piers, context.tally)
+    context.events.append(event)
+    return event
+
+
+def _fleet_and_events(context: DemoContext) -> None:
+    context.piers.update(_piers(context.organizer, context.tally))
+    context.vessels.update(_vessels(context.organizer, context.tally))
+    for spec in EVENTS:
+        add_event(context, spec)
+
+
+def loaders() -> list[DemoLoader]:
+    """Core's part and every installed addon's (``hooks.demo_loaders``), in the order they run."""
+    found = [DemoLoader(FLEET_POSITION, _fleet_and_events)]
+    for _receiver, more in demo_loaders.send(sender=DemoContext):
+        found.extend(more or [])
+    return sorted(found, key=lambda loader: loader.position)
+
+
 def load_demo() -> dict:
     """Create (or complete) the demo operator; returns the admin's credentials, URLs and what was created."""
     require_demo_instance()
@@ -686,24 +647,10 @@ def load_demo() -> dict:
         organizer = _organizer(tally)
         _admin(organizer, tally)
         _disable_default_admin()
-        from ticketing_website.demo_accounts import load_accounts_demo  # customer accounts, 152-FZ policy
-        load_accounts_demo(organizer, tally)
-        piers = _piers(organizer, tally)
-        vessels = _vessels(organizer, tally)
-        events = []
-        for spec in EVENTS:
-            event = _event(organizer, spec, piers, tally)
-            _products(event, spec, tally)
-            _dates(event, spec, vessels, piers, tally)
-            if event.slug == RENTAL["event"]:
-                _rental_offer(event, vessels, piers, tally)
-            events.append(event)
-        from ticketing_seating.demo import load_seating_demo  # the motor ship's two-deck seat map
-        load_seating_demo(organizer, vessels, events, tally)
-        from ticketing_website.demo import load_storefront_demo  # shop colours, family discount, promo code
-        load_storefront_demo(organizer, events, tally)
-        from ticketing_helpdesk.demo_cases import load_cases_demo  # SLA targets, calendar, three cases
-        load_cases_demo(organizer, tally)
+        context = DemoContext(organizer=organizer, tally=tally)
+        for loader in loaders():
+            loader.load(context)
+        events = context.events
 
     base = settings.SITE_URL.rstrip("/")
     from .notifications.sms.factory import callback_token

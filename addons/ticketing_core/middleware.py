@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 
-from .services.errors import TicketingError
+from .errors import TicketingError
 
 MIDDLEWARE_PATH = "ticketing_core.middleware.TicketingErrorMiddleware"
 

@@ -9,8 +9,6 @@ from pretix.base.signals import register_organizer_permission_groups
 FLEET_WRITE = "organizer.fleet:write"
 # Binding dates to vessels is part of editing dates (pretix's own permission).
 SAILINGS_WRITE = "event.subevents:write"
-# The charter offer (vessels, hours, rates) is part of editing the event's products and prices.
-RENTALS_WRITE = "event.items:write"
 # Cancelling a sailing with full refunds is pretix's permission to cancel an event or a date.
 SAILING_CANCEL = "event:cancel"
 

@@ -1,18 +1,35 @@
-"""Every place where the core addon touches pretix; the logic lives in services/."""
-import hmac
+"""
+Every place where ticketing_core touches pretix (and Django's model signals), in one index; the logic lives in
+the slices: ``fleet/`` (menus, the sailing fields on pretix's date form, capacity and schedule guards),
+``policy/`` (the refund rule on pretix's order pages and in the shop) and ``notifications/`` (when messages
+are sent, the delivery log, the customer's choices). Also registered elsewhere, by pretix's own registries:
+permission groups (``permissions.py``), log entry types (``logdisplay.py``), the REST endpoints
+(``fleet/api.py``, through ``urls.py``) and the error middleware (``middleware.py``).
 
-from django.contrib import messages
+The addon also *sends* signals of its own, for the addons above it (rentals, seating, …): they are defined
+in ``hooks.py`` and listed at the end of this module.
+"""
+import logging
+
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
-from django.http import HttpResponseRedirect
 from django.template.loader import get_template
 from django.urls import resolve, reverse
-from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django_scopes import scopes_disabled
 
-from pretix.base.models import Event, Item, ItemVariation, Order, Quota, SubEvent
-from pretix.base.signals import event_live_issues, order_placed
+from pretix.api.signals import register_webhook_events
+from pretix.api.webhooks import ParametrizedOrderWebhookEvent
+from pretix.base.i18n import language
+from pretix.base.models import Event, Item, ItemVariation, OrderPayment, OrderRefund, Quota, SubEvent
+from pretix.base.signals import (
+    event_live_issues,
+    order_paid,
+    order_placed,
+    periodic_task,
+    register_data_shredders,
+)
 from pretix.control.signals import (
     nav_event,
     nav_event_settings,
@@ -21,18 +38,26 @@ from pretix.control.signals import (
     subevent_detail_html,
     subevent_forms,
 )
+from pretix.helpers.periodic import minimum_interval
 from pretix.multidomain.urlreverse import eventreverse
-from pretix.presale.signals import global_footer_link, order_info_top, process_request
+from pretix.presale.signals import contact_form_fields, global_footer_link, order_info_top, process_request
 
-from .forms import SailingForm
-from .models import Sailing
+from .fleet.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
+from .fleet.forms import SailingForm
+from .fleet.models import Sailing
+from .fleet.schedule import guard_date_move
+from .hooks import fleet_menu, sailing_canceled
+from .notifications.checkout import checkout_fields, save_preferences
+from .notifications.service import notify, notify_cancellation
+from .notifications.shredder import NotificationShredder
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
-from .rentals.occupancy import sync_date
-from .services.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
-from .services.policy import check_refund, policy_issues
-from .services.schedule import guard_date_move
+from .policy import guards
 
 APP = "ticketing_core"
+logger = logging.getLogger(__name__)
+
+
+# --- fleet: menus, sailings on pretix's date pages, capacity and schedule guards ---------------------------------
 
 
 @receiver(nav_organizer, dispatch_uid="ticketing_core_nav_organizer")
@@ -48,14 +73,14 @@ def navbar_organizer(sender, request, organizer, **kwargs):
         {"label": _("Piers"), "url": link("piers"),
          "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("pier")},
     ]
-    children.append({"label": pgettext_lazy("fleet", "Timeline"), "url": link("timeline"),
-                     "active": url.namespace == f"plugins:{APP}" and url.url_name == "timeline"})
+    for _receiver, more in fleet_menu.send(organizer, request=request):  # e.g. the timeline of ticketing_rentals
+        children.extend(more or [])
     if request.user.has_organizer_permission(organizer, FLEET_WRITE, request=request):
         children.append({"label": _("Settings"), "url": link("fleet.settings"),
                          "active": url.namespace == f"plugins:{APP}" and url.url_name == "fleet.settings"})
     return [{
         "label": _("Fleet"), "url": link("vessels"), "icon": "ship",
-        "active": url.namespace == f"plugins:{APP}", "children": children,
+        "active": url.namespace == f"plugins:{APP}" or any(c["active"] for c in children), "children": children,
     }]
 
 
@@ -90,6 +115,76 @@ def navbar_event_settings(sender, request, **kwargs):
         if request.user.has_event_permission(request.organizer, request.event, permission, request=request)]
 
 
+@receiver(subevent_forms, dispatch_uid="ticketing_core_subevent_forms")
+def sailing_subevent_form(sender, request, subevent, copy_from=None, **kwargs):
+    return SailingForm(
+        data=request.POST if request.method == "POST" else None,
+        event=sender, subevent=subevent, request=request, copy_from=copy_from, prefix="ticketing_sailing",
+    )
+
+
+@receiver(subevent_detail_html, dispatch_uid="ticketing_core_subevent_detail")
+def sailing_on_date_page(sender, subevent, **kwargs):
+    """The date's page in the back office shows its vessel, piers and passenger places."""
+    sailing = Sailing.objects.filter(subevent=subevent).select_related(
+        "vessel", "departure_pier", "arrival_pier").first()
+    if sailing is None:
+        return ""
+    sold = sold_places(sailing)
+    return get_template("ticketing_core/fleet/sailing_detail.html").render({
+        "sailing": sailing, "sold": sold, "available": max(sailing.capacity - sold, 0),
+    })
+
+
+@receiver(pre_save, sender=Quota, dispatch_uid="ticketing_core_quota_guard")
+def quota_guard(sender, instance, **kwargs):
+    guard_quota_save(instance)
+
+
+@receiver(pre_save, sender=SubEvent, dispatch_uid="ticketing_core_subevent_move_guard")
+@receiver(pre_save, sender=Event, dispatch_uid="ticketing_core_event_move_guard")
+def date_move_guard(sender, instance, raw=False, **kwargs):
+    if not raw:
+        guard_date_move(instance)
+
+
+@receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
+def item_saved(sender, instance, created, **kwargs):
+    sync_item(instance)
+
+
+@receiver(post_save, sender=ItemVariation, dispatch_uid="ticketing_core_variation_sync")
+def variation_saved(sender, instance, created, **kwargs):
+    if created:
+        sync_item(instance.item)
+
+
+@receiver(order_placed, dispatch_uid="ticketing_core_capacity_lock")
+def order_placed_lock(sender, order, **kwargs):
+    hold_capacity_lock(order)
+
+
+# --- policy: the refund rule on pretix's pages and in the shop ---------------------------------------------------
+
+
+@receiver(event_live_issues, dispatch_uid="ticketing_core_live_issues")
+def live_issues(sender, **kwargs):
+    return guards.live_issue(sender)
+
+
+@receiver(process_request, dispatch_uid="ticketing_core_policy_guard")
+def policy_guard(sender, request, **kwargs):
+    return guards.refuse_late_cancel_or_change(sender, request)
+
+
+@receiver(order_info_top, dispatch_uid="ticketing_core_order_policy")
+def order_policy_notice(sender, request, order, **kwargs):
+    return guards.deadline_notice(order)
+
+
+# --- notifications: when messages are sent, the delivery log, the customer's choices -----------------------------
+
+
 @receiver(nav_organizer, dispatch_uid="ticketing_core_nav_organizer_messages")
 def navbar_organizer_messages(sender, request, organizer, **kwargs):
     """Messages: the delivery log (any team member; rows limited to what they may see) and the SMS settings."""
@@ -110,7 +205,7 @@ def navbar_organizer_messages(sender, request, organizer, **kwargs):
 @receiver(order_info, dispatch_uid="ticketing_core_order_messages")
 def order_messages(sender, order, request, **kwargs):
     """The delivery log and "send the confirmation again" on the back-office order page."""
-    from .views.notifications import order_panel
+    from .notifications.views import order_panel
 
     return order_panel(request, order)
 
@@ -125,112 +220,99 @@ def customer_notifications_link(sender, request=None, **kwargs):
              "url": eventreverse(organizer, f"plugins:{APP}:customer.notifications")}]
 
 
-@receiver(subevent_forms, dispatch_uid="ticketing_core_subevent_forms")
-def sailing_subevent_form(sender, request, subevent, copy_from=None, **kwargs):
-    return SailingForm(
-        data=request.POST if request.method == "POST" else None,
-        event=sender, subevent=subevent, request=request, copy_from=copy_from, prefix="ticketing_sailing",
+@receiver(contact_form_fields, dispatch_uid="ticketing_core_contact_form_fields")
+def contact_fields(sender, request=None, **kwargs):
+    """SMS (opt-in, with a mobile number) and reminders (opt-out) on pretix's checkout contact step."""
+    if APP not in (sender.plugins or ""):
+        return {}
+    return checkout_fields()
+
+
+def _active(event) -> bool:
+    return APP in (event.plugins or "")
+
+
+@receiver(order_paid, dispatch_uid="ticketing_core_notify_paid")
+def on_paid(sender, order, **kwargs):
+    if not _active(sender):
+        return
+    notify(order, "order_confirmed")
+    payment = order.payments.filter(state=OrderPayment.PAYMENT_STATE_CONFIRMED).order_by("-payment_date").first()
+    if payment is not None and payment.amount > 0:
+        with language(order.locale, order.event.settings.region):
+            method = str(payment.payment_provider.public_name) if payment.payment_provider else payment.provider
+            receipt = gettext("The fiscal receipt (54-FZ) is sent to you by the payment service.") \
+                if payment.info_data.get("receipt_status") else ""
+        notify(order, "payment_receipt", occasion=f"p{payment.pk}",
+               extra={"amount": payment.amount, "method": method, "receipt": receipt})
+
+
+@receiver(order_placed, dispatch_uid="ticketing_core_notify_placed")
+def on_placed(sender, order, **kwargs):
+    if not _active(sender):
+        return
+    save_preferences(order)
+    if order.status == order.STATUS_PAID:  # free orders are paid when placed
+        notify(order, "order_confirmed")
+
+
+@receiver(post_save, sender=OrderRefund, dispatch_uid="ticketing_core_notify_refund")
+def on_refund(sender, instance: OrderRefund, **kwargs):
+    if instance.state != OrderRefund.REFUND_STATE_DONE or instance.provider in ("offsetting", "giftcard"):
+        return
+    with scopes_disabled():
+        order = instance.order
+        if _active(order.event):
+            notify(order, "refund_confirmed", occasion=f"r{instance.pk}", extra={"amount": instance.amount})
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_core_notify_reminders")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=5, minutes_after_error=5)
+def reminders(sender, **kwargs):
+    from .notifications.reminders import send_due_reminders
+    from .notifications.tasks import sweep
+
+    send_due_reminders()
+    sweep()
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_core_notify_sms_status")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=10, minutes_after_error=10)
+def sms_status(sender, **kwargs):
+    """Delivery reports whose callback never came are asked for."""
+    from .notifications.delivery import poll_sms_statuses
+
+    poll_sms_statuses()
+
+
+@receiver(register_webhook_events, dispatch_uid="ticketing_core_notify_webhooks")
+def webhook_events(sender, **kwargs):
+    return (
+        ParametrizedOrderWebhookEvent("ticketing_core.notification.delivered",
+                                      _("Message to the customer delivered (e-mail sent or SMS delivered)")),
+        ParametrizedOrderWebhookEvent("ticketing_core.notification.failed",
+                                      _("Message to the customer failed")),
     )
 
 
-@receiver(subevent_detail_html, dispatch_uid="ticketing_core_subevent_detail")
-def sailing_on_date_page(sender, subevent, **kwargs):
-    """The date's page in the back office shows its vessel, piers and passenger places."""
-    sailing = Sailing.objects.filter(subevent=subevent).select_related(
-        "vessel", "departure_pier", "arrival_pier").first()
-    if sailing is None:
-        return ""
-    sold = sold_places(sailing)
-    return get_template("ticketing_core/sailing_detail.html").render({
-        "sailing": sailing, "sold": sold, "available": max(sailing.capacity - sold, 0),
-    })
+@receiver(sailing_canceled, dispatch_uid="ticketing_core_notify_sailing_canceled")
+def on_sailing_canceled(sender, sailing, reason, **kwargs):
+    """pretix's cancellation service e-mailed every customer; the SMS notice comes from us."""
+    notify_cancellation(sailing, reason)
 
 
-@receiver(event_live_issues, dispatch_uid="ticketing_core_live_issues")
-def live_issues(sender, **kwargs):
-    issues = policy_issues(sender)
-    if not issues:
-        return None
-    return format_html(
-        '{} <a href="{}">{}</a>',
-        _("The refund policy is not in force: {issues}").format(issues=" ".join(str(i) for i in issues)),
-        reverse(f"plugins:{APP}:settings", kwargs={"organizer": sender.organizer.slug, "event": sender.slug}),
-        _("Apply the refund policy"),
-    )
+@receiver(register_data_shredders, dispatch_uid="ticketing_core_notification_shredder")
+def register_shredder(sender, **kwargs):
+    return NotificationShredder
 
 
-# Customer-facing URLs that would refund, exchange or transfer; the policy decides, nothing else.
-_CANCEL_URLS = {"event.order.cancel", "event.order.cancel.do"}
-_CHANGE_URLS = {"event.order.change", "event.order.position.change", "event.order.modify",
-                "event.order.position.modify"}
-
-
-@receiver(process_request, dispatch_uid="ticketing_core_policy_guard")
-def policy_guard(sender, request, **kwargs):
-    """
-    Refuse, on the server, a cancellation after the deadline (stale page, crafted POST) and any
-    exchange or transfer, whatever the event's settings say.
-    """
-    match = request.resolver_match or resolve(request.path_info)
-    if match.namespace != "presale" or match.url_name not in (_CANCEL_URLS | _CHANGE_URLS):
-        return None
-    order = Order.objects.filter(event=sender, code=match.kwargs.get("order")).first()
-    if order is None or not hmac.compare_digest(order.secret.lower(), str(match.kwargs.get("secret", "")).lower()):
-        return None  # pretix's own view answers 404 without telling whether the order exists
-    back = eventreverse(sender, "presale:event.order", kwargs={"order": order.code, "secret": order.secret})
-    if match.url_name in _CHANGE_URLS:
-        messages.error(request, _("Tickets cannot be exchanged or transferred, and names on tickets cannot "
-                                  "be changed."))
-        return HttpResponseRedirect(back)
-    decision = check_refund(order)
-    if not decision.allowed:
-        messages.error(request, decision.reason)
-        return HttpResponseRedirect(back)
-    return None
-
-
-@receiver(order_info_top, dispatch_uid="ticketing_core_order_policy")
-def order_policy_notice(sender, request, order, **kwargs):
-    """The customer's order page states the deadline, or that tickets are non-refundable now."""
-    if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
-        return ""
-    decision = check_refund(order)
-    if decision.deadline is None:
-        return ""
-    return get_template("ticketing_core/order_policy.html").render({"decision": decision})
-
-
-@receiver(pre_save, sender=Quota, dispatch_uid="ticketing_core_quota_guard")
-def quota_guard(sender, instance, **kwargs):
-    guard_quota_save(instance)
-
-
-@receiver(pre_save, sender=SubEvent, dispatch_uid="ticketing_core_subevent_move_guard")
-@receiver(pre_save, sender=Event, dispatch_uid="ticketing_core_event_move_guard")
-def date_move_guard(sender, instance, raw=False, **kwargs):
-    if not raw:
-        guard_date_move(instance)
-
-
-@receiver(post_save, sender=SubEvent, dispatch_uid="ticketing_core_subevent_occupancy_sync")
-@receiver(post_save, sender=Event, dispatch_uid="ticketing_core_event_occupancy_sync")
-def date_occupancy_sync(sender, instance, raw=False, **kwargs):
-    """A moved date moves its sailing's row in the vessel occupancy (the pre_save guard checked the move)."""
-    if not raw:
-        sync_date(instance)
-
-
-@receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
-def item_saved(sender, instance, created, **kwargs):
-    sync_item(instance)
-
-
-@receiver(post_save, sender=ItemVariation, dispatch_uid="ticketing_core_variation_sync")
-def variation_saved(sender, instance, created, **kwargs):
-    if created:
-        sync_item(instance.item)
-
-
-@receiver(order_placed, dispatch_uid="ticketing_core_capacity_lock")
-def order_placed_lock(sender, order, **kwargs):
-    hold_capacity_lock(order)
+# --- signals this addon sends (defined in hooks.py; fleet_menu and sailing_canceled are imported above) -------
+from .hooks import (  # noqa: E402, F401 - listed here so this module indexes every touch point
+    demo_loaders,
+    event_without_fixed_departure,
+    order_departures,
+    sailing_changed,
+    vessel_time_check,
+)

@@ -2,11 +2,13 @@
 The support-case part of the demo operator: SLA targets, the business-hours calendar with Russian public
 holidays, and three cases in different states (one waiting for the customer, one new from the contact form,
 one resolved) so the list, the SLA columns and the reports have something to show. Called from
-``ticketing_core.demo.load_demo``; idempotent (nothing is created twice, staff changes are kept).
+``ticketing_core.demo.load_demo`` (see ``LOADERS``); idempotent (nothing is created twice, staff changes are kept).
 """
 from datetime import date, time
 
 from pretix.base.models import Organizer, User
+
+from ticketing_core.demo import ADMIN_EMAIL, FLEET_POSITION, DemoLoader
 
 from .cases.services import change, open_case, reply
 from .models import BusinessHours, Holiday, SlaPolicy, SupportCase
@@ -47,8 +49,6 @@ CASES = (
 
 
 def load_cases_demo(organizer: Organizer, tally) -> None:
-    from ticketing_core.demo import ADMIN_EMAIL
-
     admin = User.objects.filter(email=ADMIN_EMAIL).first()
     if not SlaPolicy.objects.filter(organizer=organizer).exists():
         for priority, category, first, resolution in POLICIES:
@@ -73,3 +73,11 @@ def load_cases_demo(organizer: Organizer, tally) -> None:
             change(case, admin, assignee=admin)
             reply(case, admin, spec["reply"], status=spec["status"])
         tally.add("support case")
+
+
+def _load(context) -> None:
+    load_cases_demo(context.organizer, context.tally)
+
+
+# last: cases may name the demo's orders and events
+LOADERS = [DemoLoader(FLEET_POSITION + 40, _load)]

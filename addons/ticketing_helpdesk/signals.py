@@ -11,6 +11,8 @@ from pretix.control.signals import nav_organizer, order_info
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.signals import global_footer_link, order_info_top
 
+from ticketing_core.hooks import demo_loaders
+
 from . import permissions  # noqa: F401 - registers the permission groups
 from .cases import logdisplay  # noqa: F401 - registers the log entry texts
 from .permissions import CASES_READ, CASES_SETTINGS, CASES_WRITE
@@ -102,3 +104,11 @@ def case_webhooks(sender, **kwargs):
 
 # ------------------------------------------------------------------------------------------------- console
 from .console import signals as console_signals  # noqa: E402,F401 - menu, order panel, audit trail
+
+
+@receiver(demo_loaders, dispatch_uid="ticketing_helpdesk_demo")
+def demo_part(sender, **kwargs):
+    """This addon's part of the demo operator (``python -m pretix load_demo``, ``make run``)."""
+    from .demo_cases import LOADERS
+
+    return LOADERS

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pretix.base.models import Event, Item, Organizer
 
+from ticketing_core.demo import FLEET_POSITION, DemoLoader
 from ticketing_core.models import Vessel
 
 from .models import EventSeatCategory, VesselSeatMap
@@ -120,3 +121,11 @@ def _seatless_infants(event: Event) -> None:
     free = event.items.filter(admission=True, default_price=0).values_list("pk", flat=True)
     if free:
         event.settings.ticketing_seating_seatless_items = ",".join(str(pk) for pk in free)
+
+
+def _load(context) -> None:
+    load_seating_demo(context.organizer, context.vessels, context.events, context.tally)
+
+
+# after every event of the demo exists (charters included), before the shop's look
+LOADERS = [DemoLoader(FLEET_POSITION + 20, _load)]

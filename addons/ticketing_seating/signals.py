@@ -19,6 +19,7 @@ from pretix.plugins.ticketoutputpdf.signals import override_layout
 from pretix.presale.signals import html_head, order_info, render_seating_plan
 
 from ticketing_core.documents.layouts import layout_copy
+from ticketing_core.hooks import demo_loaders, seat_description
 from ticketing_core.models import Sailing, Vessel
 
 from . import logdisplay  # noqa: F401 - registers the log texts
@@ -210,3 +211,17 @@ def email_seats(sender, message, order=None, **kwargs):
     return message
 
 
+@receiver(demo_loaders, dispatch_uid="ticketing_seating_demo")
+def demo_part(sender, **kwargs):
+    """This addon's part of the demo operator (``python -m pretix load_demo``, ``make run``)."""
+    from .demo import LOADERS
+
+    return LOADERS
+
+
+@receiver(seat_description, dispatch_uid="ticketing_seating_seat_description")
+def seat_in_words(sender, **kwargs):
+    """Deck, row and seat in the active language, for the shop's boarding cards (ticketing_website)."""
+    from .services.labels import describe
+
+    return describe(sender)

@@ -1,6 +1,6 @@
 """
 The storefront part of the demo operator: the maritime colours, pictures on every event, a family discount and a
-promo code on every ticketed event. Called once from ``ticketing_core.demo.load_demo``; idempotent like the rest
+promo code on every ticketed event. Run by ``ticketing_core.demo.load_demo`` (see ``LOADERS``); idempotent like the rest
 of the demo (objects are found by their name or code, settings staff already changed are left alone).
 """
 from datetime import timedelta
@@ -10,6 +10,9 @@ from django.utils.timezone import now
 
 from pretix.base.models import Discount, Event, Organizer, Voucher
 
+from ticketing_core.demo import FLEET_POSITION, DemoLoader
+
+from .demo_accounts import load_accounts_demo
 from .demo_photos import add_demo_photos
 
 # colours with at least 4.5:1 contrast against white text (tests/test_theme.py)
@@ -56,3 +59,16 @@ def load_storefront_demo(organizer: Organizer, events: list[Event], tally) -> No
         )
         if created:
             tally.add("promo code")
+
+
+def _accounts(context) -> None:
+    load_accounts_demo(context.organizer, context.tally)
+
+
+def _storefront(context) -> None:
+    load_storefront_demo(context.organizer, context.events, context.tally)
+
+
+# customer accounts and the 152-FZ policy right after the organizer; colours, discounts and photos once every
+# event exists (seat maps included)
+LOADERS = [DemoLoader(FLEET_POSITION - 10, _accounts), DemoLoader(FLEET_POSITION + 30, _storefront)]

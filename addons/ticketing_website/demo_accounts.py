@@ -1,5 +1,6 @@
 """
-The demo operator's customer accounts and personal data policy (called by ``ticketing_core.demo.load_demo``).
+The demo operator's customer accounts and personal data policy (run by ``ticketing_core.demo.load_demo``
+through ``demo.LOADERS``).
 
 Idempotent like the rest of the demo: a setting is written only when the organizer does not store it yet, so
 what staff changed in the back office stays.

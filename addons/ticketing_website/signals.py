@@ -19,6 +19,8 @@ from pretix.presale.signals import (
     process_response,
 )
 
+from ticketing_core.hooks import demo_loaders
+
 from .catalogue import cache, checkout, event_page
 from .orders.labels import translate_hidden_labels
 from .theme.head import theme_head
@@ -167,3 +169,11 @@ def navbar_organizer(sender, request, organizer, **kwargs):
 # --- customer accounts and personal data (accounts helper) ---------------------------------------------
 from .accounts import receivers as _account_receivers  # noqa: E402, F401
 from .privacy import receivers as _privacy_receivers  # noqa: E402, F401
+
+
+@receiver(demo_loaders, dispatch_uid="ticketing_website_demo")
+def demo_part(sender, **kwargs):
+    """This addon's part of the demo operator (``python -m pretix load_demo``, ``make run``)."""
+    from .demo import LOADERS
+
+    return LOADERS

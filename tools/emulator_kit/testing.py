@@ -109,10 +109,14 @@ def running(started: tuple):
         stop_server(server)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(*taken: int) -> int:
+    """A port nobody listens on now, other than ``taken`` (ports chosen for other servers not started yet)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in taken:
+            return port
 
 
 @contextmanager

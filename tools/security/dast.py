@@ -19,13 +19,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess  # nosec B404  # starts our own server and the scanner
 import sys
 import time
 from pathlib import Path
 
 import requests
+
+from tools.emulator_kit.testing import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WAPITI = ROOT / ".venv-dast" / "bin" / "wapiti"
@@ -36,18 +37,9 @@ EXCLUDE = ["*logout*", "*/delete*", "*/password*", "*/2fa*", "*/user/settings*",
            "*/_emulator*", "*/api/*"]  # the API is fuzzed by tools/test_api_fuzz.py
 
 
-def _free_port(*taken: int) -> int:
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in taken:
-            return port
-
-
 def start_instance(var: Path) -> tuple[subprocess.Popen, str, dict]:
-    port = _free_port()
-    yookassa, sms = _free_port(port), _free_port(port, port + 1)
+    port = free_port()
+    yookassa, sms = free_port(port), free_port(port, port + 1)
     env = {**os.environ, "PRETIX_CONFIG_FILE": str(ROOT / "pretix.cfg"), "DJANGO_SETTINGS_MODULE": "pretix.settings",
            "PRICHAL_VAR": str(var), "PRICHAL_PORT": str(port), "PRICHAL_YOOKASSA_PORT": str(yookassa),
            "PRICHAL_SMS_PORT": str(sms), "PRETIX_PRETIX_DATADIR": str(var / "data"),

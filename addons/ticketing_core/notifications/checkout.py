@@ -1,10 +1,8 @@
 """The customer's choices at checkout: SMS (opt-in, with a mobile number) and reminders (opt-out)."""
 from django import forms
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.models import Order
-from pretix.presale.signals import contact_form_fields
 
 from .models import ContactPreference
 from .sms.phone import normalize_phone
@@ -23,10 +21,8 @@ class MobilePhoneField(forms.CharField):
             raise forms.ValidationError(_("Enter a mobile phone number, e.g. +7 916 123-45-67."))
 
 
-@receiver(contact_form_fields, dispatch_uid="ticketing_core_contact_form_fields")
-def contact_fields(sender, request=None, **kwargs):
-    if "ticketing_core" not in (sender.plugins or ""):
-        return {}
+def checkout_fields() -> dict[str, forms.Field]:
+    """The fields pretix adds to its checkout contact step (``signals.contact_fields``)."""
     return {
         "ticketing_reminders": forms.BooleanField(
             label=_("Remind me before departure"), required=False, initial=True,

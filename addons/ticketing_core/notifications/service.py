@@ -46,13 +46,14 @@ def sailing_facts(order: Order, subevent=None) -> dict:
     Departure, pier and boarding instructions of ``subevent`` (by default the order's first sailing),
     in the pier's time zone and the active language.
     """
-    from ..models import Sailing
-    from ..rentals.cart import charter_of
+    from ..fleet.models import Sailing
+    from ..policy.rules import departures_of
 
     if subevent is None and not order.event.has_subevents:
-        charter = charter_of(order)
-        if charter is not None:  # a charter departs when it starts, from its offer's pier
-            return facts_of(charter.starts_at, charter.offer.pier if charter.offer_id else None, order.event)
+        own = departures_of(order)
+        if own:  # a charter departs when it starts, from its offer's pier
+            first = min(own, key=lambda d: d.start)
+            return facts_of(first.start, first.pier, order.event)
     if subevent is None:
         subevents = {p.subevent for p in order.positions.select_related("subevent") if p.subevent_id}
         subevent = min(subevents, key=lambda s: s.date_from) if subevents else None
@@ -235,3 +236,24 @@ def describe_skip(n: Notification) -> str:
 
 
 __all__ = ["notify", "notify_contact", "resend", "preference_for", "render", "EMAIL", "SMS"]
+
+
+def notify_cancellation(sailing, reason: str) -> int:
+    """
+    The SMS notice to every customer of the cancelled sailing who agreed to SMS (pretix's cancellation
+    service has already sent the e-mail). Once per order, however often the cancellation is retried.
+    """
+    from django.db.models import Sum
+
+    from pretix.base.models import Order, OrderRefund
+
+    orders = Order.objects.filter(event=sailing.event, status=Order.STATUS_CANCELED)
+    if sailing.subevent_id:
+        orders = orders.filter(all_positions__subevent=sailing.subevent_id).distinct()
+    count = 0
+    for order in orders:
+        refunded = order.refunds.exclude(state__in=(OrderRefund.REFUND_STATE_CANCELED, OrderRefund.REFUND_STATE_FAILED)
+                                         ).aggregate(s=Sum("amount"))["s"] or 0
+        count += len(notify(order, "sailing_canceled", occasion=f"s{sailing.pk}",
+                            extra={"reason": reason, "amount": refunded}))
+    return count

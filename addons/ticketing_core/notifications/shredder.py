@@ -1,11 +1,9 @@
 """pretix's data shredder for what the delivery log keeps about customers (152-FZ: personal data on request)."""
 import json
 
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.shredder import BaseDataShredder, shred_log_fields
-from pretix.base.signals import register_data_shredders
 
 from .models import ContactPreference, Notification
 
@@ -29,8 +27,3 @@ class NotificationShredder(BaseDataShredder):
         ContactPreference.objects.filter(order__event=self.event).delete()
         for le in self.event.logentry_set.filter(action_type__startswith="ticketing_core.notification."):
             shred_log_fields(le, banlist=["recipient"])
-
-
-@receiver(register_data_shredders, dispatch_uid="ticketing_core_notification_shredder")
-def register_shredder(sender, **kwargs):
-    return NotificationShredder

@@ -12,21 +12,23 @@ from pretix.base.models import (
     OrderPayment,
     OrderPosition,
     Organizer,
-    Quota,
     SubEvent,
     Team,
     User,
 )
 
-from ..models import Pier, Sailing, Vessel
-from ..services.policy import apply_policy
-from ..services.sailings import save_sailing
+from ..fleet.models import Pier, Sailing, Vessel
+from ..fleet.sailings import save_sailing
+from ..policy.rules import apply_policy
 
 MSK = ZoneInfo("Europe/Moscow")
-PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,pretix.plugins.manualpayment"
+# The suite as it runs in production (pretix.cfg's defaults); names only, core imports none of them.
+PLUGINS = ("ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney,"
+           "pretix.plugins.manualpayment")
 
 
-ORGANIZER_PLUGINS = "ticketing_core,ticketing_seating,ticketing_website,ticketing_yoomoney,ticketing_helpdesk"
+ORGANIZER_PLUGINS = ("ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney,"
+                     "ticketing_helpdesk")
 
 
 def make_organizer(slug: str = "neva", name: str = "Нева Круиз", plugins: str = ORGANIZER_PLUGINS,
@@ -60,7 +62,7 @@ def make_vessel(organizer: Organizer, name: str = "Нева-1", capacity: int = 
                                  capacity=capacity, **kwargs)
 
 
-def _event(organizer: Organizer, slug: str, name: dict, has_subevents: bool, plugins: str) -> Event:
+def make_event(organizer: Organizer, slug: str, name: dict, has_subevents: bool, plugins: str) -> Event:
     """A live RUB event in Moscow time, in the three shop languages, starting tomorrow."""
     event = Event.objects.create(organizer=organizer, name=name, slug=slug, has_subevents=has_subevents,
                                  currency="RUB", date_from=now() + timedelta(days=1), live=True, plugins=plugins)
@@ -72,7 +74,7 @@ def _event(organizer: Organizer, slug: str, name: dict, has_subevents: bool, plu
 
 def make_series(organizer: Organizer, slug: str = "evening", with_addon: bool = True, plugins: str = PLUGINS,
                 with_policy: bool = True) -> Event:
-    event = _event(organizer, slug, {"ru": "Вечерняя прогулка", "en": "Evening cruise", "zh-hans": "晚间游船"},
+    event = make_event(organizer, slug, {"ru": "Вечерняя прогулка", "en": "Evening cruise", "zh-hans": "晚间游船"},
                    has_subevents=True, plugins=plugins)
     event.settings.payment_manual__enabled = True
     if with_policy:
@@ -113,45 +115,3 @@ def make_order(event: Event, subevent: SubEvent | None, items: list[Item], statu
         order.status = Order.STATUS_PAID
         order.save()
     return order
-
-
-def make_rental_event(organizer: Organizer, slug: str = "charter", plugins: str = PLUGINS) -> Event:
-    """An event of kind "rental" with one product for the charter time (its price comes from the rates)."""
-    from ..models import EventKind
-
-    event = _event(organizer, slug, {"ru": "Аренда яхты", "en": "Yacht charter", "zh-hans": "游艇租赁"},
-                   has_subevents=False, plugins=plugins)
-    EventKind.objects.create(event=event, kind=EventKind.KIND_RENTAL)
-    event.settings.payment_manual__enabled = True
-    charter_time = Item.objects.create(event=event, name={"ru": "Время аренды", "en": "Charter time"},
-                                       default_price=Decimal("0.00"), admission=False, free_price=True,
-                                       max_per_order=1)
-    buffet = Item.objects.create(event=event, name={"ru": "Фуршет", "en": "Buffet"}, default_price=Decimal("2500.00"),
-                                 admission=False)
-    quota = Quota.objects.create(event=event, name="Аренда", size=None)
-    quota.items.add(charter_time, buffet)
-    return event
-
-
-def make_rental_offer(event: Event, vessels: dict[Vessel, int], opening_hours: dict | None = None,
-                      rates: list[tuple[list[int], str, str, str]] | None = None, **kwargs):
-    """
-    An offer with ``vessels`` (vessel → max guests) and ``rates`` as ``(weekdays, "HH:MM", "HH:MM", "price")``.
-    Defaults: open 10:00–22:00 Sunday to Thursday and 10:00–02:00 on Friday and Saturday nights.
-    """
-    from datetime import time
-
-    from ..models import RentalOffer, RentalRate, RentalVessel
-
-    hours = opening_hours if opening_hours is not None else {
-        str(d): ["10:00", "02:00"] if d in (4, 5) else ["10:00", "22:00"] for d in range(7)}
-    item = event.items.filter(free_price=True).first() or event.items.first()
-    offer = RentalOffer.objects.create(event=event, item=item, opening_hours=hours, **kwargs)
-    for vessel, guests in vessels.items():
-        RentalVessel.objects.create(offer=offer, vessel=vessel, max_guests=guests)
-    for weekdays, start, end, hourly in rates or []:
-        RentalRate.objects.create(offer=offer, weekdays=weekdays, start_time=time.fromisoformat(start),
-                                  end_time=time.fromisoformat(end), hourly_price=Decimal(hourly))
-    apply_policy(event)
-    event.settings.show_dates_on_frontpage = False
-    return offer

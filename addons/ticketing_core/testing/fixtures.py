@@ -8,20 +8,6 @@ from django_scopes import scopes_disabled
 from . import factories
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """
-    pretix's test settings build the database from the models, skipping migrations; the vessel
-    occupancy's exclusion constraint exists only as SQL in a migration, so it is added here.
-    """
-    from django.db import connection
-
-    from ..rentals.dbconstraint import install
-
-    with django_db_blocker.unblock():
-        install(connection)
-
-
 @pytest.fixture(autouse=True)
 def _no_scopes():
     """Tests see every organizer's data; scoping is tested where it matters, explicitly."""

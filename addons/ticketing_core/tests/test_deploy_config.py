@@ -20,7 +20,8 @@ DEPLOY = ROOT / "deploy"
 PRETIX_DIR = Path(importlib.util.find_spec("pretix").submodule_search_locations[0])
 
 PRETIX_SERVICES = ("web", "worker", "beat", "migrate")
-ADDONS = ("ticketing_core", "ticketing_seating", "ticketing_website", "ticketing_yoomoney", "ticketing_helpdesk")
+ADDONS = ("ticketing_core", "ticketing_rentals", "ticketing_seating", "ticketing_website", "ticketing_yoomoney",
+          "ticketing_helpdesk")
 PRETIX_EVENT_PLUGINS = (
     "pretix.plugins.sendmail",
     "pretix.plugins.statistics",

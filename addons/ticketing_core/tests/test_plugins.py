@@ -1,4 +1,4 @@
-"""The suite: five addons registered as pretix plugins, each enableable, none incompatible."""
+"""The suite: six addons registered as pretix plugins, each enableable, none incompatible."""
 from importlib import metadata
 
 import pytest
@@ -13,6 +13,7 @@ from pretix.base.plugins import (
 
 ADDONS = {
     "ticketing_core": PLUGIN_LEVEL_EVENT_ORGANIZER_HYBRID,
+    "ticketing_rentals": PLUGIN_LEVEL_EVENT_ORGANIZER_HYBRID,
     "ticketing_seating": PLUGIN_LEVEL_EVENT_ORGANIZER_HYBRID,
     "ticketing_website": PLUGIN_LEVEL_EVENT_ORGANIZER_HYBRID,
     "ticketing_yoomoney": PLUGIN_LEVEL_EVENT_ORGANIZER_HYBRID,

@@ -4,7 +4,6 @@ time, with a CSV export (itself logged). Read-only by construction: the views an
 offers no way to change or delete a log entry.
 """
 import json
-from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -20,7 +19,9 @@ from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views import PaginationMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
-from ..console.views import csv_response
+from ticketing_core.dateranges import DateRangeForm, day_bounds
+from ticketing_core.exports import csv_response
+
 from ..permissions import AUDIT_READ
 from .log import ACTIONS, audit
 
@@ -53,7 +54,9 @@ def action_choices() -> list[tuple[str, str]]:
     return choices
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeForm):
+    range_fields = ("date_from", "date_until")
+
     user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Person"),
                                   empty_label=_("Everyone"))
     action = forms.ChoiceField(required=False, label=_("Action"))
@@ -70,12 +73,6 @@ class AuditFilterForm(forms.Form):
         self.fields["user"].queryset = User.objects.filter(
             Q(teams__organizer=organizer) | Q(pk__in=people)).distinct().order_by("email")
         self.fields["user"].label_from_instance = lambda u: f"{u.fullname} <{u.email}>" if u.fullname else u.email
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_until") and data["date_from"] > data["date_until"]:
-            raise forms.ValidationError(_("The start date must not be after the end date."))
-        return data
 
     def object_q(self, text: str) -> Q:
         """Entries about the order, customer, team or case the agent typed."""
@@ -134,9 +131,9 @@ class AuditList(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, Pagi
             if d.get("object"):
                 qs = qs.filter(form.object_q(d["object"]))
             if d.get("date_from"):
-                qs = qs.filter(datetime__gte=datetime.combine(d["date_from"], time.min, tzinfo=self.tz))
+                qs = qs.filter(datetime__gte=day_bounds(d["date_from"], d["date_from"], self.tz)[0])
             if d.get("date_until"):
-                qs = qs.filter(datetime__lte=datetime.combine(d["date_until"], time.max, tzinfo=self.tz))
+                qs = qs.filter(datetime__lt=day_bounds(d["date_until"], d["date_until"], self.tz)[1])
         elif form.is_bound:
             qs = qs.none()
         return qs

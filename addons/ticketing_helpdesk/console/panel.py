@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from pretix.base.models import Order
 
-from ticketing_core.services.policy import format_deadline
+from ticketing_core.policy.rules import format_deadline
 
 from ..permissions import CONSOLE, POLICY_REFUND, RESEND
 from .refunds import decision_for, nothing_paid

@@ -18,7 +18,7 @@ from django.db.models import Prefetch, Q
 from pretix.base.models import Customer, Order, OrderPosition, Organizer, User
 
 from ticketing_core.notifications.models import ContactPreference, Notification
-from ticketing_core.services.policy import check_refund
+from ticketing_core.policy.rules import check_refund
 
 from ..permissions import CASES_READ, POLICY_REFUND, RESEND
 from .refunds import nothing_paid

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Order, OrderPosition, OrderRefund, TeamAPIToken, User
 from pretix.base.services.orders import OrderChangeManager, OrderError, _cancel_order, _try_auto_refund
 
-from ticketing_core.services.policy import RefundDecision, check_refund
+from ticketing_core.policy.rules import RefundDecision, check_refund
 
 from ..audit.log import audit
 

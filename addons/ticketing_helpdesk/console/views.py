@@ -4,13 +4,11 @@ export, and the two order actions — refund within the policy and send the conf
 checks its permission on the server; the order actions check the event permission and the policy again
 on every request, whatever the page showed.
 """
-import csv
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -24,11 +22,12 @@ from pretix.base.templatetags.money import money_filter
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
+from ticketing_core.exports import csv_response
 from ticketing_core.notifications.kinds import CHANNELS, EMAIL, SMS
 from ticketing_core.notifications.models import Notification
 from ticketing_core.notifications.service import describe_skip, phone_for, preference_for, resend
 from ticketing_core.notifications.sms.phone import mask_phone
-from ticketing_core.services.policy import format_deadline
+from ticketing_core.policy.rules import format_deadline
 
 from ..audit.log import audit
 from ..permissions import CASES_READ, CONSOLE, POLICY_REFUND, RESEND
@@ -164,18 +163,6 @@ class GuestProfile(ProfileMixin):
         ctx["export_url"] = console_url(self.request.organizer, "console.guest.export",
                                         ev=self.order.event.slug, code=self.order.code)
         return ctx
-
-
-def csv_response(rows, header, filename: str) -> HttpResponse:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(header)
-    for row in rows:
-        # a cell starting with = + - @ would be a formula in a spreadsheet: prefix it
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row])
-    response = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class CustomerExport(CustomerProfile):

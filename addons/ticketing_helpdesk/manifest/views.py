@@ -5,7 +5,7 @@ Boarding staff hold only pretix's check-in permission; for them the manifest exi
 only (the organizer's local date) — other dates answer 403 even when the URL is typed by hand. Staff who
 may read orders see any date. Every view and export is logged: the manifest is personal data.
 """
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
@@ -21,17 +21,18 @@ from pretix.base.models import Checkin, Order, OrderPosition, SubEvent
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
+from ticketing_core.dateranges import day_bounds
+from ticketing_core.exports import csv_response
+
 from ..audit.log import audit
-from ..console.views import csv_response
 
 CHECKIN = "event.orders:checkin"
 ORDERS_READ = "event.orders:read"
 
 
 def today_range(tz: ZoneInfo, at: datetime | None = None) -> tuple[datetime, datetime]:
-    local = (at or now()).astimezone(tz)
-    start = datetime.combine(local.date(), time.min, tzinfo=tz)
-    return start, start + timedelta(days=1)
+    today = (at or now()).astimezone(tz).date()
+    return day_bounds(today, today, tz)
 
 
 def manifest_events(user, organizer, request=None):

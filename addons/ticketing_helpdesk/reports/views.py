@@ -1,10 +1,10 @@
 """Back office → Support cases → Reports, and each report as CSV (exports are logged)."""
-import csv
 from datetime import date, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.timezone import now
@@ -15,6 +15,8 @@ from django.views.generic import TemplateView
 
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
+
+from ticketing_core.exports import csv_response
 
 from ..permissions import CASES_READ
 from . import queries
@@ -99,8 +101,8 @@ class Reports(ReportMixin, OrganizerDetailViewMixin, OrganizerPermissionRequired
         return response
 
 
-def _num(value) -> str:
-    return "" if value is None else str(value)
+def _num(value):
+    return "" if value is None else value
 
 
 OPEN_CASE_REPORTS = {"by_status": "status", "by_priority": "priority", "by_agent": "assignee"}
@@ -131,7 +133,7 @@ class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
                             for r in queries.sla_compliance(org, start, end, period)]
         if report == "refunds":
             return [gettext("Reason"), gettext("Details"), gettext("Refunds"), gettext("Amount, RUB")], [
-                [g["label"], g["detail"], g["count"], f"{g['amount']:.2f}"]
+                [g["label"], g["detail"], g["count"], g["amount"].quantize(Decimal("0.01"))]
                 for g in queries.refunds_by_reason(org, start, end)]
         raise Http404()
 
@@ -143,12 +145,7 @@ class ReportCsv(ReportMixin, OrganizerPermissionRequiredMixin, View):
             return HttpResponseBadRequest(" ".join(str(e) for errors in self.period_form.errors.values()
                                                    for e in errors), content_type="text/plain; charset=utf-8")
         header, rows = self.rows(report)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cases-{report}-{now():%Y%m%d}.csv"'
-        response.write("\ufeff")  # so that spreadsheet programs read the Cyrillic text as UTF-8
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
+        response = csv_response(rows, header, f"cases-{report}-{now():%Y%m%d}.csv")
         request.organizer.log_action("ticketing_helpdesk.report.exported", user=request.user, data={
             "report": report, "query": request.GET.urlencode(), "rows": len(rows)})
         return response

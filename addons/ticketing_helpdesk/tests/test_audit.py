@@ -97,7 +97,7 @@ def test_csv_export_follows_the_filter_and_is_itself_logged(client, organizer, a
     audit(organizer, "ticketing_helpdesk.console.searched", user=admin, data={"query": "Иван", "count": 3})
     c = login(client, auditor)
     r = c.get(audit_url(organizer, "?action=ticketing_helpdesk.resend&format=csv"))
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))  # Russian: ";"
     assert rows[0][0] and len(rows) == 2
     assert rows[1][1] == admin.email and rows[1][2] == "ticketing_helpdesk.resend" and rows[1][6] == "10.0.0.9"
     export = LogEntry.objects.get(action_type="ticketing_helpdesk.audit.exported")

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from pretix.base.models import OrderRefund
 
-from ticketing_core.services.sailings import mark_canceled
+from ticketing_core.fleet.sailings import mark_canceled
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import login
 
@@ -117,7 +117,7 @@ def test_reports_page_and_csv_export_are_logged(organizer, client, sla_history):
                                                                          "report": "sla"})
     r = client.get(csv_url + "?start=2027-01-01&end=2027-01-31")
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))  # Russian: ";"
     assert rows[1][:4] == ["2027-01-01", "3", "2", "1"]
     for report in ("by_status", "by_priority", "by_agent", "refunds"):
         url = reverse("plugins:ticketing_helpdesk:reports.csv", kwargs={"organizer": organizer.slug,

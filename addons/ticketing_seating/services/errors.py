@@ -1,5 +1,5 @@
 """The error seat-map services raise; ``str(exc)`` is a translated sentence, ``errors`` every problem found."""
-from ticketing_core.services.errors import TicketingError
+from ticketing_core.errors import TicketingError
 
 
 class SeatingError(TicketingError):

@@ -7,9 +7,9 @@ from pretix.base.models import Order, SeatCategoryMapping
 
 from ticketing_core.models import Vessel
 from ticketing_core.testing import factories
-from ticketing_core.testing.seating import make_seated, small_spec
 from ticketing_seating.models import EventSeatCategory
 from ticketing_seating.services import assign, generator
+from ticketing_seating.testing import make_seated, small_spec
 
 
 def _sell(event, subevent, seat):

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from pretix.base.models import LogEntry
 
-from ticketing_core.testing.seating import small_spec
 from ticketing_seating.models import EventSeatCategory, SeatBlock
 from ticketing_seating.services import generator
+from ticketing_seating.testing import small_spec
 
 from .test_layout import huge_spec
 

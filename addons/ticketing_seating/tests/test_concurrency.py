@@ -18,9 +18,9 @@ from pretix.base.services.cart import CartError, add_items_to_cart, error_messag
 from pretix.base.services.orders import OrderError, perform_order
 
 from ticketing_core.testing import factories
-from ticketing_core.testing.seating import make_seated
 from ticketing_seating.services import assign
 from ticketing_seating.services import picker as picker_service
+from ticketing_seating.testing import make_seated
 
 BUYERS = 20
 PAYMENT = [{"provider": "manual", "max_value": None, "min_value": None, "multi_use_supported": False, "info_data": {}}]

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from ticketing_core.models import Vessel
 from ticketing_core.testing import factories
-from ticketing_core.testing.seating import make_seated
 from ticketing_seating.models import VesselSeatMap
+from ticketing_seating.testing import make_seated
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("PRICHAL_SCREENSHOTS", str(Path(__file__).resolve().parents[3] / "var" / "screenshots"))

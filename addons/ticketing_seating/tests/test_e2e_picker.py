@@ -11,7 +11,7 @@ from pretix.base.models import Order
 
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS
-from ticketing_core.testing.seating import make_seated
+from ticketing_seating.testing import make_seated
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # screenshots to look at, kept out of git (var/ is ignored)

@@ -17,7 +17,7 @@ from pretix.base.models import Item, Order
 
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS, checkout_from_cart
-from ticketing_core.testing.seating import make_seated
+from ticketing_seating.testing import make_seated
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("PRICHAL_SCREENSHOTS", str(Path(__file__).resolve().parents[3] / "var" / "screenshots"))
@@ -113,7 +113,7 @@ def test_seats_alone_go_into_the_cart_with_a_child_and_an_order_follows(live_ser
 
 def test_order_page_in_russian_names_the_seats_of_adult_and_child(live_server, browser_page):
     """The whole journey once, to the placed order: seats on the boarding cards, no card for mulled wine."""
-    from ticketing_core.testing.accounts import enable_accounts
+    from ticketing_website.testing import enable_accounts
 
     event, sailing, standard = _setup()
     enable_accounts(event.organizer, event)

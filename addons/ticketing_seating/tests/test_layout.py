@@ -4,9 +4,9 @@ import json
 import pytest
 from django.utils.translation import override
 
-from ticketing_core.testing.seating import small_spec
 from ticketing_seating.services import generator, layout
 from ticketing_seating.services.errors import SeatingError
+from ticketing_seating.testing import small_spec
 
 
 def test_generator_builds_a_valid_pretix_plan_with_aisles_and_numbering():

@@ -15,9 +15,9 @@ from pretix.base.services.cart import CartError
 from pretix.base.signals import validate_cart
 
 from ticketing_core.testing import factories
-from ticketing_core.testing.accounts import enable_accounts
 from ticketing_seating.services import assign, rules
 from ticketing_seating.services.errors import SeatingError
+from ticketing_website.testing import enable_accounts
 
 
 def _url(event, path=""):

@@ -1,7 +1,7 @@
 """
 What the order page shows a passenger, whether they came from their account or from the link in their e-mail:
 each ticket with its QR code for boarding and its PDF, the refund deadline, and the refund button while the
-refund policy (``ticketing_core.services.policy``) allows it. pretix's own rules decide whether tickets may be
+refund policy (``ticketing_core.policy.rules``) allows it. pretix's own rules decide whether tickets may be
 shown at all (paid, download enabled and due, e-mail confirmed where required).
 """
 from dataclasses import dataclass
@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Order, OrderPosition
 from pretix.multidomain.urlreverse import eventreverse
 
-from ticketing_core.services.policy import RefundDecision, check_refund, format_deadline
+from ticketing_core.hooks import describe_seat
+from ticketing_core.policy.rules import RefundDecision, check_refund, format_deadline
 
 from .qr import qr_svg
 
@@ -52,11 +53,7 @@ def seat_text(position: OrderPosition) -> str:
     """The passenger's seat as "deck, row, seat" in the active language (the seating addon's words), if any."""
     if not position.seat_id:
         return ""
-    try:
-        from ticketing_seating.services.labels import describe
-    except ImportError:  # the seating addon is not installed: pretix's own seat name
-        return str(position.seat)
-    return describe(position.seat)
+    return describe_seat(position.seat)
 
 
 def pdf_available(order: Order) -> bool:

@@ -15,7 +15,7 @@ from pretix.base.models import Event, Item, ItemVariation, OrderFee, SubEvent, S
 from pretix.base.templatetags.money import money_filter
 
 from ticketing_core.models import Sailing
-from ticketing_core.services.policy import REFUND_WINDOW, format_deadline
+from ticketing_core.policy.rules import REFUND_WINDOW, format_deadline
 
 from .pricing import final_price, service_fee, tax_note
 

@@ -14,7 +14,7 @@ from django.utils.timezone import now
 from pretix.base.models import Event, SubEvent
 
 from ticketing_core.models import Pier, Sailing
-from ticketing_core.services.policy import REFUND_WINDOW, format_deadline
+from ticketing_core.policy.rules import REFUND_WINDOW, format_deadline
 
 from .query import Entry, build_entries
 

@@ -21,7 +21,8 @@ from pretix.base.models import Event, Item, Organizer, Quota, SubEvent, SubEvent
 from pretix.base.services.quotas import QuotaAvailability
 from pretix.multidomain.urlreverse import eventreverse
 
-from ticketing_core.models import EventKind, Pier, RentalOffer, Sailing, Vessel
+from ticketing_core.models import EventKind, Pier, Sailing, Vessel
+from ticketing_rentals.models import RentalOffer
 
 from .pricing import TaxNote, final_price, service_fee, tax_note
 

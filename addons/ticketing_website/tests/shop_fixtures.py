@@ -15,6 +15,7 @@ from pretix.base.models import Item, TaxRule
 from ticketing_core.models import EventKind
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS
+from ticketing_rentals import testing as rental_testing
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -71,7 +72,7 @@ def catalogue(organizer, series, fleet):
                                      sellable_capacity=5)
     with transaction.atomic():  # pretix wants orders written in a transaction (also in transactional tests)
         factories.make_order(jazz, concert.subevent, [ticket] * 5).create_transactions()
-    rental = factories.make_rental_event(organizer)
+    rental = rental_testing.make_rental_event(organizer)
     rental.date_to = now() + timedelta(days=90)
     rental.is_public = True
     rental.save()

@@ -12,9 +12,9 @@ from pretix.base.models import Customer, Order, OrderRefund
 
 from ticketing_core.notifications.models import ContactPreference
 from ticketing_core.testing import factories
-from ticketing_core.testing.accounts import adult, is_paid, order_url
 from ticketing_website.accounts.qr import qr_svg
 from ticketing_website.privacy.models import Consent, PolicyVersion
+from ticketing_website.testing import adult, is_paid, order_url
 
 pytestmark = pytest.mark.django_db
 
@@ -310,7 +310,7 @@ def test_crafted_refund_after_the_deadline_is_refused_on_the_server(customer_cli
 
 
 def test_refund_one_second_after_the_deadline_is_refused(customer_client, series, boat, pier, customer):
-    from ticketing_core.services.policy import check_refund
+    from ticketing_core.policy.rules import check_refund
 
     start = now() + timedelta(days=2)
     order = factories.make_order(series, factories.make_sailing(series, boat, pier, start).subevent,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from ticketing_core.services.policy import format_deadline
+from ticketing_core.policy.rules import format_deadline
 
 
 @pytest.mark.parametrize("lang,words", [
@@ -29,7 +29,7 @@ def test_a_zone_without_a_name_is_told_by_its_offset():
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang,label", [("ru", "Статус"), ("zh-hans", "状态")])
 def test_the_order_pages_hidden_status_label_is_in_the_page_language(client, paid_order, lang, label):
-    from ticketing_core.testing.accounts import order_url
+    from ticketing_website.testing import order_url
 
     client.cookies["pretix_language"] = lang
     html = client.get(order_url(paid_order)).content.decode()

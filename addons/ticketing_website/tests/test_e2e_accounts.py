@@ -18,9 +18,9 @@ from django.utils.timezone import now
 from pretix.base.models import Customer, Order
 
 from ticketing_core.testing import factories
-from ticketing_core.testing.accounts import adult, enable_accounts, numbered
 from ticketing_core.testing.fixtures import checkout_as_guest
 from ticketing_website.privacy.models import Consent
+from ticketing_website.testing import adult, enable_accounts, numbered
 
 from .shop_fixtures import browser  # noqa: F401 - fixture
 

@@ -106,7 +106,7 @@ def test_a_visitor_with_a_cart_or_an_account_gets_a_page_of_their_own(client, or
                                                                       real_cache):
     from django.test import Client
 
-    from ticketing_core.testing.accounts import log_in
+    from ticketing_website.testing import log_in
 
     first = catalogue["evening"][0]
     url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"

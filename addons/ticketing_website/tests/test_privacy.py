@@ -11,12 +11,12 @@ from pretix.base.signals import order_placed
 
 from ticketing_core.notifications.models import ContactPreference, Notification
 from ticketing_core.testing import factories
-from ticketing_core.testing.accounts import PASSWORD, adult
 from ticketing_core.testing.fixtures import login
 from ticketing_website.privacy.consent import FIELD, VERSION_FIELD
 from ticketing_website.privacy.models import Consent, PolicyVersion
 from ticketing_website.privacy.policy import current_version, version_of
 from ticketing_website.privacy.receivers import checkout_consent_field
+from ticketing_website.testing import PASSWORD, adult
 
 pytestmark = pytest.mark.django_db
 

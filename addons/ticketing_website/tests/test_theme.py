@@ -109,3 +109,23 @@ def test_every_filter_has_a_label_and_results_are_announced(client, organizer, c
     assert soup.select_one('.tw-views a[aria-current="page"]') is not None
     # every "choose" button says which departure it is for, for screen readers
     assert all(a.select_one(".sr-only") for a in soup.select(".tw-buy a.btn"))
+
+
+@pytest.mark.django_db
+def test_the_demo_draws_two_pictures_for_every_event(db):
+    """The storefront's part of the demo (``demo.LOADERS``) gives every demo event, charters included, photos."""
+    from django_scopes import scopes_disabled
+
+    from pretix.base.models import Event
+
+    from ticketing_core.demo import load_demo
+
+    from ..catalogue.event_page import photo_urls
+
+    load_demo()
+    with scopes_disabled():
+        events = list(Event.objects.filter(organizer__slug="neva"))
+        assert len(events) >= 4
+        for event in events:
+            photos = photo_urls(event)  # drawn by the demo, stored as an upload would be
+            assert len(photos) == 2 and all(p.endswith(".demo.jpg") for p in photos)

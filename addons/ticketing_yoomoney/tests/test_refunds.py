@@ -7,8 +7,8 @@ from pretix.base.models import Order, OrderPayment, OrderRefund
 from pretix.base.payment import PaymentException
 from pretix.base.services.orders import cancel_order
 
-from ticketing_core.forms import default_cancel_message, default_cancel_subject
-from ticketing_core.tasks import cancel_sailing
+from ticketing_core.fleet.forms import default_cancel_message, default_cancel_subject
+from ticketing_core.fleet.tasks import cancel_sailing
 from ticketing_yoomoney.models import YooKassaObject
 from ticketing_yoomoney.services.sync import sync_refund
 

@@ -1,0 +1,54 @@
+"""
+Date ranges of filters and reports (from … to, inclusive days), checked the same way everywhere: the end not before
+the start, optionally not longer than a number of days, and turned into aware datetimes of the operator's days.
+"""
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def range_error(start: date | None, end: date | None, max_days: int | None = None) -> str | None:
+    """Why ``[start, end]`` is not a usable range, as a translated sentence; None when it is (or is open)."""
+    if start is None or end is None:
+        return None
+    if end < start:
+        return _("The end date must not be before the start date.")
+    if max_days is not None and (end - start).days + 1 > max_days:
+        return ngettext("The period can be at most {days} day long.", "The period can be at most {days} days long.",
+                        max_days).format(days=max_days)
+    return None
+
+
+def day_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """``[start 00:00, the day after end 00:00)`` in ``tz``: filter with ``>= first`` and ``< second``."""
+    return (datetime.combine(start, time.min, tzinfo=tz),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+
+
+class DateRangeForm(forms.Form):
+    """
+    A filter form with a date range: ``range_fields`` names its two date fields (both optional), ``max_days``
+    bounds the range's length. A backwards or too long range is a form error with a translated sentence.
+    """
+
+    range_fields = ("start", "end")
+    max_days: int | None = None
+
+    def clean(self):
+        data = super().clean()
+        first, last = self.range_fields
+        error = range_error(data.get(first), data.get(last), self.max_days)
+        if error:
+            raise forms.ValidationError(error)
+        return data
+
+
+def parse_day(raw: str) -> date:
+    """A day written ``YYYY-MM-DD``; otherwise a ValueError whose text is the translated sentence for people."""
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError(_("\"{value}\" is not a date; use the format YYYY-MM-DD.").format(value=raw)) from None

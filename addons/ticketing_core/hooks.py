@@ -1,0 +1,88 @@
+"""
+Signals ticketing_core sends for the addons above it (rentals, seating, …), so that core knows none of them,
+and between its own slices where the lower one (``fleet``) must not know the higher (``notifications``).
+
+They are plain Django signals, sent to every installed addon whatever the event's plugins are: a vessel's
+time is shared by every event of its organizer (a charter in one event blocks a sailing in another), so a
+receiver must answer whenever it has data, not only where its plugin is switched on. The exceptions are
+``fleet_menu`` (a pretix organizer plugin signal: an entry appears where its addon is active) and
+``demo_loaders``.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.dispatch import Signal
+
+from pretix.base.signals import OrganizerPluginSignal
+
+vessel_time_check = Signal()
+"""
+Sent by ``fleet.schedule.check_schedule`` before a sailing of ``vessel`` in ``[start, end)`` is saved
+(kwargs ``vessel``, ``start``, ``end``, ``buffer``: the turnaround as a timedelta). A receiver that knows
+the vessel is busy then (a charter, say) returns a translated sentence saying so; the sailing is refused
+with the first sentence. Return None when the time is free.
+"""
+
+sailing_changed = Signal()
+"""
+Sent by ``fleet.sailings`` inside the transaction that created, changed or cancelled a sailing (kwarg
+``sailing``). A receiver may raise ``errors.ScheduleConflict`` to refuse the change (the transaction rolls
+back and the person sees the sentence).
+"""
+
+sailing_canceled = Signal()
+"""
+Sent by the operator's cancellation of a sailing (``fleet.tasks.cancel_sailing``) once pretix has cancelled and
+refunded its orders (kwargs ``sailing``, ``reason``); notifications send the SMS notices from here.
+"""
+
+
+@dataclass(frozen=True)
+class Departure:
+    """When an order departs (aware datetime) and from which pier (None: the event's own time zone)."""
+
+    start: datetime
+    pier: object | None = None
+
+
+order_departures = Signal()
+"""
+Sent with ``sender=event`` and kwarg ``order`` by the refund rule and the notifications. A receiver for
+orders that depart at a time of their own (a charter has no pretix date) returns a list of
+:class:`Departure`; an empty list or None means "not mine", and the order's pretix dates count.
+"""
+
+event_without_fixed_departure = Signal()
+"""
+Sent with ``sender=event`` when pretix's own cancellation deadline is set for the event. A receiver returns
+True for an event whose orders each have their own departure (a charter offer): pretix cannot count 24 hours
+from the event's date, so its deadline is switched off and ``policy.rules.check_refund`` alone decides.
+"""
+
+fleet_menu = OrganizerPluginSignal()
+"""
+Sent with ``sender=organizer`` and kwarg ``request`` while the back office builds the *Fleet* menu; a receiver
+returns a list of menu children (``{"label", "url", "active"}``) shown after *Piers*.
+"""
+
+demo_loaders = Signal()
+"""
+Sent once by ``demo.load_demo``; each receiver returns a list of :class:`demo.DemoLoader` (a position and a
+function of the ``demo.DemoContext``). Core runs them together with its own steps, ordered by position, in
+one transaction, so each addon brings its own part of the demo.
+"""
+
+seat_description = Signal()
+"""
+Sent with ``sender=seat`` (a pretix ``Seat``) by pages that name a passenger's seat (the boarding cards of the
+shop). The seat maps' addon returns "deck, row, seat" in the active language; without an answer pretix's own
+seat name is shown.
+"""
+
+
+def describe_seat(seat) -> str:
+    """The seat in words: the first answer to :data:`seat_description`, else pretix's own name of the seat."""
+    for _receiver, text in seat_description.send(sender=seat):
+        if text:
+            return str(text)
+    return str(seat)

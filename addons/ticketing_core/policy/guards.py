@@ -1,0 +1,69 @@
+"""
+The refund rule's guards in pretix's pages: a cancellation after the deadline or any exchange or transfer is
+refused on the server (whatever the page showed), the order page states the deadline, and an event whose
+settings contradict the rule cannot go live. The receivers in ``signals.py`` call these.
+"""
+import hmac
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.loader import get_template
+from django.urls import resolve, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from pretix.base.models import Event, Order
+from pretix.multidomain.urlreverse import eventreverse
+
+from .rules import check_refund, policy_issues
+
+# Customer-facing URLs that would refund, exchange or transfer; the policy decides, nothing else.
+_CANCEL_URLS = {"event.order.cancel", "event.order.cancel.do"}
+_CHANGE_URLS = {"event.order.change", "event.order.position.change", "event.order.modify",
+                "event.order.position.modify"}
+
+
+def live_issue(event: Event) -> str | None:
+    """Why the event cannot go live under the policy (with a link to apply it), or None."""
+    issues = policy_issues(event)
+    if not issues:
+        return None
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("The refund policy is not in force: {issues}").format(issues=" ".join(str(i) for i in issues)),
+        reverse("plugins:ticketing_core:settings", kwargs={"organizer": event.organizer.slug, "event": event.slug}),
+        _("Apply the refund policy"),
+    )
+
+
+def refuse_late_cancel_or_change(event: Event, request: HttpRequest) -> HttpResponseRedirect | None:
+    """
+    Refuse, on the server, a cancellation after the deadline (stale page, crafted POST) and any
+    exchange or transfer, whatever the event's settings say.
+    """
+    match = request.resolver_match or resolve(request.path_info)
+    if match.namespace != "presale" or match.url_name not in (_CANCEL_URLS | _CHANGE_URLS):
+        return None
+    order = Order.objects.filter(event=event, code=match.kwargs.get("order")).first()
+    if order is None or not hmac.compare_digest(order.secret.lower(), str(match.kwargs.get("secret", "")).lower()):
+        return None  # pretix's own view answers 404 without telling whether the order exists
+    back = eventreverse(event, "presale:event.order", kwargs={"order": order.code, "secret": order.secret})
+    if match.url_name in _CHANGE_URLS:
+        messages.error(request, _("Tickets cannot be exchanged or transferred, and names on tickets cannot "
+                                  "be changed."))
+        return HttpResponseRedirect(back)
+    decision = check_refund(order)
+    if not decision.allowed:
+        messages.error(request, decision.reason)
+        return HttpResponseRedirect(back)
+    return None
+
+
+def deadline_notice(order: Order) -> str:
+    """The customer's order page states the deadline, or that tickets are non-refundable now."""
+    if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
+        return ""
+    decision = check_refund(order)
+    if decision.deadline is None:
+        return ""
+    return get_template("ticketing_core/policy/order_policy.html").render({"decision": decision})
