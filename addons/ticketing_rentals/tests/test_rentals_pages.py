@@ -178,6 +178,21 @@ def test_timeline_shows_sailings_charters_and_holds_of_the_day(client, admin, or
     assert bad.status_code == 200
 
 
+def test_timeline_hides_the_charter_order_from_members_without_order_access(client, organizer, offer, yacht, mon):
+    """A team without orders:read for the charter's event sees that the yacht is taken, not whose order it is."""
+    from pretix.base.models import Team, User
+
+    paid_cart, _ = book(offer, yacht, at(mon, 14))
+    order = place(offer.event, paid_cart)
+    user = User.objects.create_user("boarding@example.org", "admin-password-123")
+    team = Team.objects.create(organizer=organizer, name="Посадка", all_events=True,
+                               limit_event_permissions={"event.orders:checkin": True})
+    team.members.add(user)
+    login(client, user)
+    html = client.get(f"/control/organizer/{organizer.slug}/fleet/timeline", {"date": mon.isoformat()}).content.decode()
+    assert "tl-rental" in html and order.code not in html and f"/orders/{order.code}/" not in html
+
+
 @pytest.mark.django_db
 def test_timeline_needs_a_team_member(client, organizer):
     response = client.get(f"/control/organizer/{organizer.slug}/fleet/timeline")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import FormView, TemplateView
 
 from pretix.base.models import Order
@@ -185,12 +186,26 @@ class VesselTimeline(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin,
         )
         return ctx
 
-    @staticmethod
-    def _label(occ: VesselOccupancy) -> str:
+    @cached_property
+    def readable_events(self) -> set[int]:
+        """The events whose orders the viewer may see: only there a charter shows its order (code and link)."""
+        return set(self.request.user.get_events_with_permission("event.orders:read", request=self.request)
+                   .filter(organizer=self.request.organizer).values_list("pk", flat=True))
+
+    def _order_of(self, occ: VesselOccupancy):
+        if occ.kind != VesselOccupancy.KIND_RENTAL or not occ.order_position_id:
+            return None
+        order = occ.order_position.order
+        return order if order.event_id in self.readable_events else None
+
+    def _label(self, occ: VesselOccupancy) -> str:
         if occ.kind == VesselOccupancy.KIND_SAILING and occ.sailing_id:
             return str(occ.sailing.event.name)
         if occ.kind == VesselOccupancy.KIND_RENTAL and occ.order_position_id:
-            return _("Charter, order {code}").format(code=occ.order_position.order.code)
+            order = self._order_of(occ)
+            if order is None:
+                return pgettext("occupancy", "Charter")
+            return _("Charter, order {code}").format(code=order.code)
         return _("Charter being booked")
 
     def _url(self, occ: VesselOccupancy) -> str | None:
@@ -198,8 +213,8 @@ class VesselTimeline(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin,
         if occ.kind == VesselOccupancy.KIND_SAILING and occ.sailing_id:
             return reverse("plugins:ticketing_core:sailings",
                            kwargs={"organizer": org, "event": occ.sailing.event.slug})
-        if occ.kind == VesselOccupancy.KIND_RENTAL and occ.order_position_id:
-            order = occ.order_position.order
+        order = self._order_of(occ)
+        if order is not None:
             return reverse("control:event.order", kwargs={"organizer": org, "event": order.event.slug,
                                                           "code": order.code})
         return None

@@ -199,7 +199,7 @@ def build_entries(organizer: Organizer, sales_channel, at: datetime | None = Non
             entry = _entry(event, None, kinds, event_tz, taxes, texts, sailing, offers, None, False, None, None,
                            event.date_to)
             rental = rentals.get(event.pk)
-            if rental is not None:
+            if rental is not None and rental.pier is not None:  # an offer need not name its pier
                 entry.pier = rental.pier
                 entry.search_text += " " + _i18n_text(rental.pier.name)
             entries.append(entry)

@@ -242,3 +242,15 @@ def test_kind_links_lead_to_the_filtered_catalogue(client, organizer, catalogue)
     assert links == {"Все виды": "?", "Экскурсия": "?kind=excursion", "Мероприятие на борту": "?kind=onboard_event",
                      "Аренда": "?kind=rental"}
     assert soup.select_one('.tw-kinds a[aria-current="page"]').get_text(strip=True) == "Аренда"
+
+
+def test_a_charter_offer_without_a_pier_is_listed_not_a_server_error(client, organizer, catalogue, yacht):
+    """The offer's pier is optional: the catalogue crashed (500) on ``rental.pier.name`` for one without it."""
+    from ticketing_rentals import testing as rental_testing
+
+    rental_testing.make_rental_offer(catalogue["rental"], {yacht: 10}, rates=rental_testing.RATES)
+    resp = client.get(f"/{organizer.slug}/")
+    assert resp.status_code == 200
+    entry = next(e for e in build_entries(organizer, organizer.sales_channels.get(identifier="web"))
+                 if e.event.slug == "charter")
+    assert entry.pier is None
