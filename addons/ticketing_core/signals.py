@@ -45,6 +45,7 @@ from pretix.presale.signals import contact_form_fields, global_footer_link, orde
 from .fleet.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
 from .fleet.forms import SailingForm
 from .fleet.models import Sailing
+from .fleet.names import personalize_new_passenger_place
 from .fleet.schedule import guard_date_move
 from .hooks import fleet_menu, sailing_canceled
 from .notifications.checkout import checkout_fields, save_preferences
@@ -146,6 +147,12 @@ def quota_guard(sender, instance, **kwargs):
 def date_move_guard(sender, instance, raw=False, **kwargs):
     if not raw:
         guard_date_move(instance)
+
+
+@receiver(pre_save, sender=Item, dispatch_uid="ticketing_core_item_names")
+def item_names(sender, instance, raw=False, **kwargs):
+    if not raw:
+        personalize_new_passenger_place(instance)
 
 
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
