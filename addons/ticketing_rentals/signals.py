@@ -17,6 +17,7 @@ from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
 from pretix.base.signals import (
     invoice_line_text,
+    layout_text_variables,
     order_canceled,
     order_expired,
     order_paid,
@@ -35,6 +36,7 @@ from ticketing_core.hooks import (
     event_without_fixed_departure,
     fleet_menu,
     order_departures,
+    position_departure,
     sailing_changed,
     vessel_time_check,
 )
@@ -258,6 +260,28 @@ def charter_departures(sender, order, **kwargs):
     rows = (VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL)
             .select_related("offer__pier").order_by("starts_at", "id"))
     return [Departure(r.starts_at, r.offer.pier if r.offer_id and r.offer.pier_id else None) for r in rows]
+
+
+@receiver(position_departure, dispatch_uid="ticketing_rentals_position_departure")
+def charter_position_departure(sender, position, **kwargs):
+    """The charter time's position departs at the charter's start and ends at its end, from the offer's pier."""
+    offer = cart.offer_of(sender)
+    if offer is None or position.item_id != offer.item_id or not position.pk:
+        return None
+    charter = cart.charter_of_position(position)
+    if charter is None:
+        return None
+    return Departure(charter.starts_at, offer.pier if offer.pier_id else None, charter.ends_at)
+
+
+@receiver(layout_text_variables, dispatch_uid="ticketing_rentals_ticket_dates")
+def charter_ticket_dates(sender, **kwargs):
+    """The PDF ticket of a charter prints the charter's date and time where the layout prints the event's."""
+    if cart.offer_of(sender) is None:
+        return {}
+    from .documents import charter_date_variables
+
+    return charter_date_variables(lambda event, op: charter_position_departure(event, op))
 
 
 @receiver(event_without_fixed_departure, dispatch_uid="ticketing_rentals_event_without_departure")
