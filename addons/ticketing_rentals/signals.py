@@ -86,6 +86,15 @@ def charter_time_ticket(sender, instance, raw=False, **kwargs):
         Item.objects.filter(pk=instance.item_id, generate_tickets__isnull=True).update(generate_tickets=True)
 
 
+@receiver(post_save, sender=RentalOffer, dispatch_uid="ticketing_rentals_charter_mails")
+def charter_mail_texts(sender, instance, created, raw=False, **kwargs):
+    """A new charter offer's order e-mails say when the charter is (pretix's texts name no date)."""
+    if created and not raw:
+        from .mails import apply_charter_mail_texts
+
+        apply_charter_mail_texts(instance.event)
+
+
 @receiver(post_save, sender=OrderPosition, dispatch_uid="ticketing_rentals_confirm")
 def confirm_charter(sender, instance, created, **kwargs):
     """The order is being created from the cart: the hold becomes the charter in the same transaction."""
@@ -259,7 +268,8 @@ def charter_departures(sender, order, **kwargs):
 
     rows = (VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL)
             .select_related("offer__pier").order_by("starts_at", "id"))
-    return [Departure(r.starts_at, r.offer.pier if r.offer_id and r.offer.pier_id else None) for r in rows]
+    return [Departure(r.starts_at, r.offer.pier if r.offer_id and r.offer.pier_id else None, r.ends_at)
+            for r in rows]
 
 
 @receiver(position_departure, dispatch_uid="ticketing_rentals_position_departure")

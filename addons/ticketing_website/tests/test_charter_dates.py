@@ -73,3 +73,16 @@ def test_pdf_ticket_prints_the_charter_date_and_time(charter_order, mon):
     assert len(reader.pages) == 1  # the charter time's ticket; the buffet has none
     assert f"{mon:%d.%m.%Y} 18:00" in text
     assert f"{charter_order.event.date_from.astimezone(MSK):%d.%m.%Y}" not in text
+
+
+def test_order_emails_give_the_charter_date_and_time(offer, yacht, mon, charter, mailoutbox):
+    """The "order placed" e-mail and the "paid" e-mail (pretix's) and our payment receipt name the charter's time."""
+    cart_id = f"cart-{uuid.uuid4().hex}"
+    rental_cart.book(offer, yacht, datetime.combine(mon, time(18, 0), tzinfo=MSK), 180, 6, [], cart_id,
+                     charter.organizer.sales_channels.get(identifier="web"))
+    positions = [str(p.pk) for p in CartPosition.objects.filter(event=charter, cart_id=cart_id)]
+    perform_order(charter.pk, MANUAL, positions, email="guest@example.org", locale="ru", cart_id=cart_id)
+    Order.objects.get(event=charter).payments.first().confirm()
+    period = f"{mon:%d.%m.%Y} 18:00–21:00"
+    bodies = [m.body for m in mailoutbox if "guest@example.org" in m.to]
+    assert len(bodies) >= 2 and all(period in body for body in bodies), bodies
