@@ -86,3 +86,20 @@ def test_order_emails_give_the_charter_date_and_time(offer, yacht, mon, charter,
     period = f"{mon:%d.%m.%Y} 18:00–21:00"
     bodies = [m.body for m in mailoutbox if "guest@example.org" in m.to]
     assert len(bodies) >= 2 and all(period in body for body in bodies), bodies
+
+
+def test_checkout_confirm_page_names_the_charter_date_and_time(client, offer, yacht, mon, charter):
+    """Before "place order" the confirm page's charter panel (``checkout_confirm_page_content``) gives the period."""
+    from django.test import RequestFactory
+
+    from ticketing_rentals.signals import charter_confirm_summary
+
+    start = datetime.combine(mon, time(18, 0), tzinfo=MSK)
+    response = client.post(f"/{charter.organizer.slug}/{charter.slug}/rentals/", {
+        "vessel": yacht.pk, "date": mon.isoformat(), "duration": 180, "start": start.isoformat(), "guests": 4,
+        "action": "book"})
+    assert response.status_code == 302
+    request = RequestFactory().get("/")
+    request.session, request.event, request.organizer = client.session, charter, charter.organizer
+    html = str(charter_confirm_summary(sender=charter, request=request))
+    assert "Аврора" in html and "18:00–21:00" in html and f"{mon.day} " in html and str(mon.year) in html
