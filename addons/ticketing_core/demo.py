@@ -529,6 +529,9 @@ def _products(event: Event, spec: dict, tally: _Tally) -> None:
             free_price=product.get("free_price", False), max_per_order=product.get("max_per_order"),
         )
         tally.add("product")
+    # an older demo's passenger places ask each passenger's name too (fleet/names.py), so its manifest has names
+    if event.items.filter(admission=True, personalized=False).update(personalized=True):
+        tally.add("passenger names")
     if not event.checkin_lists.exists():
         CheckinList.objects.create(event=event, name="Посадка", all_products=True)
         tally.add("check-in list")

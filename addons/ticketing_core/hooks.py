@@ -10,8 +10,11 @@ receiver must answer whenever it has data, not only where its plugin is switched
 """
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.dispatch import Signal
+from django.utils.dateformat import time_format
+from django.utils.formats import date_format
 
 from pretix.base.signals import OrganizerPluginSignal
 
@@ -43,6 +46,18 @@ class Departure:
 
     start: datetime
     pier: object | None = None
+    end: datetime | None = None
+
+    def local(self, event) -> tuple[datetime, datetime | None]:
+        """Start and end in the pier's time zone (the event's where no pier is known)."""
+        tz = ZoneInfo(self.pier.timezone if self.pier is not None else str(event.settings.timezone))
+        return self.start.astimezone(tz), self.end.astimezone(tz) if self.end else None
+
+    def text(self, event, fmt: str = "SHORT_DATETIME_FORMAT") -> str:
+        """"11.12.2026 18:00–21:00" for a period of its own (a charter), "11.12.2026 18:00" for a sailing."""
+        start, end = self.local(event)
+        text = date_format(start, fmt)
+        return f"{text}–{time_format(end, 'H:i')}" if end and end.date() == start.date() else text
 
 
 order_departures = Signal()
@@ -51,6 +66,25 @@ Sent with ``sender=event`` and kwarg ``order`` by the refund rule and the notifi
 orders that depart at a time of their own (a charter has no pretix date) returns a list of
 :class:`Departure`; an empty list or None means "not mine", and the order's pretix dates count.
 """
+
+position_departure = Signal()
+"""
+Sent with ``sender=event`` and kwarg ``position`` (an order or cart position) by the pages and documents that
+say when a passenger departs (cart, boarding cards, PDF tickets, e-mails). A receiver for positions with a time
+of their own (a charter: pretix's event date is not its date) returns a :class:`Departure` with its end;
+None means "not mine", and the position's pretix date counts (:func:`departure_of_position`).
+"""
+
+
+def departure_of_position(position, event=None) -> Departure:
+    """When this position departs: the first answer to :data:`position_departure`, else its pretix date."""
+    event = event or position.event
+    for _receiver, answer in position_departure.send(sender=event, position=position):
+        if answer:
+            return answer
+    date = position.subevent if position.subevent_id else event
+    return Departure(date.date_from)
+
 
 event_without_fixed_departure = Signal()
 """

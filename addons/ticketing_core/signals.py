@@ -29,6 +29,7 @@ from pretix.base.signals import (
     order_placed,
     periodic_task,
     register_data_shredders,
+    register_text_placeholders,
 )
 from pretix.control.signals import (
     nav_event,
@@ -45,9 +46,11 @@ from pretix.presale.signals import contact_form_fields, global_footer_link, orde
 from .fleet.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
 from .fleet.forms import SailingForm
 from .fleet.models import Sailing
+from .fleet.names import personalize_new_passenger_place
 from .fleet.schedule import guard_date_move
 from .hooks import fleet_menu, sailing_canceled
 from .notifications.checkout import checkout_fields, save_preferences
+from .notifications.placeholders import departure_placeholder
 from .notifications.service import notify, notify_cancellation
 from .notifications.shredder import NotificationShredder
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
@@ -146,6 +149,18 @@ def quota_guard(sender, instance, **kwargs):
 def date_move_guard(sender, instance, raw=False, **kwargs):
     if not raw:
         guard_date_move(instance)
+
+
+@receiver(register_text_placeholders, dispatch_uid="ticketing_core_departure_placeholder")
+def text_placeholders(sender, **kwargs):
+    """``{departure}`` for pretix's e-mail texts: the sailing's or the charter's date and time, and the pier."""
+    return [departure_placeholder()]
+
+
+@receiver(pre_save, sender=Item, dispatch_uid="ticketing_core_item_names")
+def item_names(sender, instance, raw=False, **kwargs):
+    if not raw:
+        personalize_new_passenger_place(instance)
 
 
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")

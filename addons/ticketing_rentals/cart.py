@@ -219,6 +219,15 @@ def charter_of(order) -> VesselOccupancy | None:
             .select_related("vessel", "offer__pier", "offer__event", "order_position").order_by("starts_at").first())
 
 
+def charter_of_position(position) -> VesselOccupancy | None:
+    """The charter (or, for a cart position, the hold) the charter time's position stands for."""
+    if isinstance(position, CartPosition):
+        rows = VesselOccupancy.objects.filter(cart_position=position, kind=VesselOccupancy.KIND_HOLD)
+    else:
+        rows = VesselOccupancy.objects.filter(order_position=position, kind=VesselOccupancy.KIND_RENTAL)
+    return rows.order_by("starts_at").first()
+
+
 def release_order(order, at: datetime | None = None) -> int:
     """The order was cancelled or expired: its charter frees the vessel (the row stays as history)."""
     return VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL,

@@ -17,6 +17,7 @@ from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
 from pretix.base.signals import (
     invoice_line_text,
+    layout_text_variables,
     order_canceled,
     order_expired,
     order_paid,
@@ -35,6 +36,7 @@ from ticketing_core.hooks import (
     event_without_fixed_departure,
     fleet_menu,
     order_departures,
+    position_departure,
     sailing_changed,
     vessel_time_check,
 )
@@ -82,6 +84,15 @@ def charter_time_ticket(sender, instance, raw=False, **kwargs):
     """
     if not raw and instance.item_id:
         Item.objects.filter(pk=instance.item_id, generate_tickets__isnull=True).update(generate_tickets=True)
+
+
+@receiver(post_save, sender=RentalOffer, dispatch_uid="ticketing_rentals_charter_mails")
+def charter_mail_texts(sender, instance, created, raw=False, **kwargs):
+    """A new charter offer's order e-mails say when the charter is (pretix's texts name no date)."""
+    if created and not raw:
+        from .mails import apply_charter_mail_texts
+
+        apply_charter_mail_texts(instance.event)
 
 
 @receiver(post_save, sender=OrderPosition, dispatch_uid="ticketing_rentals_confirm")
@@ -257,7 +268,30 @@ def charter_departures(sender, order, **kwargs):
 
     rows = (VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL)
             .select_related("offer__pier").order_by("starts_at", "id"))
-    return [Departure(r.starts_at, r.offer.pier if r.offer_id and r.offer.pier_id else None) for r in rows]
+    return [Departure(r.starts_at, r.offer.pier if r.offer_id and r.offer.pier_id else None, r.ends_at)
+            for r in rows]
+
+
+@receiver(position_departure, dispatch_uid="ticketing_rentals_position_departure")
+def charter_position_departure(sender, position, **kwargs):
+    """The charter time's position departs at the charter's start and ends at its end, from the offer's pier."""
+    offer = cart.offer_of(sender)
+    if offer is None or position.item_id != offer.item_id or not position.pk:
+        return None
+    charter = cart.charter_of_position(position)
+    if charter is None:
+        return None
+    return Departure(charter.starts_at, offer.pier if offer.pier_id else None, charter.ends_at)
+
+
+@receiver(layout_text_variables, dispatch_uid="ticketing_rentals_ticket_dates")
+def charter_ticket_dates(sender, **kwargs):
+    """The PDF ticket of a charter prints the charter's date and time where the layout prints the event's."""
+    if cart.offer_of(sender) is None:
+        return {}
+    from .documents import charter_date_variables
+
+    return charter_date_variables(lambda event, op: charter_position_departure(event, op))
 
 
 @receiver(event_without_fixed_departure, dispatch_uid="ticketing_rentals_event_without_departure")

@@ -71,14 +71,32 @@ def check_vessel_capacity_change(vessel: Vessel, new_capacity: int) -> None:
             )
 
 
+def managed_quota_name(event: Event) -> str:
+    """The name of a sailing's managed quota, in the event's language (the same on every page)."""
+    with language(event.settings.locale):
+        return _("Passenger places (vessel capacity)")
+
+
+def _blank_form_quota(sailing: Sailing) -> Quota | None:
+    """
+    The quota pretix's blank date form created for this new date from the managed quota's pre-filled entry
+    (``SailingForm.blank_form_quota``): the sailing adopts it instead of keeping a second quota.
+    """
+    if sailing.subevent_id is None:
+        return None
+    taken = Sailing.objects.exclude(quota__isnull=True).values("quota_id")
+    return (Quota.objects.filter(event=sailing.event, subevent=sailing.subevent,
+                                 name=managed_quota_name(sailing.event))
+            .exclude(pk__in=taken).order_by("pk").first())
+
+
 def sync_quota(sailing: Sailing) -> Quota:
     """Create or update the sailing's managed quota: its size and the list of passenger products."""
     event = sailing.event
-    quota = sailing.quota
+    quota = sailing.quota or _blank_form_quota(sailing)
     if quota is None:
         quota = Quota(event=event, subevent=sailing.subevent)
-    with language(event.settings.locale):
-        quota.name = _("Passenger places (vessel capacity)")
+    quota.name = managed_quota_name(event)
     quota.size = sailing.capacity
     quota._ticketing_managed_save = True
     quota.save()

@@ -17,7 +17,7 @@ from pretix.base.models import Event, Organizer, SubEvent
 from pretix.control.forms import SplitDateTimeField
 
 from ..errors import TicketingError
-from .capacity import check_capacity, check_vessel_capacity_change
+from .capacity import check_capacity, check_vessel_capacity_change, managed_quota_name, passenger_items
 from .models import EventKind, Pier, Sailing, Vessel
 from .sailings import save_sailing
 from .schedule import check_schedule
@@ -125,13 +125,25 @@ class SailingForm(forms.Form):
         source = self.sailing or (
             Sailing.objects.filter(event=event, subevent=copy_from).first() if copy_from else None
         )
+        self.copy_from = copy_from
+        self.is_sailing_series = event.has_subevents and not EventKind.objects.filter(
+            event=event, kind=EventKind.KIND_RENTAL).exists()
         if source and not kwargs.get("data"):
             kwargs["initial"] = {
                 "vessel": source.vessel_id, "departure_pier": source.departure_pier_id,
                 "arrival_pier": source.arrival_pier_id, "duration_minutes": source.duration_minutes,
                 "sellable_capacity": source.sellable_capacity,
             }
+        elif self.is_new_date and not kwargs.get("data"):
+            # a blank date form: the sailings of this event usually take as long as the latest one
+            latest = Sailing.objects.filter(event=event).order_by("-pk").values_list("duration", flat=True).first()
+            kwargs["initial"] = {"duration_minutes": int(latest.total_seconds() // 60)} if latest else {}
         super().__init__(*args, **kwargs)
+        if self.is_sailing_series:
+            # every date of a sailing event is a sailing: without a vessel nothing could be sold for it
+            self.fields["vessel"].required = True
+            self.fields["vessel"].help_text = ""
+            self.fields["departure_pier"].required = True
         current = self.sailing.vessel_id if self.sailing else None
         self.fields["vessel"].queryset = Vessel.objects.filter(organizer=event.organizer).filter(
             Q(active=True) | Q(pk=current)
@@ -140,9 +152,44 @@ class SailingForm(forms.Form):
         self.fields["departure_pier"].queryset = piers
         self.fields["arrival_pier"].queryset = piers
 
+    @property
+    def is_new_date(self) -> bool:
+        return self.sailing is None and not (self.subevent and self.subevent.pk)
+
+    @property
+    def blank_form_quota(self) -> dict | None:
+        """
+        On pretix's blank date form the capacity guard owns the quota, but pretix insists on one filled quota
+        entry (name, products). Our template pre-fills that entry (``quotas-0-*``, sent after pretix's own
+        fields, so the browser's last value counts) with the managed quota over the passenger products;
+        :func:`capacity.sync_quota` adopts it and sizes it to the vessel. A copied date keeps the copied quotas.
+        """
+        if not (self.is_sailing_series and self.is_new_date and self.copy_from is None):
+            return None
+        itemvars = []
+        for item in passenger_items(self.event).prefetch_related("variations"):
+            variations = list(item.variations.all())
+            itemvars += [f"{item.pk}-{v.pk}" for v in variations] if variations else [str(item.pk)]
+        return {"name": managed_quota_name(self.event), "size": "0", "itemvars": itemvars}
+
+    def _posted_duration(self) -> int | None:
+        """Minutes between the start and the end typed into pretix's date form, if both are there."""
+        start = self._posted_start()
+        if start is None or not self.request or not self.request.POST.get("date_to_0"):
+            return None
+        try:
+            end = SplitDateTimeField().clean([self.request.POST.get("date_to_0"),
+                                              self.request.POST.get("date_to_1")])
+        except ValidationError:
+            return None
+        minutes = int((end - start).total_seconds() // 60) if end else 0
+        return minutes if minutes > 0 else None
+
     def clean(self):
         data = super().clean()
         vessel = data.get("vessel")
+        if vessel and not data.get("duration_minutes") and "duration_minutes" not in self.errors:
+            data["duration_minutes"] = self._posted_duration()
         if not vessel:
             if self.sailing:
                 raise ValidationError(_("A date that is bound to a vessel cannot be unbound; cancel the sailing "

@@ -53,7 +53,7 @@ def sailing_facts(order: Order, subevent=None) -> dict:
         own = departures_of(order)
         if own:  # a charter departs when it starts, from its offer's pier
             first = min(own, key=lambda d: d.start)
-            return facts_of(first.start, first.pier, order.event)
+            return facts_of(first.start, first.pier, order.event, first.end)
     if subevent is None:
         subevents = {p.subevent for p in order.positions.select_related("subevent") if p.subevent_id}
         subevent = min(subevents, key=lambda s: s.date_from) if subevents else None
@@ -74,13 +74,15 @@ def text_of(value) -> str:
     return str(value) if value is not None else ""
 
 
-def facts_of(start: datetime, pier, event) -> dict:
+def facts_of(start: datetime, pier, event, end: datetime | None = None) -> dict:
+    """``end`` is given for a period of its own (a charter): the date then reads "11.12.2026 18:00–21:00"."""
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(pier.timezone) if pier else event.timezone
     local = start.astimezone(tz)
+    until = f"–{end.astimezone(tz):%H:%M}" if end else ""
     return {
-        "date": local.strftime("%d.%m.%Y %H:%M"),
+        "date": local.strftime("%d.%m.%Y %H:%M") + until,
         "pier": text_of(pier.name) if pier else "",
         "boarding": text_of(pier.boarding_instructions) if pier and pier.boarding_instructions else "",
         "start": start.isoformat(),

@@ -187,3 +187,19 @@ def test_each_addon_brings_its_part_of_the_demo_in_the_order_of_positions(db):
         demo_loaders.disconnect(dispatch_uid="test_demo_part")
     assert seen == [("early", 0, []), ("late", True, ["aurora", "fontanka", "neva"])]
     assert list(result["created"])[-1] == "test part"  # the tally keeps the order the parts ran in
+
+
+def test_demo_passenger_places_ask_names_also_in_an_older_demo(db):
+    """Demo orders carry passenger names (the manifest shows them): passenger places ask each passenger's name."""
+    from pretix.base.models import Item
+
+    load_demo()
+    with scopes_disabled():
+        places = Item.objects.filter(event__organizer__slug="neva", admission=True)
+        assert places.exists() and not places.filter(personalized=False).exists()
+        assert not Item.objects.filter(event__organizer__slug="neva", admission=False, personalized=True).exists()
+        places.update(personalized=False)  # a demo loaded before names were asked
+    result = load_demo()
+    with scopes_disabled():
+        assert not Item.objects.filter(event__organizer__slug="neva", admission=True, personalized=False).exists()
+    assert result["created"].get("passenger names")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.timezone import now
 from django.utils.translation import gettext
@@ -98,9 +99,12 @@ class ManifestDetail(ManifestMixin, TemplateView):
         rows = passengers(se)
         if request.GET.get("format") == "csv":
             audit(se, "ticketing_helpdesk.manifest.exported", request=request, data={"passengers": len(rows)})
-            header = [gettext("Passenger"), gettext("Ticket"), gettext("Order"), gettext("Seat"), gettext("Boarded")]
-            return csv_response(([p.attendee_name_cached or "", str(p.item.name), f"{p.order.code}-{p.positionid}",
-                                  str(p.seat) if p.seat else "", gettext("yes") if p.boarded else gettext("no")]
+            header = [gettext("Sailing"), gettext("Departure"), gettext("Passenger"), gettext("Ticket"),
+                      gettext("Order"), gettext("Seat"), gettext("Boarded")]
+            sailing, departure = str(se.name), date_format(se.date_from.astimezone(self.tz), "SHORT_DATETIME_FORMAT")
+            return csv_response(([sailing, departure, p.attendee_name_cached or "", str(p.item.name),
+                                  f"{p.order.code}-{p.positionid}", str(p.seat) if p.seat else "",
+                                  gettext("yes") if p.boarded else gettext("no")]
                                  for p in rows), header, f"manifest-{se.event.slug}-{se.pk}.csv")
         audit(se, "ticketing_helpdesk.manifest.viewed", request=request, data={"passengers": len(rows)})
         return self.render_to_response(self.get_context_data(rows=rows))

@@ -77,3 +77,20 @@ def test_manifest_of_another_organizer_is_404(client, organizer, series, boat, p
     url = reverse("plugins:ticketing_helpdesk:manifest.detail", kwargs={
         "organizer": organizer.slug, "ev": other_series.slug, "subevent": sailing.subevent_id})
     assert login(client, staff(organizer, "boarding")).get(url).status_code == 404
+
+
+def test_manifest_csv_names_the_sailing_its_departure_and_each_passenger(client, organizer, series, boat, pier):
+    from zoneinfo import ZoneInfo
+
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    later = factories.make_sailing(series, boat, pier, now() + timedelta(days=2))
+    make_order(later, name="Пётр Иванов")
+    c = login(client, staff(organizer, "support_agent"))
+    lines = c.get(manifest_url(later) + "?format=csv").content.decode("utf-8-sig").splitlines()
+    with override("ru"):
+        departure = date_format(later.subevent.date_from.astimezone(ZoneInfo("Europe/Moscow")),
+                                "SHORT_DATETIME_FORMAT")
+    assert lines[0].startswith("Рейс;Отправление;Пассажир")
+    assert all(departure in line and "Пётр Иванов" in line for line in lines[1:]) and len(lines) == 3

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Order, OrderPosition
 from pretix.multidomain.urlreverse import eventreverse
 
-from ticketing_core.hooks import describe_seat
+from ticketing_core.hooks import departure_of_position, describe_seat
 from ticketing_core.policy.rules import RefundDecision, check_refund, format_deadline
 
 from .qr import qr_svg
@@ -28,8 +28,9 @@ class Ticket:
     seat: str = ""
 
     @property
-    def date(self):
-        return self.position.subevent.date_from if self.position.subevent_id else self.position.order.event.date_from
+    def date(self) -> str:
+        """When the passenger departs, in the pier's time: a charter's own period, else the sailing's date."""
+        return departure_of_position(self.position, self.position.order.event).text(self.position.order.event)
 
 
 def tickets_visible(order: Order) -> bool:

@@ -261,3 +261,58 @@ def test_fleet_changes_appear_in_the_organizer_log(admin_client, organizer):
         html = admin_client.get(f"/control/organizer/{organizer.slug}/logs", HTTP_ACCEPT_LANGUAGE="ru"
                                 ).content.decode()
     assert "Аврора" in html
+
+
+def _browser_post(html: str) -> dict:
+    """What a browser sends for the rendered form untouched: every value of a repeated name, in page order."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(html, "html.parser").find_all("form", method="post")[-1]
+    data: dict[str, list[str]] = {}
+    for el in form.find_all(["input", "select", "textarea"]):
+        name = el.get("name")
+        if not name or el.get("type") in ("submit", "button", "file") or el.find_parent("script"):
+            continue
+        if el.name == "select":
+            values = [o.get("value", "") for o in el.find_all("option", selected=True)]
+            values = values or ([] if el.has_attr("multiple") else [""])
+        elif el.get("type") in ("checkbox", "radio"):
+            values = [el.get("value", "on")] if el.has_attr("checked") else []
+        elif el.name == "textarea":
+            values = [el.text]
+        else:
+            values = [el.get("value", "")]
+        data.setdefault(name, []).extend(values)
+    return data
+
+
+def test_blank_date_form_needs_only_date_vessel_and_pier(admin_client, organizer, series, boat, pier, sailing):
+    """
+    A person opens "create a date", types the date and picks the vessel and the pier, nothing else (pretix's
+    quota panel untouched): the date is created with its sailing and the capacity guard's quota alone.
+    """
+    url = f"/control/event/{organizer.slug}/{series.slug}/subevents/add"
+    data = _browser_post(admin_client.get(url).content.decode())
+    start = (now() + timedelta(days=12)).astimezone(factories.MSK)
+    data.update({"name_0": ["Вечерняя прогулка"], "date_from_0": [start.strftime("%Y-%m-%d")],
+                 "date_from_1": ["19:00:00"], "ticketing_sailing-vessel": [str(boat.pk)],
+                 "ticketing_sailing-departure_pier": [str(pier.pk)]})
+    resp = admin_client.post(url, data)
+    assert resp.status_code == 302, resp.content.decode()[-3000:]
+    new = Sailing.objects.filter(event=series).exclude(pk=sailing.pk).get()
+    assert new.vessel == boat and new.duration_minutes == sailing.duration_minutes
+    quotas = list(new.subevent.quotas.all())
+    assert quotas == [new.quota] and new.quota.size == 60
+    assert set(new.quota.items.all()) == set(series.items.filter(admission=True))
+
+
+def test_blank_date_form_of_a_sailing_event_requires_the_vessel_and_pier(admin_client, organizer, series):
+    url = f"/control/event/{organizer.slug}/{series.slug}/subevents/add"
+    data = _browser_post(admin_client.get(url).content.decode())
+    start = (now() + timedelta(days=12)).astimezone(factories.MSK)
+    data.update({"name_0": ["Вечерняя прогулка"], "date_from_0": [start.strftime("%Y-%m-%d")],
+                 "date_from_1": ["19:00:00"]})
+    resp = admin_client.post(url, data)
+    assert resp.status_code == 200 and not series.subevents.exists()
+    form = resp.context["plugin_forms"][0]
+    assert "vessel" in form.errors and "departure_pier" in form.errors
