@@ -107,3 +107,9 @@ def checkout_from_cart(page, payment: str, email: str = "anna@example.org", name
     page.check(f"input[name=payment][value={payment}]")
     page.get_by_role("button", name="Продолжить").click()
     page.get_by_role("button", name="Создать заказ").click()
+
+
+@pytest.fixture
+def demo_instance(monkeypatch):
+    """The test plays the demo instance: ``load_demo`` runs only where PRICHAL_DEMO=1 (`make run` sets it)."""
+    monkeypatch.setenv("PRICHAL_DEMO", "1")

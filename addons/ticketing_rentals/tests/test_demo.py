@@ -14,6 +14,8 @@ from .. import services as rentals
 from ..models import RentalOffer, RentalRate, RentalVessel
 from ..validation import validate_offer
 
+pytestmark = pytest.mark.usefixtures("demo_instance")
+
 
 @pytest.mark.django_db
 def test_the_demo_has_the_charter_event_with_its_offer(db):

@@ -30,7 +30,7 @@ def test_demo_motor_ship_has_a_two_deck_map_and_seated_sailings(db, monkeypatch)
     assert not any(k.startswith("seat") for k in second["created"])
 
 
-def test_demo_seats_sell_adult_child_and_concession_and_no_passenger_goes_without_a_seat(db):
+def test_demo_seats_sell_adult_child_and_concession_and_no_passenger_goes_without_a_seat(db, demo_instance):
     from pretix.base.models import SubEventItem
 
     load_demo()

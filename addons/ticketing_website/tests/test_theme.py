@@ -112,7 +112,7 @@ def test_every_filter_has_a_label_and_results_are_announced(client, organizer, c
 
 
 @pytest.mark.django_db
-def test_the_demo_draws_two_pictures_for_every_event(db):
+def test_the_demo_draws_two_pictures_for_every_event(db, demo_instance):
     """The storefront's part of the demo (``demo.LOADERS``) gives every demo event, charters included, photos."""
     from django_scopes import scopes_disabled
 
