@@ -8,12 +8,31 @@ from django_scopes import scopes_disabled
 
 from pretix.base.logentrytype_registry import LogEntryType, log_entry_types
 from pretix.base.logentrytypes import OrderLogEntryType
-from pretix.base.signals import periodic_task, register_payment_providers
+from pretix.base.signals import order_placed, periodic_task, register_payment_providers
 from pretix.control.signals import nav_organizer
 from pretix.helpers.periodic import minimum_interval
 
 logger = logging.getLogger(__name__)
 APP = "ticketing_yoomoney"
+
+
+@receiver(order_placed, dispatch_uid="ticketing_yoomoney_payment_term")
+def hold_within_reservation_time(sender, order, **kwargs):
+    """
+    A YooKassa order is paid at once or not at all: its places are held no longer than a cart's (the event's
+    reservation time), not for pretix's payment term; ticketing_core caps every order at departure anyway.
+    """
+    from datetime import timedelta
+
+    from django.utils.timezone import now
+
+    from ticketing_core.policy.payment_term import limit_expiry
+
+    from .payment import YooKassaProvider
+
+    if any(p.provider == YooKassaProvider.identifier for p in order.payments.all()):
+        minutes = sender.settings.get("reservation_time", as_type=int) or 30
+        limit_expiry(order, now() + timedelta(minutes=minutes))
 
 
 @receiver(register_payment_providers, dispatch_uid="ticketing_yoomoney_provider")
