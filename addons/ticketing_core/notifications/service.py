@@ -17,7 +17,7 @@ from pretix.base.templatetags.money import money_filter
 from pretix.helpers.format import format_map
 from pretix.multidomain.urlreverse import build_absolute_uri
 
-from .kinds import EMAIL, KINDS, SMS, Kind, setting_key
+from .kinds import EMAIL, KINDS, SMS, Kind, is_enabled, setting_key
 from .models import ContactPreference, Notification
 
 
@@ -131,7 +131,7 @@ def notify(order: Order, kind_key: str, occasion: str = "", extra: dict | None =
         subject, body, sms = render(order.event, kind, order.locale or "ru", context)
     created = []
     for channel in wanted:
-        enabled = order.event.settings.get(setting_key(kind.key, f"enabled_{channel}"), as_type=bool, default=True)
+        enabled = is_enabled(order.event.settings, kind, channel)
         status, detail = Notification.PENDING, ""
         if channel == EMAIL:
             recipient = order.email or ""
