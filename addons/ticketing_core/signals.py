@@ -29,6 +29,7 @@ from pretix.base.signals import (
     order_placed,
     periodic_task,
     register_data_shredders,
+    register_text_placeholders,
 )
 from pretix.control.signals import (
     nav_event,
@@ -157,6 +158,14 @@ def item_saved(sender, instance, created, **kwargs):
 def variation_saved(sender, instance, created, **kwargs):
     if created:
         sync_item(instance.item)
+
+
+@receiver(register_text_placeholders, dispatch_uid="ticketing_core_sailing_placeholders")
+def sailing_placeholders(sender, **kwargs):
+    """{sailing_date} and {cancel_reason} in pretix's e-mail texts (the sailing cancellation notice uses both)."""
+    from .fleet.placeholders import placeholders
+
+    return placeholders()
 
 
 @receiver(order_placed, dispatch_uid="ticketing_core_capacity_lock")

@@ -114,8 +114,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
             "zh-hans": "您好！\n\n很抱歉，{date} 的“{event}”航次已取消：{reason}。\n"
                        "我们将把 {amount} 全额退回到您的原付款方式。\n\n订单：{url}\n\n深表歉意。\n{organizer}",
         },
-        sms={"ru": "Рейс {date} отменён. Возврат полный. {url}", "en": "Sailing {date} cancelled, full refund. {url}",
-             "zh-hans": "{date}航次取消，全额退款。{url}"},
+        sms={"ru": "Рейс {date} отменён: {reason}. Возврат полный. {url}",
+             "en": "Sailing {date} cancelled: {reason}. Full refund. {url}",
+             "zh-hans": "{date}航次取消：{reason}。全额退款。{url}"},
         pretix_email=True,
     ),
     Kind(

@@ -255,5 +255,5 @@ def notify_cancellation(sailing, reason: str) -> int:
         refunded = order.refunds.exclude(state__in=(OrderRefund.REFUND_STATE_CANCELED, OrderRefund.REFUND_STATE_FAILED)
                                          ).aggregate(s=Sum("amount"))["s"] or 0
         count += len(notify(order, "sailing_canceled", occasion=f"s{sailing.pk}",
-                            extra={"reason": reason, "amount": refunded}))
+                            extra={"reason": reason, "amount": refunded}, subevent=sailing.subevent))
     return count

@@ -44,6 +44,8 @@ def test_pending_order_for_a_sailing_in_two_days_expires_before_departure(series
     fourteen_days = (now() + timedelta(days=14)).astimezone(ZoneInfo("Europe/Moscow"))
     assert f"{departure_day:%d.%m.%Y}" in body
     assert f"{fourteen_days:%d.%m.%Y}" not in body
+    # the name stays in the nominative, in quotes ("заказ на Вечерняя прогулка" was ungrammatical)
+    assert "заказ на «Вечерняя прогулка»" in body and "команда «Вечерняя прогулка»" in body
 
 
 def test_yookassa_order_is_held_only_for_the_reservation_time(series, boat, pier):
