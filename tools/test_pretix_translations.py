@@ -168,3 +168,18 @@ def test_russian_first_plural_form_shows_the_number(domain):
         if count and not count <= set(field.findall(first)):
             problems.append(f"{entry.msgid[:60]!r} -> {first[:80]!r} lacks {sorted(count)}")
     assert not problems, "\n".join(problems)
+
+
+def test_russian_texts_quote_event_and_organizer_names_instead_of_declining_them():
+    """
+    "заказ на Вечерняя прогулка", "команда Вечерняя прогулка": a name the operator typed in the nominative cannot
+    follow a preposition or a noun unquoted; our Russian texts put it in quotes («{event}»).
+    """
+    bare = re.compile(r"[а-яА-ЯёЁ,] (\{(event|organizer)\}|%\((event|organizer)\)s)(?!-)")
+    wrong = []
+    for entry in overrides.parse_po(_po("ru", "django")):
+        for text in entry.msgstr.values():
+            if bare.search(text):
+                wrong.append(text[:80])
+    assert wrong == []
+

@@ -22,7 +22,7 @@ from django_scopes import scopes_disabled
 from pretix.api.signals import register_webhook_events
 from pretix.api.webhooks import ParametrizedOrderWebhookEvent
 from pretix.base.i18n import language
-from pretix.base.models import Event, Item, ItemVariation, OrderPayment, OrderRefund, Quota, SubEvent
+from pretix.base.models import Event, Item, ItemVariation, Order, OrderPayment, OrderRefund, Quota, SubEvent
 from pretix.base.signals import (
     event_live_issues,
     order_paid,
@@ -54,7 +54,7 @@ from .notifications.placeholders import departure_placeholder
 from .notifications.service import notify, notify_cancellation
 from .notifications.shredder import NotificationShredder
 from .permissions import FLEET_WRITE, SAILINGS_WRITE
-from .policy import guards
+from .policy import guards, payment_term
 
 APP = "ticketing_core"
 logger = logging.getLogger(__name__)
@@ -174,6 +174,14 @@ def variation_saved(sender, instance, created, **kwargs):
         sync_item(instance.item)
 
 
+@receiver(register_text_placeholders, dispatch_uid="ticketing_core_sailing_placeholders")
+def sailing_placeholders(sender, **kwargs):
+    """{sailing_date} and {cancel_reason} in pretix's e-mail texts (the sailing cancellation notice uses both)."""
+    from .fleet.placeholders import placeholders
+
+    return placeholders()
+
+
 @receiver(order_placed, dispatch_uid="ticketing_core_capacity_lock")
 def order_placed_lock(sender, order, **kwargs):
     hold_capacity_lock(order)
@@ -185,6 +193,27 @@ def order_placed_lock(sender, order, **kwargs):
 @receiver(event_live_issues, dispatch_uid="ticketing_core_live_issues")
 def live_issues(sender, **kwargs):
     return guards.live_issue(sender)
+
+
+@receiver(order_placed, dispatch_uid="ticketing_core_payment_term")
+def order_placed_payment_term(sender, order, **kwargs):
+    """
+    A pending order expires before its departure. Set on pretix's own order object before pretix renders the
+    "order placed" e-mail, so its "pay until" date is the capped one.
+    """
+    if _active(sender):
+        payment_term.cap_at_departure(order)
+
+
+@receiver(pre_save, sender=Order, dispatch_uid="ticketing_core_payment_term_on_save")
+def payment_term_on_save(sender, instance: Order, raw=False, update_fields=None, **kwargs):
+    """Any later new deadline of pretix's (another payment method, reactivation, staff's extension) is capped too."""
+    if raw or instance.pk is None or instance.status != Order.STATUS_PENDING or instance.expires is None:
+        return
+    if update_fields is not None and "expires" not in update_fields:
+        return
+    if _active(instance.event):
+        payment_term.cap_at_departure(instance, save=False)
 
 
 @receiver(process_request, dispatch_uid="ticketing_core_policy_guard")

@@ -15,6 +15,7 @@ from pretix.presale.signals import (
     global_html_head,
     html_head,
     item_description,
+    order_meta_from_request,
     process_request,
     process_response,
 )
@@ -136,6 +137,20 @@ def ticket_price_with_fee(sender, item, variation=None, subevent=None, **kwargs)
 @receiver(checkout_confirm_page_content, dispatch_uid="ticketing_website_confirm")
 def confirm_prices_and_refund_deadline(sender, request, **kwargs):
     return checkout.confirm_page_content(sender, request)
+
+
+@receiver(process_request, dispatch_uid="ticketing_website_non_refundable")
+def confirm_non_refundable(sender, request, **kwargs):
+    """Within 24 hours of departure the buyer has to tick that the ticket is non-refundable before paying."""
+    return checkout.refuse_unconfirmed_non_refundable(sender, request)
+
+
+@receiver(order_meta_from_request, dispatch_uid="ticketing_website_non_refundable_meta")
+def record_non_refundable(sender, request, **kwargs):
+    """The order remembers that its buyer accepted a non-refundable ticket (checked in confirm_non_refundable)."""
+    if request.POST.get(checkout.NON_REFUNDABLE_FIELD) == "yes":
+        return {"ticketing_non_refundable_accepted": True}
+    return {}
 
 
 # --- back office -----------------------------------------------------------------------------------

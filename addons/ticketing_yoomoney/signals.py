@@ -8,12 +8,68 @@ from django_scopes import scopes_disabled
 
 from pretix.base.logentrytype_registry import LogEntryType, log_entry_types
 from pretix.base.logentrytypes import OrderLogEntryType
-from pretix.base.signals import periodic_task, register_payment_providers
+from pretix.base.signals import email_filter, order_placed, periodic_task, register_payment_providers
 from pretix.control.signals import nav_organizer
 from pretix.helpers.periodic import minimum_interval
 
 logger = logging.getLogger(__name__)
 APP = "ticketing_yoomoney"
+
+
+@receiver(order_placed, dispatch_uid="ticketing_yoomoney_payment_term")
+def hold_within_reservation_time(sender, order, **kwargs):
+    """
+    A YooKassa order is paid at once or not at all: its places are held no longer than a cart's (the event's
+    reservation time), not for pretix's payment term; ticketing_core caps every order at departure anyway.
+    """
+    from datetime import timedelta
+
+    from django.utils.timezone import now
+
+    from ticketing_core.policy.payment_term import limit_expiry
+
+    from .payment import YooKassaProvider
+
+    if any(p.provider == YooKassaProvider.identifier for p in order.payments.all()):
+        minutes = sender.settings.get("reservation_time", as_type=int) or 30
+        limit_expiry(order, now() + timedelta(minutes=minutes))
+
+
+def _is_order_placed_mail(order, outgoing_mail) -> bool:
+    """Is this pretix's "order placed" e-mail (its subject as pretix renders it for the order)?"""
+    from pretix.base.email import get_email_context
+    from pretix.base.i18n import language
+    from pretix.helpers.format import format_map
+
+    with language(order.locale, order.event.settings.region):
+        context = get_email_context(event=order.event, order=order)
+        subject = str(format_map(str(order.event.settings.mail_subject_order_placed), context))
+    return bool(subject) and outgoing_mail.subject.endswith(subject.replace("\n", " ").replace("\r", "")[:900])
+
+
+@receiver(email_filter, dispatch_uid="ticketing_yoomoney_placed_mail")
+def withhold_placed_mail(sender, message, order=None, outgoing_mail=None, **kwargs):
+    """
+    One purchase, the e-mails a buyer needs, once: a YooKassa order is paid on YooKassa's page right after it is
+    placed, so pretix's "order placed, please pay until …" e-mail (the first one pretix queues for an order) is
+    withheld; pretix's "payment received" e-mail with the tickets follows the payment. Orders paid any other way
+    (at the pier) keep it: they are paid later and need the "pay until".
+    """
+    from pretix.base.models import OutgoingMail
+    from pretix.base.services.mail import WithholdMailException
+
+    from .payment import YooKassaProvider
+
+    if order is None or outgoing_mail is None:
+        return message
+    first_payment = order.payments.order_by("local_id").first()
+    if first_payment is None or first_payment.provider != YooKassaProvider.identifier:
+        return message
+    first_mail = OutgoingMail.objects.filter(order=order).order_by("created", "pk").values_list("pk", flat=True)
+    if first_mail.first() == outgoing_mail.pk and _is_order_placed_mail(order, outgoing_mail):
+        raise WithholdMailException(error="ticketing_yoomoney.placed_mail",
+                                    error_detail="Paid on YooKassa right away: no 'pay until' e-mail.")
+    return message
 
 
 @receiver(register_payment_providers, dispatch_uid="ticketing_yoomoney_provider")

@@ -285,14 +285,15 @@ def _translate_to(code: str, msgid: str) -> str:
 
 
 def default_cancel_subject() -> LazyI18nString:
-    return _in_every_language(gettext_noop("Sailing cancelled: {event}"))
+    return _in_every_language(gettext_noop("Sailing cancelled: {event}, {sailing_date}"))
 
 
 def default_cancel_message() -> LazyI18nString:
     return _in_every_language(gettext_noop(
         "Hello,\n\n"
-        "we are sorry: the sailing {event} has been cancelled by the operator.\n\n"
+        "we are sorry: the sailing \"{event}\" on {sailing_date} has been cancelled by the operator.\n"
+        "Reason: {cancel_reason}\n\n"
         "Your order has been cancelled and we refund {refund_amount} to your original payment method.\n\n"
         "You can view your order here:\n\n{url}\n\n"
-        "Best regards,\n\nyour {event} team"
+        "Best regards,\n\nthe \"{event}\" team"
     ))

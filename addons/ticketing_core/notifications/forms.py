@@ -24,7 +24,7 @@ from pretix.base.templatetags.money import money_filter
 from pretix.multidomain.urlreverse import build_absolute_uri
 
 from .checkout import MobilePhoneField
-from .kinds import EMAIL, KINDS, SMS, Kind, setting_key
+from .kinds import EMAIL, KINDS, SMS, Kind, is_enabled, setting_key
 from .models import ContactPreference
 from .service import facts_of, order_context, render
 from .sms.segments import MAX_SEGMENTS, Segments, count_segments
@@ -159,7 +159,7 @@ class NotificationSettingsForm(SettingsForm):
                 self.fields[name] = forms.BooleanField(
                     label=_("Send by e-mail") if channel == EMAIL else _("Send by SMS"), required=False)
                 # no registered default, so freeze() gives the stored string ("False" would tick the box)
-                self.initial[name] = self.obj.settings.get(name, as_type=bool, default=True)
+                self.initial[name] = is_enabled(self.obj.settings, kind, channel)
             for part, label, widget, attrs in PARTS:
                 if not getattr(kind, part):
                     continue

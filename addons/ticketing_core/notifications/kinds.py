@@ -32,6 +32,8 @@ class Kind:
     # Placeholders filled with what a customer typed: the e-mail is then sent as literal text (never Markdown or
     # HTML), so those words cannot become links or images in a message from the operator (notifications/literal.py).
     customer_text: tuple[str, ...] = ()
+    # Channels switched off unless staff switch them on for an event (a message another one already carries).
+    off_by_default: tuple[str, ...] = ()
 
 
 COMMON = ("code", "event", "organizer", "url")
@@ -66,6 +68,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
             "zh-hans": "您好！\n\n我们已收到订单 {code} 的付款 {amount}（{method}）。\n{receipt}\n\n"
                        "订单：{url}\n\n{organizer}",
         },
+        # One purchase, one confirmation: pretix's own "payment received" e-mail (with the tickets) already
+        # confirms the payment, and YooKassa sends the 54-FZ receipt itself; staff may switch this one on.
+        off_by_default=(EMAIL,),
     ),
     Kind(
         "refund_confirmed", _("Refund confirmation"), (EMAIL, SMS), True, COMMON + ("amount",),
@@ -109,8 +114,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
             "zh-hans": "您好！\n\n很抱歉，{date} 的“{event}”航次已取消：{reason}。\n"
                        "我们将把 {amount} 全额退回到您的原付款方式。\n\n订单：{url}\n\n深表歉意。\n{organizer}",
         },
-        sms={"ru": "Рейс {date} отменён. Возврат полный. {url}", "en": "Sailing {date} cancelled, full refund. {url}",
-             "zh-hans": "{date}航次取消，全额退款。{url}"},
+        sms={"ru": "Рейс {date} отменён: {reason}. Возврат полный. {url}",
+             "en": "Sailing {date} cancelled: {reason}. Full refund. {url}",
+             "zh-hans": "{date}航次取消：{reason}。全额退款。{url}"},
         pretix_email=True,
     ),
     Kind(
@@ -164,6 +170,12 @@ PLACEHOLDER_HELP = {
     "subject": _("Case subject"),
     "reply": _("Text of the reply"),
 }
+
+
+def is_enabled(settings, kind: Kind, channel: str) -> bool:
+    """The event's switch for ``kind`` on ``channel`` (the kind's default when staff never set it)."""
+    return bool(settings.get(setting_key(kind.key, f"enabled_{channel}"), as_type=bool,
+                             default=channel not in kind.off_by_default))
 
 
 def setting_key(kind: str, part: str) -> str:

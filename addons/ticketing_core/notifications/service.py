@@ -17,7 +17,7 @@ from pretix.base.templatetags.money import money_filter
 from pretix.helpers.format import format_map
 from pretix.multidomain.urlreverse import build_absolute_uri
 
-from .kinds import EMAIL, KINDS, SMS, Kind, setting_key
+from .kinds import EMAIL, KINDS, SMS, Kind, is_enabled, setting_key
 from .models import ContactPreference, Notification
 
 
@@ -133,7 +133,7 @@ def notify(order: Order, kind_key: str, occasion: str = "", extra: dict | None =
         subject, body, sms = render(order.event, kind, order.locale or "ru", context)
     created = []
     for channel in wanted:
-        enabled = order.event.settings.get(setting_key(kind.key, f"enabled_{channel}"), as_type=bool, default=True)
+        enabled = is_enabled(order.event.settings, kind, channel)
         status, detail = Notification.PENDING, ""
         if channel == EMAIL:
             recipient = order.email or ""
@@ -257,5 +257,5 @@ def notify_cancellation(sailing, reason: str) -> int:
         refunded = order.refunds.exclude(state__in=(OrderRefund.REFUND_STATE_CANCELED, OrderRefund.REFUND_STATE_FAILED)
                                          ).aggregate(s=Sum("amount"))["s"] or 0
         count += len(notify(order, "sailing_canceled", occasion=f"s{sailing.pk}",
-                            extra={"reason": reason, "amount": refunded}))
+                            extra={"reason": reason, "amount": refunded}, subevent=sailing.subevent))
     return count

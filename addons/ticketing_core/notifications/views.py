@@ -39,7 +39,7 @@ from .forms import (
     sample_context,
     segments_text,
 )
-from .kinds import CHANNELS, EMAIL, KINDS, PLACEHOLDER_HELP, SMS, setting_key
+from .kinds import CHANNELS, EMAIL, KINDS, PLACEHOLDER_HELP, SMS, is_enabled, setting_key
 from .models import ContactPreference, Notification
 from .service import describe_skip, phone_for, preference_for, render, resend
 from .sms.base import GatewayRefused, GatewayUnavailable
@@ -144,10 +144,8 @@ class NotificationSettings(EventSettingsViewMixin, EventPermissionRequiredMixin,
                 "kind": kind, "switches": fields["switches"], "texts": fields["texts"],
                 "has_errors": any(f.errors for f in fields["switches"] + fields["texts"]),
                 "placeholders": [("{%s}" % p, PLACEHOLDER_HELP.get(p, "")) for p in kind.placeholders],
-                "email_on": kind.pretix_email or bool(event.settings.get(setting_key(kind.key, "enabled_email"),
-                                                                            as_type=bool, default=True)),
-                "sms_on": SMS in kind.channels and bool(event.settings.get(
-                    setting_key(kind.key, "enabled_sms"), as_type=bool, default=True)),
+                "email_on": kind.pretix_email or is_enabled(event.settings, kind, EMAIL),
+                "sms_on": SMS in kind.channels and is_enabled(event.settings, kind, SMS),
                 "has_email": EMAIL in kind.channels, "has_sms": SMS in kind.channels,
                 "preview": preview if preview and preview["kind"].key == kind.key else None,
             })

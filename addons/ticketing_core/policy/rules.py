@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 from django.utils.formats import date_format
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pretix.base.models import Event, Order, OrderPosition, Organizer
 from pretix.base.reldate import RelativeDate, RelativeDateWrapper
 
 from ..hooks import Departure, event_without_fixed_departure, order_departures
+from . import payment_term
 
 REFUND_WINDOW = timedelta(hours=24)
 
@@ -73,6 +75,12 @@ def _own_departures(order: Order) -> list[tuple[datetime, str]]:
             for d in departures_of(order)]
 
 
+def earliest_departure(order: Order) -> datetime | None:
+    """The start (UTC) of the order's earliest sailing or charter; None if it has none."""
+    departures = _departures(order)
+    return min(start for start, _tz in departures) if departures else None
+
+
 def departures_of(order: Order) -> list[Departure]:
     """Departures of the order that an addon knows (a charter's start and pier); empty for sailings."""
     found = []
@@ -112,6 +120,34 @@ def format_deadline(deadline: datetime, tz: str) -> str:
     offset = "UTC" + local.strftime("%z")[:3]  # makes the time unambiguous in any language
     label = zone_label(tz)
     return "{} ({})".format(date_format(local, "SHORT_DATETIME_FORMAT"), f"{label}, {offset}" if label else offset)
+
+
+@dataclass(frozen=True)
+class SaleTerms:
+    """
+    What a buyer is told before paying for a departure: a full refund until the deadline, or, once the
+    deadline has passed (less than 24 hours before departure), that the ticket is non-refundable. The shop
+    shows this and never a deadline in the past.
+    """
+    refundable: bool
+    deadline: datetime
+    timezone: str
+
+    @property
+    def deadline_text(self) -> str:
+        return format_deadline(self.deadline, self.timezone)
+
+
+NON_REFUNDABLE_NOTICE = gettext_lazy("Non-refundable ticket: less than 24 hours before departure.")
+NON_REFUNDABLE_CONFIRMATION = gettext_lazy(
+    "I understand that this ticket cannot be refunded, exchanged or transferred: less than 24 hours are left "
+    "before departure.")
+
+
+def sale_terms(departure: datetime, tz: str, at: datetime | None = None) -> SaleTerms:
+    """The refund terms of a ticket for ``departure`` (UTC-aware) sold at ``at``; the same rule as check_refund."""
+    deadline = departure - REFUND_WINDOW
+    return SaleTerms(refundable=(at or now()) <= deadline, deadline=deadline, timezone=tz)
 
 
 def check_refund(order: Order, at: datetime | None = None,
@@ -178,6 +214,7 @@ def policy_settings(event: Event | Organizer | None = None) -> dict:
         "change_allow_user_price": "eq",
         "change_allow_attendee": False,
         "allow_modifications": "no",
+        **payment_term.PAYMENT_TERM_SETTINGS,
     }
 
 
@@ -208,4 +245,4 @@ def policy_issues(event: Event) -> list[str]:
                         "before the deadline without approval."))
     if s.get("cancel_allow_user_paid_refund_as_giftcard") not in ("off", None):
         issues.append(_("Refunds are given as gift cards, although the policy requires refunds of the money paid."))
-    return issues
+    return issues + payment_term.payment_term_issues(event)

@@ -4,10 +4,12 @@ a summary of every line, fee, discount, promo code and the tax statement, plus t
 chosen date in the pier's time zone (Moscow), before the customer pays.
 """
 from collections import OrderedDict
-from datetime import datetime
 from decimal import Decimal
 
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.loader import get_template
+from django.urls import resolve
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ from pretix.base.models import Event, Item, ItemVariation, OrderFee, SubEvent, S
 from pretix.base.templatetags.money import money_filter
 
 from ticketing_core.models import Sailing
-from ticketing_core.policy.rules import REFUND_WINDOW, format_deadline
+from ticketing_core.policy.rules import NON_REFUNDABLE_CONFIRMATION, NON_REFUNDABLE_NOTICE, SaleTerms, sale_terms
 
 from .pricing import final_price, service_fee, tax_note
 
@@ -89,11 +91,10 @@ def price_summary(event: Event, positions, fees) -> dict:
     }
 
 
-def cart_refund_deadline(event: Event, positions) -> tuple[datetime | None, str]:
+def cart_terms(event: Event, positions) -> SaleTerms | None:
     """
-    The refund deadline the order will have: 24 hours (the policy's window) before the earliest sailing in
-    the cart, in the departure pier's time zone. Rentals have their own charter times and are left to the
-    order page.
+    The refund terms the order will have (``policy.rules.sale_terms`` of the earliest sailing in the cart, in the
+    departure pier's time zone). Rentals have their own charter times and are left to the order page.
     """
     if event.has_subevents:
         dates = {p.subevent for p in positions if p.subevent_id}
@@ -107,24 +108,59 @@ def cart_refund_deadline(event: Event, positions) -> tuple[datetime | None, str]
             continue
         departures.append((sailing.start, sailing.departure_pier.timezone))
     if not departures:
-        return None, event.settings.timezone
+        return None
     start, tz = min(departures, key=lambda d: d[0])
-    return start - REFUND_WINDOW, tz
+    return sale_terms(start, tz)
 
 
-def confirm_page_content(event: Event, request) -> str:
+# the name of the checkbox on the confirmation page by which the buyer accepts a non-refundable ticket
+NON_REFUNDABLE_FIELD = "ticketing_nonrefundable"
+
+
+def _cart_positions(request) -> tuple[list, list]:
     from pretix.presale.views import CartMixin
 
     # pretix's own cart computation (positions, rounding, fees incl. the chosen payment method's)
     cart_view = CartMixin()
     cart_view.request = request
     cart = cart_view.get_cart()
-    positions = list(cart.get("raw") or [])
+    return list(cart.get("raw") or []), list(cart.get("fees") or [])
+
+
+def needs_non_refundable_confirmation(event: Event, request) -> bool:
+    positions, _fees = _cart_positions(request)
+    terms = cart_terms(event, positions) if positions else None
+    return terms is not None and not terms.refundable
+
+
+def refuse_unconfirmed_non_refundable(event: Event, request) -> HttpResponse | None:
+    """
+    The confirmation step is refused, on the server, when the cart holds a non-refundable ticket and the buyer
+    has not ticked that they accept it (the checkbox is required in the page; a stale page or a crafted POST is
+    caught here), the same way pretix refuses its own unticked confirmations.
+    """
+    if request.method != "POST":
+        return None
+    match = request.resolver_match or resolve(request.path_info, getattr(request, "urlconf", None))
+    if match.namespace != "presale" or match.url_name != "event.checkout" or match.kwargs.get("step") != "confirm":
+        return None
+    if request.POST.get(NON_REFUNDABLE_FIELD) == "yes" or not needs_non_refundable_confirmation(event, request):
+        return None
+    msg = str(_("Please confirm that you accept a non-refundable ticket."))
+    messages.error(request, msg)
+    if "ajax" in request.POST or "ajax" in request.GET:
+        return JsonResponse({"ready": True, "redirect": request.path, "message": msg})
+    return HttpResponseRedirect(request.path)
+
+
+def confirm_page_content(event: Event, request) -> str:
+    positions, fees = _cart_positions(request)
     if not positions:
         return ""
-    deadline, tz = cart_refund_deadline(event, positions)
+    terms = cart_terms(event, positions)
     ctx = {
-        "event": event, "summary": price_summary(event, positions, list(cart.get("fees") or [])),
-        "deadline": format_deadline(deadline, tz) if deadline else None,
+        "event": event, "summary": price_summary(event, positions, fees), "terms": terms,
+        "non_refundable_notice": NON_REFUNDABLE_NOTICE, "non_refundable_confirmation": NON_REFUNDABLE_CONFIRMATION,
+        "non_refundable_field": NON_REFUNDABLE_FIELD,
     }
     return SafeString(get_template("ticketing_website/event/confirm.html").render(ctx, request))  # nosec B703 # our template's output, auto-escaped

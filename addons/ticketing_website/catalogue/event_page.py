@@ -14,7 +14,7 @@ from django.utils.timezone import now
 from pretix.base.models import Event, SubEvent
 
 from ticketing_core.models import Pier, Sailing
-from ticketing_core.policy.rules import REFUND_WINDOW, format_deadline
+from ticketing_core.policy.rules import NON_REFUNDABLE_NOTICE, REFUND_WINDOW, sale_terms
 
 from .query import Entry, build_entries
 
@@ -69,9 +69,9 @@ def render_details(event: Event, subevent: SubEvent | None, request) -> str:
         entry = entries[0] if entries else None
     scope = entries if entry is None else [entry]
     prices = [e.price_from for e in scope if e.price_from is not None]
-    deadline = None
+    terms = None
     if sailing is not None and entry is not None and entry.start is not None:
-        deadline = format_deadline(entry.start - REFUND_WINDOW, sailing.departure_pier.timezone)
+        terms = sale_terms(entry.start, sailing.departure_pier.timezone)
     description = ""
     if subevent is not None and not str(subevent.frontpage_text or "").strip():
         description = str(event.settings.frontpage_text or "")
@@ -83,7 +83,7 @@ def render_details(event: Event, subevent: SubEvent | None, request) -> str:
         "photos": photo_urls(event), "price_from": min(prices) if prices else None,
         "several_prices": entry is None or len(entry.offers) > 1,
         "tax": scope[0].tax if scope else None,
-        "deadline": deadline, "description": description,
+        "terms": terms, "non_refundable_notice": NON_REFUNDABLE_NOTICE, "description": description,
         "refund_window_hours": int(REFUND_WINDOW / timedelta(hours=1)),
     }
     return SafeString(get_template("ticketing_website/event/details.html").render(ctx, request))  # nosec B703 # our template's output, auto-escaped

@@ -144,3 +144,51 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
     assert order.total == Decimal("2800.00")  # 2 × (1500 − 10 %) + 2 × 50 service fee
     assert [(f.fee_type, f.value) for f in order.fees.all()] == [("service", Decimal("100.00"))]
     context.close()
+
+
+def test_buying_within_24_hours_warns_and_asks_to_accept_a_non_refundable_ticket(live_server, styled, browser,
+                                                                                organizer, catalogue, fleet):
+    """Desktop, Russian: the date page and the confirmation step say "non-refundable"; ordering needs the tick."""
+    from datetime import timedelta
+
+    from django.utils.timezone import now
+
+    from ticketing_core.testing import factories
+
+    first = catalogue["evening"][0]
+    soon = factories.make_sailing(first.event, first.vessel, first.departure_pier, now() + timedelta(hours=6))
+    adult = first.event.items.filter(admission=True).order_by("pk").first()
+    shots = SHOTS / "ru-desktop-late"
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto(f"{live_server.url}/{organizer.slug}/{first.event.slug}/{soon.subevent_id}/")
+    assert "Билет невозвратный: до отправления меньше 24 часов" in page.inner_text(".tw-event")
+    page.fill(f"#item_{adult.pk}", "1")
+    page.click("#btn-add-to-cart")
+    page.locator("form.checkout-button-primary button[type=submit]").click()
+    page.wait_for_selector("#id_email")
+    page.fill("#id_email", "late@example.org")
+    repeat = page.locator("#id_email_repeat")
+    if repeat.count():
+        repeat.fill("late@example.org")
+    consent = page.locator("#id_ticketing_privacy_consent")
+    if consent.count():
+        consent.check()
+    for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
+        field.fill("Anna Smirnova")
+    page.locator("form button.btn-primary[type=submit]").last.click()
+    page.check("input[name=payment][value=manual]")
+    page.locator("form button.btn-primary[type=submit]").last.click()
+    page.wait_for_selector(".tw-nonrefundable")
+    warning = page.inner_text(".tw-nonrefundable")
+    assert "Билет невозвратный" in warning and "возврат до" not in page.inner_text(".tw-confirm")
+    page.screenshot(path=str(shots / "confirm-non-refundable.png"), full_page=True)
+    page.locator("form button.btn-primary[type=submit]").last.click()  # not ticked: the browser keeps the page
+    assert not Order.objects.filter(email="late@example.org").exists()
+    page.check("#input_ticketing_nonrefundable")
+    page.locator("form button.btn-primary[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/order/"))
+    order = Order.objects.get(email="late@example.org")
+    assert order.meta_info_data.get("ticketing_non_refundable_accepted") is True

@@ -141,3 +141,21 @@ def test_pretix_date_calendar_cache_is_switched_on_only_with_a_real_cache(settin
     settings.REAL_CACHE_USED = True
     allow_pretix_fragment_cache()
     assert settings.CACHE_LARGE_VALUES_ALLOWED is True
+
+
+def test_date_page_within_24_hours_says_non_refundable_instead_of_a_past_deadline(client, organizer, catalogue, fleet):
+    from datetime import timedelta
+
+    from django.utils.timezone import now
+
+    from ticketing_core.testing import factories
+
+    first = catalogue["evening"][0]
+    soon = factories.make_sailing(first.event, first.vessel, first.departure_pier, now() + timedelta(hours=6))
+    resp = client.get(f"/{organizer.slug}/{first.event.slug}/{soon.subevent_id}/")
+    assert resp.status_code == 200
+    facts = text_of(resp, ".tw-event")
+    assert "Билет невозвратный: до отправления меньше 24 часов" in facts
+    assert "возврат до" not in facts
+    resp = client.get(f"/{organizer.slug}/{first.event.slug}/{soon.subevent_id}/?lang=en")
+    assert "Non-refundable ticket" in text_of(resp, ".tw-event")

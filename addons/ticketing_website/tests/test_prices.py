@@ -119,3 +119,48 @@ def test_product_list_shows_each_ticket_with_the_fee_included(client, organizer,
     assert re.search(r"1\s550,00\s₽ с учётом платы за обслуживание 50,00\s₽", text)
     assert re.search(r"950,00\s₽ с учётом платы за обслуживание", text)
     assert len(re.findall("с учётом платы за обслуживание", text)) == 2  # passenger tickets only
+
+
+def test_confirm_page_within_24_hours_says_non_refundable_and_requires_a_tick(client, series, boat, pier):
+    from django.utils.timezone import now
+
+    from ticketing_core.testing import factories
+    from ticketing_website.catalogue.checkout import NON_REFUNDABLE_FIELD, refuse_unconfirmed_non_refundable
+
+    soon = factories.make_sailing(series, boat, pier, now() + timedelta(hours=5))
+    adult = series.items.order_by("pk").first()
+    _cart(series, soon.subevent, [adult])
+    with translation.override("ru"):
+        html = str(confirm_page_content(series, _confirm_request(client, series, "cart-1")))
+    soup = BeautifulSoup(html, "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    assert "Билет невозвратный: до отправления меньше 24 часов" in text
+    assert "полный возврат до" not in text and "возврат до" not in text  # no deadline in the past
+    box = soup.select_one(f"input[name={NON_REFUNDABLE_FIELD}]")
+    assert box is not None and box.has_attr("required") and box["type"] == "checkbox"
+    with translation.override("zh-hans"):
+        zh = str(confirm_page_content(series, _confirm_request(client, series, "cart-1")))
+    assert "不可退" in zh
+
+    def post(data):
+        request = _confirm_request(client, series, "cart-1")
+        request.method, request.POST, request.GET = "POST", data, {}
+        from django.contrib.messages.storage.fallback import FallbackStorage
+
+        request._messages = FallbackStorage(request)
+        return refuse_unconfirmed_non_refundable(series, request)
+
+    refused = post({})
+    assert refused is not None and refused.status_code == 302  # back to the confirmation page, nothing ordered
+    assert post({NON_REFUNDABLE_FIELD: "yes"}) is None  # ticked: pretix's checkout goes on
+
+
+def test_confirm_page_more_than_24_hours_ahead_asks_no_tick(client, series, sailing):
+    from ticketing_website.catalogue.checkout import NON_REFUNDABLE_FIELD
+
+    _cart(series, sailing.subevent, [series.items.order_by("pk").first()])
+    with translation.override("ru"):
+        html = str(confirm_page_content(series, _confirm_request(client, series, "cart-1")))
+    text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    assert NON_REFUNDABLE_FIELD not in html and "Билет невозвратный" not in text
+    assert "с полным возвратом денег до" in text

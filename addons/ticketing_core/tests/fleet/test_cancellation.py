@@ -127,3 +127,27 @@ def test_cancel_page_needs_the_cancel_permission_and_works(admin_client, series,
     assert resp.status_code == 200
     assert Sailing.objects.get(pk=sailing.pk).cancel_reason == "Поломка двигателя"
     assert Order.objects.get(pk=orders["paid_ru"].pk).status == Order.STATUS_CANCELED
+
+
+def test_the_notice_gives_the_sailings_date_time_and_the_reason_as_plain_text(series, sailing, orders,
+                                                                               django_capture_on_commit_callbacks):
+    from ticketing_core.notifications.models import ContactPreference, Notification
+
+    ContactPreference.objects.create(order=orders["paid_ru"], sms=True, phone="+79990000000")
+    reason = "Шторм: [подробнее](http://evil.example) <b>ветер</b>"
+    with django_capture_on_commit_callbacks(execute=False):
+        _cancel(series, sailing, reason=reason)
+    when = sailing.start.astimezone(factories.MSK).strftime("%d.%m.%Y %H:%M")
+    ru = next(m for m in mail.outbox if m.to == ["ru@example.org"])
+    assert when in ru.subject and "«Вечерняя прогулка»" in ru.subject
+    assert f"рейс «Вечерняя прогулка» {when}" in ru.body and f"Причина: {reason}" in ru.body
+    assert "команда «Вечерняя прогулка»" in ru.body
+    alt = ru.alternatives[0][0]
+    html = alt if isinstance(alt, str) else next(
+        p.get_payload(decode=True).decode() for p in alt.walk() if p.get_content_type() == "text/html")
+    assert 'href="http://evil.example' not in html  # typed by staff: never a link
+    assert "<b>ветер</b>" not in html and "&lt;b&gt;ветер&lt;/b&gt;" in html
+    en = next(m for m in mail.outbox if m.to == ["en@example.org"])
+    assert when in en.body and f"Reason: {reason}" in en.body
+    sms = Notification.objects.get(order=orders["paid_ru"], kind="sailing_canceled", channel="sms")
+    assert when in sms.text and "Шторм" in sms.text

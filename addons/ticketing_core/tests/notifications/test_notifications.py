@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from pretix.base.models import Order, OrderRefund
 
-from ticketing_core.notifications.kinds import KINDS
+from ticketing_core.notifications.kinds import KINDS, setting_key
 from ticketing_core.notifications.models import ContactPreference, Notification
 from ticketing_core.notifications.reminders import send_due_reminders
 from ticketing_core.notifications.service import notify, render
@@ -36,6 +36,7 @@ def send(order, kind, capture, **kwargs):
 def test_every_kind_in_every_language(order, kind, locale, greeting, django_capture_on_commit_callbacks, sailing):
     order.locale = locale
     order.save()
+    order.event.settings.set(setting_key(kind, "enabled_email"), True)  # payment_receipt's is off by default
     mail.outbox.clear()
     rows = send(order, kind, django_capture_on_commit_callbacks, channels=("email",),
                 extra={"amount": Decimal("1500.00"), "reason": "шторм", "hours": 24, "method": "ЮKassa",
@@ -117,11 +118,23 @@ def test_pretix_sends_the_confirmation_email_itself(order, django_capture_on_com
     assert [r.channel for r in rows] == ["sms"]  # the e-mail is pretix's own "order paid" mail
 
 
-def test_paying_sends_confirmation_and_receipt(order, django_capture_on_commit_callbacks):
+def test_paying_sends_one_confirmation_and_no_second_receipt(order, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order.payments.create(provider="manual", amount=order.total).confirm()
-    kinds = set(Notification.objects.filter(order=order).values_list("kind", "channel"))
-    assert ("payment_receipt", "email") in kinds and ("order_confirmed", "sms") in kinds
+    rows = {(n.kind, n.channel): n for n in Notification.objects.filter(order=order)}
+    assert ("order_confirmed", "sms") in rows
+    # pretix's own "payment received" e-mail confirms the payment; ours is switched off unless staff want it
+    assert rows[("payment_receipt", "email")].status == Notification.SKIPPED
+
+
+def test_staff_can_switch_the_payment_receipt_email_on(order, django_capture_on_commit_callbacks):
+    from ticketing_core.notifications.kinds import setting_key
+
+    order.event.settings.set(setting_key("payment_receipt", "enabled_email"), True)
+    with django_capture_on_commit_callbacks(execute=True):
+        order.payments.create(provider="manual", amount=order.total).confirm()
+    receipt = Notification.objects.get(order=order, kind="payment_receipt", channel="email")
+    assert receipt.status in (Notification.SENT, Notification.DELIVERED)
 
 
 def test_a_done_refund_is_confirmed_once(series, sailing, django_capture_on_commit_callbacks):

@@ -184,3 +184,14 @@ def test_live_issue_links_to_the_policy_page(series):
     with override("en"):
         issues = [str(i) for i in Event.objects.get(pk=series.pk).live_issues]
     assert any("sailings/settings" in i and "refund policy" in i for i in issues)
+
+
+def test_sale_terms_say_non_refundable_within_24_hours_and_never_a_past_deadline():
+    from ticketing_core.policy.rules import sale_terms
+
+    departure = now() + timedelta(hours=30)
+    early = sale_terms(departure, "Europe/Moscow")
+    assert early.refundable and early.deadline == departure - timedelta(hours=24)
+    late = sale_terms(departure, "Europe/Moscow", at=departure - timedelta(hours=23, minutes=59))
+    assert not late.refundable  # the deadline has passed: the shop says "non-refundable" instead of showing it
+    assert sale_terms(departure, "Europe/Moscow", at=departure - timedelta(hours=24)).refundable  # at the deadline
