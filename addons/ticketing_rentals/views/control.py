@@ -185,12 +185,22 @@ class VesselTimeline(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin,
         )
         return ctx
 
-    @staticmethod
-    def _label(occ: VesselOccupancy) -> str:
+    def _may_read_orders(self, event) -> bool:
+        """A charter's order code and link only for team members who may read that event's orders."""
+        cache = self.__dict__.setdefault("_orders_readable", {})
+        if event.pk not in cache:
+            cache[event.pk] = self.request.user.has_event_permission(
+                self.request.organizer, event, "event.orders:read", request=self.request)
+        return cache[event.pk]
+
+    def _label(self, occ: VesselOccupancy) -> str:
         if occ.kind == VesselOccupancy.KIND_SAILING and occ.sailing_id:
             return str(occ.sailing.event.name)
         if occ.kind == VesselOccupancy.KIND_RENTAL and occ.order_position_id:
-            return _("Charter, order {code}").format(code=occ.order_position.order.code)
+            order = occ.order_position.order
+            if not self._may_read_orders(order.event):
+                return str(occ.get_kind_display())
+            return _("Charter, order {code}").format(code=order.code)
         return _("Charter being booked")
 
     def _url(self, occ: VesselOccupancy) -> str | None:
@@ -200,6 +210,8 @@ class VesselTimeline(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin,
                            kwargs={"organizer": org, "event": occ.sailing.event.slug})
         if occ.kind == VesselOccupancy.KIND_RENTAL and occ.order_position_id:
             order = occ.order_position.order
+            if not self._may_read_orders(order.event):
+                return None
             return reverse("control:event.order", kwargs={"organizer": org, "event": order.event.slug,
                                                           "code": order.code})
         return None
