@@ -10,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from pretix.api.serializers.i18n import I18nAwareModelSerializer
 from pretix.base.models import Device, TeamAPIToken
 
+from ..dateranges import parse_id
 from ..errors import TicketingError
 from ..permissions import FLEET_WRITE, SAILINGS_WRITE
 from .capacity import check_vessel_capacity_change, sold_places
@@ -146,9 +147,14 @@ class SailingViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         qs = sailings_with_times(Sailing.objects.filter(event__organizer=self.request.organizer)).select_related(
             "event", "vessel", "subevent").order_by("starts_at")
-        for param, field in (("event", "event__slug"), ("vessel", "vessel_id"), ("subevent", "subevent_id")):
+        if self.request.query_params.get("event"):
+            qs = qs.filter(event__slug=self.request.query_params["event"][:50])
+        for param, field in (("vessel", "vessel_id"), ("subevent", "subevent_id")):
             if self.request.query_params.get(param):
-                qs = qs.filter(**{field: self.request.query_params[param]})
+                try:
+                    qs = qs.filter(**{field: parse_id(self.request.query_params[param])})
+                except ValueError as e:
+                    raise ValidationError({param: [str(e)]}) from None
         return qs
 
     def _save(self, serializer, instance=None):

@@ -259,3 +259,23 @@ def test_timeline_hides_charter_orders_from_team_members_without_that_events_ord
     team.limit_events.add(offer.event)
     html = client.get(url, {"date": mon.isoformat()}).content.decode()
     assert order.code in html and f"/orders/{order.code}/" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-13-01"])
+def test_dates_far_out_are_a_translated_answer_not_a_500(client, admin, organizer, offer, day):
+    """Issue 22, finding 6: year 1 and 9999 in the availability and timeline dates were server errors."""
+    avail = f"/{offer.event.organizer.slug}/{offer.event.slug}/rentals/availability.json"
+    for param in ("date_from", "date_to"):
+        resp = client.get(avail, {param: day}, HTTP_ACCEPT_LANGUAGE="ru")
+        assert resp.status_code == 400, resp.content[:300]
+    login(client, admin)
+    resp = client.get(f"/control/organizer/{organizer.slug}/fleet/timeline", {"date": day})
+    assert resp.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_charter_form_with_a_far_out_day_shows_no_times_not_a_500(client, offer, yacht, day):
+    resp = client.get(shop(offer), {"vessel": yacht.pk, "date": day, "duration": 120})
+    assert resp.status_code == 200

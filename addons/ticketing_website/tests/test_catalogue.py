@@ -216,3 +216,14 @@ def test_kind_links_lead_to_the_filtered_catalogue(client, organizer, catalogue)
     assert links == {"Все виды": "?", "Экскурсия": "?kind=excursion", "Мероприятие на борту": "?kind=onboard_event",
                      "Аренда": "?kind=rental"}
     assert soup.select_one('.tw-kinds a[aria-current="page"]').get_text(strip=True) == "Аренда"
+
+
+@pytest.mark.parametrize("params", [{"date_from": "9999-12-31", "view": "calendar"},
+                                    {"date_to": "0001-01-01", "view": "calendar"},
+                                    {"month": "9999-12", "view": "calendar"},
+                                    {"month": "0000-01", "view": "calendar"}])
+def test_far_out_dates_get_a_translated_error_not_a_500(client, organizer, catalogue, params):
+    """Issue 22, finding 6: year 1 or 9999 in the search's dates broke the calendar with a server error."""
+    resp = client.get(f"/{organizer.slug}/", params)
+    assert resp.status_code == 200
+    assert "Выберите дату между 2000 и 2100 годом." in resp.content.decode()

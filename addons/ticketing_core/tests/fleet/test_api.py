@@ -123,3 +123,13 @@ def test_pier_without_a_name_is_a_translated_400_not_a_500(full, organizer, name
                     format="json", HTTP_ACCEPT_LANGUAGE="ru")
     assert resp.status_code == 400
     assert "Укажите название" in str(resp.data["name"])
+
+
+@pytest.mark.parametrize("query", ["vessel=abc", "subevent=999999999999999999999999999999", "vessel=-1",
+                                   "event=" + "x" * 300, "subevent=1e5"])
+def test_odd_filters_are_a_translated_400_not_a_500(readonly, organizer, sailing, query):
+    """Issue 22, finding 6: non-numeric or 30-digit ids in the sailings filters were server errors."""
+    resp = readonly.get(f"/api/v1/organizers/{organizer.slug}/sailings/?{query}", HTTP_ACCEPT_LANGUAGE="ru")
+    assert resp.status_code in (200, 400), resp.content[:300]
+    if resp.status_code == 400:
+        assert "не является" in str(resp.json())
