@@ -12,6 +12,7 @@ from pretix.base.models import Device, TeamAPIToken
 
 from ..dateranges import parse_id
 from ..errors import TicketingError
+from ..jsoninput import parser_classes
 from ..permissions import FLEET_WRITE, SAILINGS_WRITE
 from .capacity import check_vessel_capacity_change, sold_places
 from .models import Pier, Sailing, Vessel
@@ -58,6 +59,8 @@ class VesselSerializer(I18nAwareModelSerializer):
 
 class _FleetViewSet(viewsets.ModelViewSet):
     """Everyone with access to the organizer may read; writing needs the fleet permission."""
+
+    parser_classes = parser_classes()
 
     permission = None
     write_permission = FLEET_WRITE
@@ -138,6 +141,8 @@ class SailingSerializer(serializers.ModelSerializer):
 
 class SailingViewSet(viewsets.ModelViewSet):
     """Sailings across all events; writing needs pretix's permission to edit the event's dates."""
+
+    parser_classes = parser_classes()
 
     serializer_class = SailingSerializer
     queryset = Sailing.objects.none()

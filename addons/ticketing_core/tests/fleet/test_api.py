@@ -133,3 +133,12 @@ def test_odd_filters_are_a_translated_400_not_a_500(readonly, organizer, sailing
     assert resp.status_code in (200, 400), resp.content[:300]
     if resp.status_code == 400:
         assert "не является" in str(resp.json())
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(full, organizer):
+    """Issue 22, finding 6: 10,000 nested lists made DRF's parser raise RecursionError (a 500)."""
+    deep = "[" * 10000 + "]" * 10000
+    resp = full.post(f"/api/v1/organizers/{organizer.slug}/sailings/", deep, content_type="application/json",
+                     HTTP_ACCEPT_LANGUAGE="ru")
+    assert resp.status_code == 400
+    assert "вложен" in str(resp.json())
