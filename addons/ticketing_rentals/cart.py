@@ -28,7 +28,7 @@ from pretix.base.services.locking import LockTimeoutException
 from ticketing_core.fleet.schedule import turnaround
 from ticketing_core.models import Vessel
 
-from . import services
+from . import holdlimits, services
 from .errors import RentalError, SlotTaken
 from .models import RentalOffer, VesselOccupancy
 from .occupancy import prepare_vessel
@@ -88,11 +88,14 @@ def cart_hold(offer: RentalOffer, cart_id: str, at: datetime | None = None) -> V
 
 
 def book(offer: RentalOffer, vessel: Vessel, start: datetime, minutes: int, guests: int, extras: list[Extra],
-         cart_id: str, sales_channel, invoice_address=None) -> VesselOccupancy:
+         cart_id: str, sales_channel, invoice_address=None, client: str = "") -> VesselOccupancy:
     """
     Put a charter (and its extras) into the cart ``cart_id``: hold the vessel first, so the slower cart
     operations never decide who gets the time, then add the positions through pretix's cart manager. If
     pretix refuses (an extra sold out, the cart is full), the hold is given back.
+
+    ``client`` (:func:`holdlimits.client_key`) bounds how much one caller may hold; the hold and its cart
+    positions live :func:`holdlimits.hold_lifetime`, so an abandoned checkout frees the vessel soon.
     """
     item = offer.item
     if item is None or not item.active:
@@ -101,9 +104,13 @@ def book(offer: RentalOffer, vessel: Vessel, start: datetime, minutes: int, gues
         raise RentalError(_("Your cart already holds a charter. Complete its order or remove it from the cart "
                             "before booking another time."))
     total = services.price(offer, vessel, start, minutes).total
-    reservation = timedelta(minutes=offer.event.settings.get("reservation_time", as_type=int))
+    reservation = holdlimits.hold_lifetime(offer.event)
     expires = now() + reservation
-    occupancy = services.hold(offer, vessel, start, minutes, token=cart_id, expires=expires, guests=guests)
+    with transaction.atomic():
+        holdlimits.lock_client(offer, client)
+        holdlimits.check_bounds(offer, client, vessel, start, minutes)
+        occupancy = services.hold(offer, vessel, start, minutes, token=cart_id, expires=expires, guests=guests,
+                                  client=client)
     before = set(CartPosition.objects.filter(event=offer.event, cart_id=cart_id).values_list("pk", flat=True))
     items = [{"item": item.pk, "variation": None, "count": 1, "price": f"{total:.2f}", "voucher": None,
               "subevent": None}]

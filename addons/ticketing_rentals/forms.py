@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_scopes.forms import SafeModelChoiceField
 
+from ticketing_core.dateranges import parse_day
 from ticketing_core.models import Vessel
 
 from . import services
@@ -77,8 +78,8 @@ class CharterForm(forms.Form):
         if isinstance(raw, date):
             return raw
         try:
-            return date.fromisoformat(str(raw)) if raw else None
-        except ValueError:
+            return parse_day(str(raw)) if raw else None
+        except ValueError:  # a half-typed or far-out day (year 9999) shows no start times, not an error page
             return None
 
     def chosen_duration(self) -> int:

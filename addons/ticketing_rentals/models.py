@@ -172,6 +172,7 @@ class VesselOccupancy(models.Model):
     cart_position = models.ForeignKey("pretixbase.CartPosition", on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="ticketing_occupancies")
     token = models.CharField(max_length=190, blank=True, db_index=True)
+    client = models.CharField(max_length=64, blank=True, default="")  # who made a hold: holdlimits.client_key
     guests = models.PositiveIntegerField(null=True, blank=True)
     expires = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -326,7 +326,7 @@ def _sqlstate(exc: Exception) -> str | None:
 
 def hold(offer: RentalOffer, vessel: Vessel, start: datetime, duration: timedelta | int, token: str,
          expires: datetime, *, guests: int | None = None, cart_position: CartPosition | None = None,
-         at: datetime | None = None) -> VesselOccupancy:
+         at: datetime | None = None, client: str = "") -> VesselOccupancy:
     """
     Reserve ``vessel`` for ``[start, start + duration)`` while a customer books (a cart), until ``expires``.
 
@@ -355,7 +355,7 @@ def hold(offer: RentalOffer, vessel: Vessel, start: datetime, duration: timedelt
                         return VesselOccupancy.objects.create(
                             vessel=vessel, kind=VesselOccupancy.KIND_HOLD, starts_at=start, ends_at=end,
                             blocked_until=end + buffer, offer=offer, token=token, expires=expires, guests=guests,
-                            cart_position=cart_position)
+                            cart_position=cart_position, client=client)
                 except IntegrityError:
                     raise _taken() from None
         except OperationalError as e:

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.urls import resolve, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 
 from pretix.base.models import Event, Item, OrderPosition, SubEvent
 from pretix.base.services.cart import CartError
@@ -22,10 +23,12 @@ from pretix.base.signals import (
     order_expired,
     order_paid,
     order_reactivated,
+    periodic_task,
     validate_cart,
     validate_order,
 )
 from pretix.control.signals import nav_event, order_info
+from pretix.helpers.periodic import minimum_interval
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.signals import checkout_confirm_page_content, html_head, process_request
 from pretix.presale.signals import order_info as presale_order_info
@@ -319,3 +322,13 @@ def demo_part(sender, **kwargs):
     from .demo import LOADERS
 
     return LOADERS
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_rentals_release_holds")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=1, minutes_after_error=5)
+def release_lapsed_holds(sender, **kwargs):
+    """Holds of abandoned checkouts free their vessel for the database constraint too, not only for reads."""
+    from .services import release_expired
+
+    release_expired()

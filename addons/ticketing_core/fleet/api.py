@@ -10,7 +10,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from pretix.api.serializers.i18n import I18nAwareModelSerializer
 from pretix.base.models import Device, TeamAPIToken
 
+from ..dateranges import parse_id
 from ..errors import TicketingError
+from ..jsoninput import parser_classes
 from ..permissions import FLEET_WRITE, SAILINGS_WRITE
 from .capacity import check_vessel_capacity_change, sold_places
 from .models import Pier, Sailing, Vessel
@@ -57,6 +59,8 @@ class VesselSerializer(I18nAwareModelSerializer):
 
 class _FleetViewSet(viewsets.ModelViewSet):
     """Everyone with access to the organizer may read; writing needs the fleet permission."""
+
+    parser_classes = parser_classes()
 
     permission = None
     write_permission = FLEET_WRITE
@@ -138,6 +142,8 @@ class SailingSerializer(serializers.ModelSerializer):
 class SailingViewSet(viewsets.ModelViewSet):
     """Sailings across all events; writing needs pretix's permission to edit the event's dates."""
 
+    parser_classes = parser_classes()
+
     serializer_class = SailingSerializer
     queryset = Sailing.objects.none()
     permission = None
@@ -146,9 +152,14 @@ class SailingViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         qs = sailings_with_times(Sailing.objects.filter(event__organizer=self.request.organizer)).select_related(
             "event", "vessel", "subevent").order_by("starts_at")
-        for param, field in (("event", "event__slug"), ("vessel", "vessel_id"), ("subevent", "subevent_id")):
+        if self.request.query_params.get("event"):
+            qs = qs.filter(event__slug=self.request.query_params["event"][:50])
+        for param, field in (("vessel", "vessel_id"), ("subevent", "subevent_id")):
             if self.request.query_params.get(param):
-                qs = qs.filter(**{field: self.request.query_params[param]})
+                try:
+                    qs = qs.filter(**{field: parse_id(self.request.query_params[param])})
+                except ValueError as e:
+                    raise ValidationError({param: [str(e)]}) from None
         return qs
 
     def _save(self, serializer, instance=None):

@@ -45,9 +45,11 @@ def refuse_late_cancel_or_change(event: Event, request: HttpRequest) -> HttpResp
     if match.namespace != "presale" or match.url_name not in (_CANCEL_URLS | _CHANGE_URLS):
         return None
     order = Order.objects.filter(event=event, code=match.kwargs.get("order")).first()
-    if order is None or not hmac.compare_digest(order.secret.lower(), str(match.kwargs.get("secret", "")).lower()):
+    if order is None:
         return None  # pretix's own view answers 404 without telling whether the order exists
-    back = eventreverse(event, "presale:event.order", kwargs={"order": order.code, "secret": order.secret})
+    back = _authorised_page(order, match)
+    if back is None:
+        return None
     if match.url_name in _CHANGE_URLS:
         messages.error(request, _("Tickets cannot be exchanged or transferred, and names on tickets cannot "
                                   "be changed."))
@@ -57,6 +59,28 @@ def refuse_late_cancel_or_change(event: Event, request: HttpRequest) -> HttpResp
         messages.error(request, decision.reason)
         return HttpResponseRedirect(back)
     return None
+
+
+def _authorised_page(order: Order, match) -> str | None:
+    """
+    The page the caller came from, if the URL's secret is the order's or (per-ticket URLs under
+    ``/ticket/…``) the ticket's own ``web_secret``; None for a wrong secret (pretix answers 404 then).
+    """
+    secret = str(match.kwargs.get("secret", "")).lower()
+    if "position" not in match.kwargs:
+        if not hmac.compare_digest(order.secret.lower(), secret):
+            return None
+        return eventreverse(order.event, "presale:event.order", kwargs={"order": order.code, "secret": order.secret})
+    position = order.positions.filter(positionid=_positive_int(match.kwargs["position"])).first()
+    if position is None or not hmac.compare_digest(position.web_secret.lower(), secret):
+        return None
+    return eventreverse(order.event, "presale:event.order.position",
+                        kwargs={"order": order.code, "position": position.positionid, "secret": position.web_secret})
+
+
+def _positive_int(raw: str) -> int:
+    """pretix's URL allows only digits; a 30-digit number is no ticket (and no database overflow)."""
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else 0
 
 
 def deadline_notice(order: Order) -> str:

@@ -12,6 +12,8 @@ from rest_framework.response import Response
 
 from pretix.base.models import Customer, OrderPosition, SubEvent, User
 
+from ticketing_core.jsoninput import parser_classes
+
 from ..cases.attachments import download_response
 from ..cases.services import CaseError, add_note, can_work_on_cases, change, open_case, reply
 from ..cases.views import filter_cases, find_order
@@ -94,6 +96,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ``POST <number>/note/``, ``PATCH <number>/`` (status, priority, category, assignee by e-mail),
     ``GET <number>/attachments/<id>/`` (the file; ids are listed with the messages).
     """
+
+    parser_classes = parser_classes()
 
     serializer_class = CaseSerializer
     permission = CASES_READ

@@ -13,6 +13,8 @@ from rest_framework.response import Response
 
 from pretix.base.models import Order
 
+from ticketing_core.jsoninput import parser_classes
+
 from ..audit.log import audit
 from ..permissions import CONSOLE, POLICY_REFUND
 from .refunds import RefundRefused, refund
@@ -24,6 +26,7 @@ def actor(request):
 
 
 class ConsoleSearchViewSet(viewsets.ViewSet):
+    parser_classes = parser_classes()
     permission = CONSOLE
 
     def list(self, request, *args, **kwargs):
@@ -56,6 +59,7 @@ class PolicyRefundSerializer(serializers.Serializer):
 
 
 class PolicyRefundViewSet(viewsets.ViewSet):
+    parser_classes = parser_classes()
     permission = POLICY_REFUND
     write_permission = POLICY_REFUND
 

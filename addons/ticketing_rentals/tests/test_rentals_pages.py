@@ -248,3 +248,49 @@ def test_order_page_and_invoice_line_name_the_vessel_and_the_charter_time(client
 def test_choosing_shows_no_errors_until_the_customer_books(client, offer, mon):
     html = client.get(shop(offer), {"vessel": "", "date": mon.isoformat(), "duration": 60}).content.decode()
     assert "has-error" not in html and 'name="start"' in html
+
+
+@pytest.mark.django_db
+def test_timeline_hides_charter_orders_from_team_members_without_that_events_orders(client, organizer, offer, yacht,
+                                                                                   mon):
+    """Issue 22, finding 7: a team member of another event saw every charter's order code and link."""
+    from pretix.base.models import Team, User
+
+    from ticketing_core.testing.factories import make_series as other_event
+
+    paid_cart, _ = book(offer, yacht, at(mon, 14))
+    order = place(offer.event, paid_cart)
+    user = User.objects.create_user("skipper@example.org", "admin-password-123")
+    team = Team.objects.create(organizer=organizer, name="Sailings only", all_events=False,
+                               limit_event_permissions={"event.orders:read": True})
+    team.limit_events.add(other_event(organizer, slug="tl-other"))
+    team.members.add(user)
+    login(client, user)
+    url = f"/control/organizer/{organizer.slug}/fleet/timeline"
+    html = client.get(url, {"date": mon.isoformat()}).content.decode()
+    assert "tl-rental" in html
+    assert order.code not in html and f"/orders/{order.code}/" not in html
+    # with the charter event's orders in the team, the code and the link are back
+    team.limit_events.add(offer.event)
+    html = client.get(url, {"date": mon.isoformat()}).content.decode()
+    assert order.code in html and f"/orders/{order.code}/" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-13-01"])
+def test_dates_far_out_are_a_translated_answer_not_a_500(client, admin, organizer, offer, day):
+    """Issue 22, finding 6: year 1 and 9999 in the availability and timeline dates were server errors."""
+    avail = f"/{offer.event.organizer.slug}/{offer.event.slug}/rentals/availability.json"
+    for param in ("date_from", "date_to"):
+        resp = client.get(avail, {param: day}, HTTP_ACCEPT_LANGUAGE="ru")
+        assert resp.status_code == 400, resp.content[:300]
+    login(client, admin)
+    resp = client.get(f"/control/organizer/{organizer.slug}/fleet/timeline", {"date": day})
+    assert resp.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_charter_form_with_a_far_out_day_shows_no_times_not_a_500(client, offer, yacht, day):
+    resp = client.get(shop(offer), {"vessel": yacht.pk, "date": day, "duration": 120})
+    assert resp.status_code == 200

@@ -17,6 +17,7 @@ from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.cart import get_or_create_cart_id
 
 from .. import cart as rental_cart
+from .. import holdlimits
 from ..errors import RentalError
 from ..forms import CharterForm
 from ..models import RentalOffer
@@ -93,14 +94,17 @@ class CharterBooking(View):
             messages.error(request, _("Please check your choice below."))
             return render(request, TEMPLATE, self._context(form), status=400)
         data = form.cleaned_data
-        cart_id = get_or_create_cart_id(request)
+        client = holdlimits.client_key(request)
         try:
+            holdlimits.count_attempt(self.offer, client)
+            cart_id = get_or_create_cart_id(request)
             rental_cart.book(self.offer, data["rental_vessel"].vessel, data["start"], data["minutes"], data["guests"],
-                             form.chosen_extras(), cart_id, request.sales_channel)
+                             form.chosen_extras(), cart_id, request.sales_channel, client=client)
         except RentalError as e:
             messages.error(request, str(e))
             form = self._form(request.POST, bind=True)
-            return render(request, TEMPLATE, self._context(form), status=409)
+            status = 429 if isinstance(e, holdlimits.HoldRefused) else 409
+            return render(request, TEMPLATE, self._context(form), status=status)
         messages.success(request, _("The vessel is reserved for you while you complete your order."))
         return HttpResponseRedirect(eventreverse(request.event, "presale:event.checkout.start"))
 

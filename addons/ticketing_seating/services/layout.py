@@ -88,6 +88,8 @@ def parse(raw: str | bytes | dict) -> dict:
                 raise SeatingError(_("The file is not UTF-8 text.")) from None
         try:
             data = json.loads(raw)
+        except RecursionError:
+            raise SeatingError(_("The JSON data is nested too deeply.")) from None
         except ValueError as e:
             msg = _("The file is not valid JSON: line {line}, column {column}: {error}.").format(
                 line=getattr(e, "lineno", "?"), column=getattr(e, "colno", "?"), error=getattr(e, "msg", str(e)))

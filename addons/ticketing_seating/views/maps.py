@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
+from ticketing_core import jsoninput
 from ticketing_core.models import Vessel
 from ticketing_core.permissions import FLEET_WRITE
 
@@ -93,7 +94,7 @@ class MapEdit(_VesselMixin, TemplateView):
         else:
             raw = layout_text = request.POST.get("layout", "")
             try:
-                meta = json.loads(meta_text)
+                meta = jsoninput.loads(meta_text)
                 if not isinstance(meta, dict):
                     raise ValueError
             except ValueError:
@@ -140,7 +141,7 @@ class MapGenerate(_VesselMixin, View):
     def post(self, request, *args, **kwargs):
         self.require_write()
         try:
-            spec = json.loads(request.body.decode("utf-8"))
+            spec = jsoninput.loads(request.body)
             return JsonResponse({"layout": generator.generate(spec)})
         except ValueError:
             return JsonResponse({"errors": [_("The generator settings could not be read.")]}, status=400)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ticketing_core.dateranges import year_error
 from ticketing_core.models import EventKind, Pier
 
 from .query import Entry
@@ -67,6 +68,12 @@ class CatalogueFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("date_from", "date_to", "month"):
+            value = data.get(name)
+            error = year_error(value.year if isinstance(value, date) else int(value[:4])) if value else None
+            if error:  # year 1 or 9999: the calendar's previous or next month would not exist
+                self.add_error(None if name == "month" else name, error)
+                data.pop(name, None)
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         if data.get("price_min") is not None and data.get("price_max") is not None \

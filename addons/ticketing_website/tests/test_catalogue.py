@@ -254,3 +254,14 @@ def test_a_charter_offer_without_a_pier_is_listed_not_a_server_error(client, org
     entry = next(e for e in build_entries(organizer, organizer.sales_channels.get(identifier="web"))
                  if e.event.slug == "charter")
     assert entry.pier is None
+
+
+@pytest.mark.parametrize("params", [{"date_from": "9999-12-31", "view": "calendar"},
+                                    {"date_to": "0001-01-01", "view": "calendar"},
+                                    {"month": "9999-12", "view": "calendar"},
+                                    {"month": "0000-01", "view": "calendar"}])
+def test_far_out_dates_get_a_translated_error_not_a_500(client, organizer, catalogue, params):
+    """Issue 22, finding 6: year 1 or 9999 in the search's dates broke the calendar with a server error."""
+    resp = client.get(f"/{organizer.slug}/", params)
+    assert resp.status_code == 200
+    assert "Выберите дату между 2000 и 2100 годом." in resp.content.decode()

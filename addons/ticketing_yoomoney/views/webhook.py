@@ -3,7 +3,6 @@ YooKassa's notifications (webhooks). One global address serves every organizer's
 id leads to our record, and so to the shop whose credentials re-fetch it.
 """
 import ipaddress
-import json
 import logging
 import re
 
@@ -14,6 +13,8 @@ from django_scopes import scopes_disabled
 
 from pretix.base.services.locking import LockTimeoutException
 from pretix.helpers.http import get_client_ip
+
+from ticketing_core import jsoninput
 
 from ..models import YooKassaObject
 from ..services import remote
@@ -55,8 +56,8 @@ def webhook(request):
     if request.content_type != "application/json":
         return HttpResponseBadRequest("expected application/json")
     try:
-        body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = jsoninput.loads(request.body)
+    except ValueError:  # bad bytes, bad JSON, nested too deeply
         return HttpResponseBadRequest("invalid JSON")
     if not isinstance(body, dict) or body.get("type") != "notification" or not isinstance(body.get("object"), dict):
         return HttpResponseBadRequest("not a YooKassa notification")

@@ -171,6 +171,16 @@ def _callback_entries(request_body: bytes | str | Mapping[str, Any]) -> list[str
     return [str(value) for key, value in pairs if _CALLBACK_KEY.match(str(key))]
 
 
+def _timestamp(raw: str) -> datetime | None:
+    """A callback's Unix time, or None for what is none (a 30-digit number overflows ``fromtimestamp``)."""
+    if not raw.isdigit() or len(raw) > 11:
+        return None
+    try:
+        return datetime.fromtimestamp(int(raw), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 class SmsRu(SmsGateway):
     """
     One SMS.ru account, given by its ``api_id`` (the key from the account's API settings, a secret).
@@ -295,9 +305,7 @@ class SmsRu(SmsGateway):
             if status is None:
                 logger.warning("SMS.ru callback with an unknown status %s for %s", code, lines[1])
                 continue
-            changed_at = None
-            if len(lines) > 3 and lines[3].isdigit():
-                changed_at = datetime.fromtimestamp(int(lines[3]), UTC)
+            changed_at = _timestamp(lines[3]) if len(lines) > 3 else None
             reports.append(DeliveryStatus(message_id=lines[1], status=status, provider_code=code,
                                           detail=f"{code} {STATUS_TEXT.get(code, '')}".strip(),
                                           changed_at=changed_at))

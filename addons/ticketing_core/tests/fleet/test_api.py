@@ -123,3 +123,22 @@ def test_pier_without_a_name_is_a_translated_400_not_a_500(full, organizer, name
                     format="json", HTTP_ACCEPT_LANGUAGE="ru")
     assert resp.status_code == 400
     assert "Укажите название" in str(resp.data["name"])
+
+
+@pytest.mark.parametrize("query", ["vessel=abc", "subevent=999999999999999999999999999999", "vessel=-1",
+                                   "event=" + "x" * 300, "subevent=1e5"])
+def test_odd_filters_are_a_translated_400_not_a_500(readonly, organizer, sailing, query):
+    """Issue 22, finding 6: non-numeric or 30-digit ids in the sailings filters were server errors."""
+    resp = readonly.get(f"/api/v1/organizers/{organizer.slug}/sailings/?{query}", HTTP_ACCEPT_LANGUAGE="ru")
+    assert resp.status_code in (200, 400), resp.content[:300]
+    if resp.status_code == 400:
+        assert "не является" in str(resp.json())
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(full, organizer):
+    """Issue 22, finding 6: 10,000 nested lists made DRF's parser raise RecursionError (a 500)."""
+    deep = "[" * 10000 + "]" * 10000
+    resp = full.post(f"/api/v1/organizers/{organizer.slug}/sailings/", deep, content_type="application/json",
+                     HTTP_ACCEPT_LANGUAGE="ru")
+    assert resp.status_code == 400
+    assert "вложен" in str(resp.json())

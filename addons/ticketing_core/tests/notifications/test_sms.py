@@ -414,6 +414,10 @@ def test_parse_callback_skips_what_it_does_not_know():
     assert gateway.parse_callback({"data[0]": "sms_status\n000000-1\nabc"}) == []
     assert gateway.parse_callback({"data[0]": "sms_status\n000000-1\n999"}) == []
     assert gateway.parse_callback({"data[0]": "sms_status"}) == []
+    # issue 22, finding 6: overflowing numbers are no server error
+    huge = gateway.parse_callback({"data[0]": "sms_status\n000000-1\n103\n" + "9" * 30,
+                                   "data[1]": "sms_status\n000000-2\n" + "9" * 30})
+    assert [(r.message_id, r.changed_at) for r in huge] == [("000000-1", None)]
     with pytest.raises(ValueError):
         gateway.parse_callback(b"data%5B0%5D=\xff\xfe")
     with pytest.raises(ValueError):

@@ -111,6 +111,33 @@ def test_exchanges_and_name_changes_are_refused(client, paid_order, series, acti
     assert paid_order.positions.first().attendee_name == "Иван Петров"
 
 
+@pytest.mark.parametrize("action", ["change", "modify"])
+def test_per_ticket_change_urls_are_refused_by_the_policy_whatever_pretix_allows(client, paid_order, series, action):
+    """Issue 22, finding 7: ``/ticket/<order>/<n>/<ticket secret>/change`` bypassed the guard."""
+    series.settings.change_allow_user_variation = True
+    series.settings.change_allow_user_addons = True
+    series.settings.allow_modifications = "attendee"
+    series.settings.change_allow_attendee = True
+    position = paid_order.positions.first()
+    url = (f"/{paid_order.event.organizer.slug}/{paid_order.event.slug}/ticket/{paid_order.code}/"
+           f"{position.positionid}/{position.web_secret}/{action}")
+    with override("en"):
+        resp = client.post(url, {"dummy": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 302
+    assert resp["Location"].rstrip("/").endswith(position.web_secret)
+    page = client.get(resp["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "cannot be exchanged" in page or "нельзя" in page
+    position.refresh_from_db()
+    assert position.attendee_name == "Иван Петров"
+
+
+def test_per_ticket_url_with_a_wrong_secret_is_left_to_pretix(client, paid_order):
+    position = paid_order.positions.first()
+    url = (f"/{paid_order.event.organizer.slug}/{paid_order.event.slug}/ticket/{paid_order.code}/"
+           f"{position.positionid}/{'x' * 32}/change")
+    assert client.post(url, {"dummy": "1"}).status_code == 404
+
+
 def test_order_page_states_the_deadline(client, paid_order):
     with override("en"):
         resp = client.get(_order_url(paid_order), HTTP_ACCEPT_LANGUAGE="en")
