@@ -81,6 +81,7 @@ def year_error(year: int) -> str | None:
 def parse_id(raw: str) -> int:
     """A database id typed into a URL or filter: digits only, at most :data:`MAX_ID` (no database overflow)."""
     raw = str(raw).strip()
-    if not raw.isdigit() or len(raw) > 18 or int(raw) > MAX_ID:
+    # isascii: "²" and other Unicode digits pass isdigit() but int() refuses them
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) > MAX_ID:
         raise ValueError(_("\"{value}\" is not a valid id.").format(value=raw[:40]))
     return int(raw)

@@ -1,10 +1,12 @@
 """The SLA settings page: targets per priority and category, working hours, holidays, the warning threshold."""
-from datetime import date, time
+from datetime import time
 
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
+
+from ticketing_core.dateranges import parse_day
 
 from ..models import SlaPolicy, SupportCase
 from .compute import AT_RISK_DEFAULT_PERCENT
@@ -89,10 +91,9 @@ class CalendarForm(forms.Form):
                 continue
             day, _sep, name = line.partition(" ")
             try:
-                parsed = date.fromisoformat(day)
-            except ValueError:
-                self.add_error("holidays", _("Line {n}: \"{day}\" is not a date like 2027-01-07.").format(
-                    n=n, day=day))
+                parsed = parse_day(day)  # also refuses year 1 or 9999, which the SLA clock cannot step over
+            except ValueError as e:
+                self.add_error("holidays", _("Line {n}: {error}").format(n=n, error=e))
                 continue
             holidays[parsed] = name.strip()[:200]
         data["holiday_rows"] = holidays

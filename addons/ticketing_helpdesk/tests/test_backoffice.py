@@ -251,3 +251,15 @@ def test_staff_link_a_new_case_to_a_sailing(organizer, case_agent_client, series
         "channel": "phone", "subject": "x", "body": "y", "category": "other", "priority": "normal",
         "locale": "ru", "phone": "+79161234567", "subevent": "999999"})
     assert r.status_code == 200 and r.context["form"].errors["subevent"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_sla_holidays_outside_the_years_anyone_works_are_refused(organizer, admin_client, day):
+    """Issue 22, finding 6: a holiday in year 1 or 9999 was stored, and the SLA clock cannot step over it."""
+    data = {"policy-TOTAL_FORMS": "0", "policy-INITIAL_FORMS": "0", "policy-MIN_NUM_FORMS": "0",
+            "policy-MAX_NUM_FORMS": "1000", "cal-holidays": f"{day} Конец света", "cal-at_risk_percent": "20"}
+    r = admin_client.post(url(organizer, "sla.settings"), data, HTTP_ACCEPT_LANGUAGE="ru")
+    assert r.status_code == 200
+    errors = " ".join(r.context["calendar_form"].errors["holidays"])
+    assert errors.startswith("Строка 1:") and "2000" in errors
+

@@ -3,6 +3,7 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 from django.utils.timezone import now
 
@@ -109,3 +110,12 @@ def test_pretix_seating_frame_shows_the_picker(seated):
     _v, event, sailing, _products = seated
     r = Client().get(_url(event, f"{sailing.subevent_id}/seatingframe/"))
     assert r.status_code == 200 and 'id="ts-picker"' in r.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["9" * 30, "²", "-1", "1e5", "abc"])
+@pytest.mark.parametrize("path", ["seating/availability.json", "seating/check.json", "seating/map.json"])
+def test_odd_date_ids_are_a_404_not_a_server_error(seated, raw, path):
+    """Issue 22, finding 6: a 30-digit id overflowed the database query and "²" passed isdigit() (500s)."""
+    _v, event, _sailing, _products = seated
+    r = Client().get(_url(event, f"{path}?subevent={raw}"))
+    assert r.status_code == 404

@@ -15,6 +15,8 @@ from pretix.base.models import Event
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.cart import get_or_create_cart_id
 
+from ticketing_core.dateranges import parse_id
+
 from ..services import picker as picker_service
 from ..services import rules
 from ..services.errors import SeatingError
@@ -26,10 +28,11 @@ def _date(request, event: Event):
     """The date asked for (``?subevent=<id>`` in an event series); 404 without a seat map."""
     subevent = None
     if event.has_subevents:
-        raw = request.GET.get("subevent", "")
-        if not raw.isdigit():
-            raise Http404(_("Please choose a date."))
-        subevent = event.subevents.filter(pk=int(raw), active=True).first()
+        try:
+            pk = parse_id(request.GET.get("subevent", ""))
+        except ValueError:
+            raise Http404(_("Please choose a date.")) from None
+        subevent = event.subevents.filter(pk=pk, active=True).first()
         if subevent is None:
             raise Http404(_("This date does not exist."))
     if not (subevent or event).seating_plan_id:
