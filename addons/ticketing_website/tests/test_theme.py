@@ -20,7 +20,8 @@ AA = 4.5
 
 
 def css_colour(name: str) -> str:
-    return re.search(rf"--tw-{name}:\s*(#[0-9a-fA-F]{{6}})", CSS.read_text()).group(1)
+    """The colour of ``--tw-<name>``; for one taken from pretix's theme (``var(--pretix-…, #hex)``) its fallback."""
+    return re.search(rf"--tw-{name}:\s*(?:var\(--[\w-]+,\s*)?(#[0-9a-fA-F]{{6}})", CSS.read_text()).group(1)
 
 
 def test_contrast_ratio_matches_wcag_reference_values():
