@@ -42,6 +42,24 @@ def styled(settings):
     settings.COMPRESS_CACHE_BACKEND = "default"
 
 
+def _guest_details_to_confirm(page, email: str) -> None:
+    """pretix's guest steps in any language (buttons found by their place, not their words): the e-mail, the
+    152-FZ consent, each passenger's name, payment at the pier, up to the confirmation step."""
+    page.wait_for_selector("#id_email")
+    page.fill("#id_email", email)
+    repeat = page.locator("#id_email_repeat")
+    if repeat.count():
+        repeat.fill(email)
+    consent = page.locator("#id_ticketing_privacy_consent")
+    if consent.count():
+        consent.check()
+    for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
+        field.fill("Anna Smirnova")
+    page.locator("form button.btn-primary[type=submit]").last.click()
+    page.check("input[name=payment][value=manual]")
+    page.locator("form button.btn-primary[type=submit]").last.click()
+
+
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["ru", "en", "zh-hans"])
 def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, organizer, catalogue, fleet, lang,
@@ -113,19 +131,7 @@ def test_find_by_filter_and_buy_with_a_promo_code(live_server, styled, browser, 
 
     # 3. checkout as a guest
     page.locator("form.checkout-button-primary button[type=submit]").click()
-    page.wait_for_selector("#id_email")
-    page.fill("#id_email", "anna@example.org")
-    repeat = page.locator("#id_email_repeat")
-    if repeat.count():
-        repeat.fill("anna@example.org")
-    consent = page.locator("#id_ticketing_privacy_consent")
-    if consent.count():
-        consent.check()
-    for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
-        field.fill("Anna Smirnova")
-    page.locator("form button.btn-primary[type=submit]").last.click()
-    page.check("input[name=payment][value=manual]")
-    page.locator("form button.btn-primary[type=submit]").last.click()
+    _guest_details_to_confirm(page, "anna@example.org")
 
     # 4. before ordering: each line, the promo code, the service fee, the tax statement and the refund deadline
     page.wait_for_selector(".tw-confirm")
@@ -168,19 +174,7 @@ def test_buying_within_24_hours_warns_and_asks_to_accept_a_non_refundable_ticket
     page.fill(f"#item_{adult.pk}", "1")
     page.click("#btn-add-to-cart")
     page.locator("form.checkout-button-primary button[type=submit]").click()
-    page.wait_for_selector("#id_email")
-    page.fill("#id_email", "late@example.org")
-    repeat = page.locator("#id_email_repeat")
-    if repeat.count():
-        repeat.fill("late@example.org")
-    consent = page.locator("#id_ticketing_privacy_consent")
-    if consent.count():
-        consent.check()
-    for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
-        field.fill("Anna Smirnova")
-    page.locator("form button.btn-primary[type=submit]").last.click()
-    page.check("input[name=payment][value=manual]")
-    page.locator("form button.btn-primary[type=submit]").last.click()
+    _guest_details_to_confirm(page, "late@example.org")
     page.wait_for_selector(".tw-nonrefundable")
     warning = page.inner_text(".tw-nonrefundable")
     assert "Билет невозвратный" in warning and "возврат до" not in page.inner_text(".tw-confirm")
