@@ -9,7 +9,7 @@ PO := $(shell find addons i18n -name '*.po' 2>/dev/null)
 MO := $(PO:.po=.mo)
 JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 
-ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk
+ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk ticketing_accounting
 
 .PHONY: run test install system-deps gettext browser fonts messages migrations bench clean i18n-stats sast audit \
 	security-scan openapi

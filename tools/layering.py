@@ -32,6 +32,8 @@ ADDON_DEPENDENCIES: dict[str, set[str]] = {
     "ticketing_seating": {"ticketing_core", "ticketing_website"},
     # the console shows privacy consents; its tests share the YooKassa emulator's fixtures
     "ticketing_helpdesk": {"ticketing_core", "ticketing_website", "ticketing_yoomoney"},
+    # B2B fields at the storefront's checkout, YooKassa commission and receipts in the registers
+    "ticketing_accounting": {"ticketing_core", "ticketing_website", "ticketing_yoomoney"},
 }
 
 # ticketing_core's slices -> the slices they may import (shared modules such as errors, hooks, permissions: any)

@@ -24,11 +24,11 @@ from ..policy.rules import apply_policy
 MSK = ZoneInfo("Europe/Moscow")
 # The suite as it runs in production (pretix.cfg's defaults); names only, core imports none of them.
 PLUGINS = ("ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney,"
-           "pretix.plugins.manualpayment")
+           "ticketing_accounting,pretix.plugins.manualpayment")
 
 
 ORGANIZER_PLUGINS = ("ticketing_core,ticketing_rentals,ticketing_seating,ticketing_website,ticketing_yoomoney,"
-                     "ticketing_helpdesk")
+                     "ticketing_helpdesk,ticketing_accounting")
 
 
 def make_organizer(slug: str = "neva", name: str = "Нева Круиз", plugins: str = ORGANIZER_PLUGINS,

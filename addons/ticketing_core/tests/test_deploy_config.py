@@ -21,7 +21,7 @@ PRETIX_DIR = Path(importlib.util.find_spec("pretix").submodule_search_locations[
 
 PRETIX_SERVICES = ("web", "worker", "beat", "migrate")
 ADDONS = ("ticketing_core", "ticketing_rentals", "ticketing_seating", "ticketing_website", "ticketing_yoomoney",
-          "ticketing_helpdesk")
+          "ticketing_helpdesk", "ticketing_accounting")
 PRETIX_EVENT_PLUGINS = (
     "pretix.plugins.sendmail",
     "pretix.plugins.statistics",
