@@ -41,6 +41,8 @@ CORE_SLICES: dict[str, set[str]] = {
     "fleet": set(),
     "policy": {"fleet"},
     "notifications": {"fleet", "policy"},
+    # check-in lists per sailing, the boarding page, the manifest, no-shows, travel documents
+    "boarding": {"fleet"},
 }
 
 # (addon, package, package): circles between an addon's packages that predate this check

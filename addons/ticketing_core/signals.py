@@ -22,7 +22,7 @@ from django_scopes import scopes_disabled
 from pretix.api.signals import register_webhook_events
 from pretix.api.webhooks import ParametrizedOrderWebhookEvent
 from pretix.base.i18n import language
-from pretix.base.models import Event, Item, ItemVariation, Order, OrderPayment, OrderRefund, Quota, SubEvent
+from pretix.base.models import Checkin, Event, Item, ItemVariation, Order, OrderPayment, OrderRefund, Quota, SubEvent
 from pretix.base.signals import (
     event_live_issues,
     order_paid,
@@ -48,7 +48,7 @@ from .fleet.forms import SailingForm
 from .fleet.models import Sailing
 from .fleet.names import personalize_new_passenger_place
 from .fleet.schedule import guard_date_move
-from .hooks import fleet_menu, sailing_canceled
+from .hooks import fleet_menu, sailing_canceled, sailing_changed
 from .notifications.checkout import checkout_fields, save_preferences
 from .notifications.placeholders import departure_placeholder
 from .notifications.service import notify, notify_cancellation
@@ -352,11 +352,39 @@ def register_shredder(sender, **kwargs):
     return NotificationShredder
 
 
-# --- signals this addon sends (defined in hooks.py; fleet_menu and sailing_canceled are imported above) -------
+# --- boarding: a check-in list per sailing, check-in metrics, no-shows, travel documents ---------------------------
+
+
+@receiver(sailing_changed, dispatch_uid="ticketing_core_boarding_list")
+def boarding_list_for_sailing(sender, sailing, **kwargs):
+    from .boarding.lists import sync_list
+
+    sync_list(sailing)
+
+
+@receiver(post_save, sender=SubEvent, dispatch_uid="ticketing_core_boarding_list_date")
+@receiver(post_save, sender=Event, dispatch_uid="ticketing_core_boarding_list_event")
+def boarding_list_for_date(sender, instance, raw=False, created=False, **kwargs):
+    """pretix's date form changed the time or name: the sailing's list is renamed (its rule follows by itself)."""
+    if raw or created:
+        return
+    from .boarding.lists import sync_date
+
+    sync_date(instance)
+
+
+@receiver(post_save, sender=Checkin, dispatch_uid="ticketing_core_boarding_metric")
+def checkin_metric(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        from .boarding.metrics import count_checkin
+
+        count_checkin(instance)
+
+
+# --- signals this addon sends (defined in hooks.py; fleet_menu, sailing_canceled/_changed are imported above) -------
 from .hooks import (  # noqa: E402, F401 - listed here so this module indexes every touch point
     demo_loaders,
     event_without_fixed_departure,
     order_departures,
-    sailing_changed,
     vessel_time_check,
 )
