@@ -120,3 +120,13 @@ def describe_seat(seat) -> str:
         if text:
             return str(text)
     return str(seat)
+
+seat_wheelchair = Signal()
+"""
+Sent with ``sender=seat`` (a pretix ``Seat``) by the passenger manifest, which counts wheelchair places. The seat
+maps' addon returns True for a seat of a wheelchair category; without an answer a seat is not one.
+"""
+
+
+def is_wheelchair_seat(seat) -> bool:
+    return any(answer for _receiver, answer in seat_wheelchair.send(sender=seat))

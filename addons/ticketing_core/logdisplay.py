@@ -30,6 +30,13 @@ class FleetLogEntryType(LogEntryType):
     "ticketing_core.policy.applied": _("The refund policy (24 hours before departure, no exchanges, "
                                        "no transfers) was applied to the event settings."),
     "ticketing_core.kind.changed": _("The product kind of the event was changed."),
+    "ticketing_core.manifest.viewed": _("The passenger manifest of the sailing was viewed."),
+    "ticketing_core.manifest.exported": _("The passenger manifest of the sailing was exported ({format})."),
+    "ticketing_core.boarding.closed": _("Boarding closed: {boarded} of {paid} paid passengers boarded, "
+                                        "{noshows} no-shows."),
+    "ticketing_core.documents.changed": _("Travel documents at checkout (inter-regional or international "
+                                          "route) were switched on or off."),
+    "ticketing_core.documents.purged": _("{answers} travel-document answers were erased after {days} days."),
 })
 class SailingLogEntryType(EventLogEntryType):
     pass

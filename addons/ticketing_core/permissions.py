@@ -24,3 +24,7 @@ def register_fleet_permissions(sender, **kwargs):
             help_text=_("Vessels, their certified capacity and the piers of the operator."),
         ),
     ]
+
+# Boarding: pretix's check-in permission (the Boarding staff role holds only this); reading orders sees more.
+CHECKIN = "event.orders:checkin"
+ORDERS_READ = "event.orders:read"

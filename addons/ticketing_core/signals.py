@@ -355,6 +355,26 @@ def register_shredder(sender, **kwargs):
 # --- boarding: a check-in list per sailing, check-in metrics, no-shows, travel documents ---------------------------
 
 
+@receiver(nav_organizer, dispatch_uid="ticketing_core_nav_boarding")
+def navbar_boarding(sender, request, organizer, **kwargs):
+    """*Boarding* (the crew's page) and *Passenger manifest*, for whoever may check in or read orders somewhere."""
+    from .boarding.access import boarding_events
+
+    if not boarding_events(request).exists():
+        return []
+    url = resolve(request.path_info)
+    ours = url.namespace == f"plugins:{APP}" and (url.url_name or "").split(".")[0] in ("boarding", "manifest")
+    children = [
+        {"label": _("Boarding"), "url": reverse(f"plugins:{APP}:boarding", kwargs={"organizer": organizer.slug}),
+         "active": ours and url.url_name.startswith("boarding")},
+        {"label": _("Passenger manifest"),
+         "url": reverse(f"plugins:{APP}:manifest", kwargs={"organizer": organizer.slug}),
+         "active": ours and url.url_name.startswith("manifest")},
+    ]
+    return [{"label": _("Boarding"), "url": children[0]["url"], "icon": "qrcode", "active": ours,
+             "children": children}]
+
+
 @receiver(sailing_changed, dispatch_uid="ticketing_core_boarding_list")
 def boarding_list_for_sailing(sender, sailing, **kwargs):
     from .boarding.lists import sync_list
@@ -371,6 +391,32 @@ def boarding_list_for_date(sender, instance, raw=False, created=False, **kwargs)
     from .boarding.lists import sync_date
 
     sync_date(instance)
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_core_boarding_closed")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=5, minutes_after_error=5)
+def boarding_closed(sender, **kwargs):
+    """No-show summaries of sailings whose boarding closed; travel documents past their retention are erased."""
+    from .boarding.documents import purge_expired
+    from .boarding.noshows import summarize_closed
+
+    summarize_closed()
+    purge_expired()
+
+
+@receiver(register_webhook_events, dispatch_uid="ticketing_core_boarding_webhooks")
+def boarding_webhook_events(sender, **kwargs):
+    from .boarding.noshows import webhook_events
+
+    return webhook_events()
+
+
+@receiver(register_data_shredders, dispatch_uid="ticketing_core_documents_shredder")
+def register_documents_shredder(sender, **kwargs):
+    from .boarding.documents import DocumentShredder
+
+    return DocumentShredder
 
 
 @receiver(post_save, sender=Checkin, dispatch_uid="ticketing_core_boarding_metric")

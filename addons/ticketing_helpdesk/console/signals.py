@@ -1,5 +1,5 @@
 """
-Where the console, the manifest, the roles page and the audit trail touch pretix: the organizer menu, the
+Where the console, the roles page and the audit trail touch pretix: the organizer menu, the
 "Support" panel on pretix's order page, the log entry texts and the client address of staff requests.
 """
 from django.dispatch import receiver
@@ -18,7 +18,6 @@ context.install()
 # (label, url name, icon, url names that make it active)
 PAGES = (
     (_("Search"), "console", ("console",)),
-    (_("Passenger manifest"), "manifest", ("manifest",)),
     (_("Staff roles"), "roles", ("roles",)),
     (_("Audit trail"), "audit", ("audit",)),
 )
@@ -28,9 +27,6 @@ def _allowed(request, organizer, name: str) -> bool:
     user = request.user
     if name == "console":
         return user.has_organizer_permission(organizer, CONSOLE, request=request)
-    if name == "manifest":
-        return user.get_events_with_permission(["event.orders:checkin", "event.orders:read"], request=request) \
-            .filter(organizer=organizer).exists()
     if name == "roles":
         return user.has_organizer_permission(organizer, "organizer.teams:write", request=request)
     if name == "audit":
