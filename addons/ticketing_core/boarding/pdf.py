@@ -90,13 +90,13 @@ def render(m: Manifest) -> bytes:
         (_("Boarded"), m.boarded), (_("Children"), m.children), (_("Wheelchair places"), m.wheelchair),
         (_("No-shows"), m.noshows if m.closed else "—"),
     ]
-    left = Table([[p(k, ParagraphStyle("k", parent=base, fontName=bold)), p(v)] for k, v in facts],
+    left = Table([[p(k, ParagraphStyle("k", parent=base, fontName=bold)), p(v)] for k, v in facts], hAlign="LEFT",
                  colWidths=[38 * mm, 100 * mm])
-    right = Table([[p(k, ParagraphStyle("k2", parent=base, fontName=bold)), p(v)] for k, v in figures],
+    right = Table([[p(k, ParagraphStyle("k2", parent=base, fontName=bold)), p(v)] for k, v in figures], hAlign="LEFT",
                   colWidths=[45 * mm, 25 * mm])
     for t in (left, right):
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    story += [Table([[left, right]], colWidths=[145 * mm, 100 * mm]), Spacer(1, 4 * mm)]
+    story += [Table([[left, right]], colWidths=[145 * mm, 100 * mm], hAlign="LEFT"), Spacer(1, 4 * mm)]
 
     header = ["№", _("Passenger"), _("Category"), _("Seat"), _("Phone"), _("Boarded")]
     widths = [10, 62, 45, 40, 38, 28]
@@ -115,7 +115,7 @@ def render(m: Manifest) -> bytes:
         rows.append([p(c) for c in line])
     if not m.rows:
         rows.append([p(_("No passengers booked."))] + [""] * (len(header) - 1))
-    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
