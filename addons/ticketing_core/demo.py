@@ -636,7 +636,9 @@ def _fleet_and_events(context: DemoContext) -> None:
 
 def loaders() -> list[DemoLoader]:
     """Core's part and every installed addon's (``hooks.demo_loaders``), in the order they run."""
-    found = [DemoLoader(FLEET_POSITION, _fleet_and_events)]
+    from .boarding.demo import load_boarding_demo
+
+    found = [DemoLoader(FLEET_POSITION, _fleet_and_events), DemoLoader(FLEET_POSITION + 1, load_boarding_demo)]
     for _receiver, more in demo_loaders.send(sender=DemoContext):
         found.extend(more or [])
     return sorted(found, key=lambda loader: loader.position)
@@ -667,6 +669,7 @@ def load_demo() -> dict:
         "storefront_url": f"{base}/{ORGANIZER_SLUG}/",
         "control_url": f"{base}/control/",
         "organizer_control_url": f"{base}/control/organizer/{ORGANIZER_SLUG}/",
+        "boarding_url": f"{base}/control/organizer/{ORGANIZER_SLUG}/boarding/",
         "event_urls": {e.slug: f"{base}/{ORGANIZER_SLUG}/{e.slug}/" for e in events},
         "created": dict(tally.created),
         "skipped": list(tally.skipped),

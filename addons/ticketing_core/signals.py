@@ -103,6 +103,7 @@ def navbar_event(sender, request, **kwargs):
 EVENT_SETTINGS_PAGES = (
     (_("Sailing and refund policy"), "settings", SAILINGS_WRITE),
     (_("Notifications"), "notifications.settings", "event.settings.general:write"),
+    (_("Boarding"), "boarding.settings", SAILINGS_WRITE),
 )
 
 
@@ -166,6 +167,11 @@ def item_names(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Item, dispatch_uid="ticketing_core_item_sync")
 def item_saved(sender, instance, created, **kwargs):
     sync_item(instance)
+    if instance.admission:  # a new passenger product of a route with travel documents asks them too
+        from .boarding.documents import ensure_questions, route_requires_documents
+
+        if route_requires_documents(instance.event):
+            ensure_questions(instance.event)
 
 
 @receiver(post_save, sender=ItemVariation, dispatch_uid="ticketing_core_variation_sync")

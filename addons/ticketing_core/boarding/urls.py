@@ -1,7 +1,7 @@
 """The crew's boarding page and the passenger manifest (organizer level: a crew member works a pier, not an event)."""
 from django.urls import re_path
 
-from . import views
+from . import settings_views, views
 
 ORG = r"^control/organizer/(?P<organizer>[^/]+)/boarding/"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     re_path(ORG + r"(?P<sailing>\d+)/search$", views.BoardingSearch.as_view(), name="boarding.search"),
     re_path(ORG + r"manifest/$", views.ManifestIndex.as_view(), name="manifest"),
     re_path(ORG + r"manifest/(?P<sailing>\d+)/$", views.ManifestDetail.as_view(), name="manifest.detail"),
+    re_path(r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/settings/boarding/$",
+            settings_views.BoardingSettings.as_view(), name="boarding.settings"),
 ]

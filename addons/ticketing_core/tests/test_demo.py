@@ -69,6 +69,7 @@ def test_load_demo_is_complete_and_idempotent(db):
     second = load_demo()
     assert second["created"] == {}
     assert _counts() == before
+    _assert_boarding_day()
 
     with scopes_disabled():
         organizer = Organizer.objects.get(slug="neva")
@@ -86,7 +87,8 @@ def test_load_demo_is_complete_and_idempotent(db):
             sailing = se.ticketing_sailing
             assert sailing.quota.size == sailing.vessel.capacity
             assert se.date_to == se.date_from + sailing.duration
-            assert now() < se.date_from <= now() + timedelta(days=30)
+            # (boarding: yesterday's sailing with its no-shows is in the past)
+            assert now() - timedelta(days=2) < se.date_from <= now() + timedelta(days=30)
             # Passenger products count against the capacity, the mulled wine does not.
             # (the motor ship's events also sell a product per seat category, ticketing_seating)
             seated = {"Место «Стандарт»", "Место у окна", "Место за VIP-столиком", "Место для кресла-коляски"
@@ -203,3 +205,19 @@ def test_demo_passenger_places_ask_names_also_in_an_older_demo(db):
     with scopes_disabled():
         assert not Item.objects.filter(event__organizer__slug="neva", admission=True, personalized=False).exists()
     assert result["created"].get("passenger names")
+
+
+
+def _assert_boarding_day():
+    """Today's demo sailing has boarded and waiting passengers; yesterday's has no-shows, summed up once."""
+    from pretix.base.models import Checkin, LogEntry, OrderPosition
+
+    from ticketing_core.boarding.demo import EMAIL
+
+    with scopes_disabled():
+        positions = OrderPosition.objects.filter(order__email=EMAIL).select_related("subevent")
+        assert len({p.subevent_id for p in positions}) == 2
+        boarded = Checkin.objects.filter(position__in=positions, successful=True).count()
+        assert 0 < boarded < positions.count()
+        summary = LogEntry.objects.get(action_type="ticketing_core.boarding.closed")
+        assert summary.parsed_data["noshows"] == 3

@@ -1,0 +1,91 @@
+"""
+The demo's boarding day: a sailing today with boarded and not-yet-boarded passengers, and yesterday's sailing with
+no-shows (its summary logged as the periodic task would). Idempotent: a sailing that already has demo passengers
+is left alone.
+"""
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils.timezone import now
+
+from pretix.base.models import Checkin, Order, OrderPayment, OrderPosition, SubEvent
+
+from ..errors import TicketingError
+from ..fleet.models import Sailing
+from ..fleet.sailings import save_sailing
+from .lists import list_of
+from .noshows import summarize_closed
+
+EMAIL = "boarding-demo@example.org"
+PASSENGERS = [("Анна Смирнова", 0, True), ("Миша Смирнов", 1, True), ("Пётр Иванов", 0, False),
+              ("Ольга Кузнецова", 0, False), ("Li Wei", 0, True), ("Дарья Орлова", 1, False)]
+
+
+def _sailing(event, vessels, piers, start):
+    """A sailing of ``event`` at ``start`` (or the nearest free hour after it) on any demo vessel."""
+    for shift in range(0, 6):
+        dt = start + timedelta(hours=shift)
+        for vessel in vessels:
+            try:
+                se = SubEvent.objects.create(event=event, name=event.name, date_from=dt,
+                                             date_to=dt + timedelta(minutes=90), active=True, is_public=True)
+                return save_sailing(event, se, vessel=vessel, departure_pier=piers[0], arrival_pier=piers[0],
+                                    duration=timedelta(minutes=90))
+            except TicketingError:
+                SubEvent.objects.filter(event=event, date_from=dt, ticketing_sailing__isnull=True).delete()
+    return None
+
+
+def _passengers(sailing, boarded_at):
+    event = sailing.event
+    items = list(event.items.filter(admission=True).order_by("pk"))
+    clist = list_of(sailing)
+    for i, (name, item_index, boards) in enumerate(PASSENGERS):
+        item = items[min(item_index, len(items) - 1)]
+        price = item.default_price or Decimal("0.00")
+        order = Order.objects.create(event=event, email=EMAIL, phone=f"+7921000{i:04d}", status=Order.STATUS_PENDING,
+                                     locale="ru", total=price, expires=now() + timedelta(days=1),
+                                     sales_channel=event.organizer.sales_channels.get(identifier="web"))
+        pos = OrderPosition.objects.create(order=order, item=item, subevent=sailing.subevent, price=price,
+                                           attendee_name_parts={"full_name": name})
+        if price:
+            order.payments.create(provider="manual", amount=price, state=OrderPayment.PAYMENT_STATE_CREATED).confirm()
+        else:
+            order.status = Order.STATUS_PAID
+            order.save(update_fields=["status"])
+        if boards and boarded_at:
+            Checkin.objects.create(position=pos, list=clist, type=Checkin.TYPE_ENTRY,
+                                   datetime=boarded_at - timedelta(minutes=10 - i))
+
+
+def load_boarding_demo(context) -> None:
+    """Runs right after core's fleet and events, so the seat maps' and others' parts cover these dates too."""
+    from ..demo import _bar_quotas
+
+    events = [e for e in context.events if e.has_subevents and e.items.filter(admission=True).exists()]
+    if not events or not context.vessels or not context.piers:
+        return
+    event = events[0]
+    usual = Sailing.objects.filter(event=event).select_related("vessel", "departure_pier").first()
+    if usual is None:
+        return
+    vessels, piers = [usual.vessel], [usual.departure_pier]  # the route's own vessel: same products and seats
+    tz = ZoneInfo(piers[0].timezone)
+    if Order.objects.filter(event=event, email=EMAIL).exists():
+        return
+    local_now = now().astimezone(tz)
+    today_start = max(local_now + timedelta(minutes=45), local_now.replace(hour=10, minute=0, second=0,
+                                                                           microsecond=0))
+    if today_start.date() != local_now.date():  # late at night: today's sailing left an hour ago
+        today_start = local_now - timedelta(minutes=30)
+    today = _sailing(event, vessels, piers, today_start.replace(second=0, microsecond=0))
+    yesterday = _sailing(event, vessels, piers, (local_now - timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0))
+    for sailing in (today, yesterday):
+        if sailing is not None:  # boarding runs until departure: today's first passengers are aboard already
+            _passengers(sailing, min(now(), sailing.start))
+            context.tally.add("boarding demo sailing")
+    _bar_quotas(event, context.tally)
+    summarize_closed()
+
