@@ -41,6 +41,8 @@ CORE_SLICES: dict[str, set[str]] = {
     "fleet": set(),
     "policy": {"fleet"},
     "notifications": {"fleet", "policy"},
+    # the numbers read the fleet (sailings, vessels, piers) and the policy's boarding facts; nobody imports kpi
+    "kpi": {"fleet", "policy"},
 }
 
 # (addon, package, package): circles between an addon's packages that predate this check
