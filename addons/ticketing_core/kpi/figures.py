@@ -38,14 +38,18 @@ PACE_DAYS = (60, 30, 21, 14, 7, 3, 1, 0)
 
 
 def channel_of(channel_type: str | None, identifier: str | None = None) -> str:
-    """pretix's sales channel → our four: its own shop (``web``), the API, a reseller, else the back office."""
-    kind = (channel_type or identifier or "").lower()
+    """
+    pretix's sales channel → our four. A reseller's channel (its identifier or type names a reseller; resellers
+    usually sell through the API) is a reseller; then the shop (``web``), the API, and the back office for the rest
+    (box office, pretixPOS, anything staff enter).
+    """
+    kind, name = (channel_type or "").lower(), (identifier or "").lower()
+    if "reseller" in kind or "reseller" in name:
+        return "reseller"
     if kind == "web":
         return "shop"
     if kind == "api":
         return "api"
-    if "reseller" in kind or "reseller" in (identifier or "").lower():
-        return "reseller"
     return "backoffice"
 
 
