@@ -1,7 +1,6 @@
 """The dashboard's page, export and widgets: who sees them, bad filters answered with 400, typed XLSX cells."""
 from io import BytesIO
 
-import pytest
 from django.urls import reverse
 
 from pretix.base.models import Team, User
@@ -55,7 +54,8 @@ def test_only_kpi_readers_see_revenue(client, organizer):
 
 
 BAD_FILTERS = [
-    {"start": "0001-01-01"}, {"end": "9999-12-31"}, {"start": "2026-13-01"}, {"start": "2026-06-01", "end": "2025-06-01"},
+    {"start": "0001-01-01"}, {"end": "9999-12-31"}, {"start": "2026-13-01"},
+    {"start": "2026-06-01", "end": "2025-06-01"},
     {"start": "2024-01-01", "end": "2026-01-01"},  # longer than MAX_DAYS
     {"event": "abc"}, {"event": "99999999999999999999"}, {"vessel": "²"}, {"pier": "-1"}, {"vessel": "12345678"},
 ]
@@ -85,7 +85,7 @@ def test_export_has_typed_cells(admin_client, season):
     ws = wb.worksheets[0]
     header = [c.value for c in ws[1]]
     past = next(row for row in ws.iter_rows(min_row=2) if row[header.index("Продано")].value == 4)
-    cell = {h: c for h, c in zip(header, past)}
+    cell = {h: c for h, c in zip(header, past, strict=True)}
     assert cell["Вместимость"].value == 60 and cell["Вместимость"].data_type == "n"
     assert float(cell["Выручка брутто"].value) == 7250.0 and cell["Выручка брутто"].data_type == "n"
     assert cell["Отправление"].is_date
