@@ -43,6 +43,8 @@ CORE_SLICES: dict[str, set[str]] = {
     "notifications": {"fleet", "policy"},
     # check-in lists per sailing, the boarding page, the manifest, no-shows, travel documents
     "boarding": {"fleet"},
+    # the numbers read the fleet (sailings, vessels, piers) and the policy's boarding facts; nobody imports kpi
+    "kpi": {"fleet", "policy"},
 }
 
 # (addon, package, package): circles between an addon's packages that predate this check

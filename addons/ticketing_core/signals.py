@@ -32,12 +32,14 @@ from pretix.base.signals import (
     register_text_placeholders,
 )
 from pretix.control.signals import (
+    event_dashboard_widgets,
     nav_event,
     nav_event_settings,
     nav_organizer,
     order_info,
     subevent_detail_html,
     subevent_forms,
+    user_dashboard_widgets,
 )
 from pretix.helpers.periodic import minimum_interval
 from pretix.multidomain.urlreverse import eventreverse
@@ -49,6 +51,7 @@ from .fleet.models import Sailing
 from .fleet.names import personalize_new_passenger_place
 from .fleet.schedule import guard_date_move
 from .hooks import fleet_menu, sailing_canceled, sailing_changed
+from .kpi.funnel import record_step, step_of_request
 from .notifications.checkout import checkout_fields, save_preferences
 from .notifications.placeholders import departure_placeholder
 from .notifications.service import notify, notify_cancellation
@@ -431,6 +434,74 @@ def checkin_metric(sender, instance, created=False, raw=False, **kwargs):
         from .boarding.metrics import count_checkin
 
         count_checkin(instance)
+
+
+# --- kpi: the organizer's dashboard, the event widgets, the shop's anonymous funnel ------------------------------
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_core_nav_organizer_kpi")
+def navbar_organizer_kpi(sender, request, organizer, **kwargs):
+    """*Dashboard* at the top of the organizer menu, for Administrators and Sales managers."""
+    from .kpi.access import may_see_kpis
+
+    if not may_see_kpis(request.user, organizer, request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Dashboard"), "icon": "line-chart",
+        "url": reverse(f"plugins:{APP}:kpi.dashboard", kwargs={"organizer": organizer.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name.startswith("kpi."),
+    }]
+
+
+@receiver(event_dashboard_widgets, dispatch_uid="ticketing_core_kpi_event_widgets")
+def kpi_event_widgets(sender, subevent=None, lazy=False, **kwargs):
+    from .kpi.widgets import event_widgets
+
+    return event_widgets(sender, subevent=subevent, lazy=lazy)
+
+
+@receiver(user_dashboard_widgets, dispatch_uid="ticketing_core_kpi_user_widgets")
+def kpi_user_widgets(sender, user, **kwargs):
+    from .kpi.widgets import user_widgets
+
+    return user_widgets(user)
+
+
+@receiver(process_request, dispatch_uid="ticketing_core_funnel_request")
+def funnel_request(sender, request, **kwargs):
+    """A visit of the event's shop page, an "add to cart", a checkout started: counted, never who."""
+    step = step_of_request(request)
+    if step is not None:
+        record_step(sender, step)
+
+
+def _shop_order(order) -> bool:
+    return getattr(order.sales_channel, "type", "") == "web"
+
+
+@receiver(order_placed, dispatch_uid="ticketing_core_funnel_placed")
+def funnel_placed(sender, order, **kwargs):
+    if _shop_order(order):
+        record_step(sender, "placed")
+        if order.status == Order.STATUS_PAID:  # a free order is paid when placed; pretix sends no order_paid
+            record_step(sender, "paid")
+
+
+@receiver(order_paid, dispatch_uid="ticketing_core_funnel_paid")
+def funnel_paid(sender, order, **kwargs):
+    if _shop_order(order):
+        record_step(sender, "paid")
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_core_funnel_flush")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=5, minutes_after_error=5)
+def funnel_flush(sender, **kwargs):
+    """The shop's funnel counters from Redis into the daily summary table (nothing to do without Redis)."""
+    from .kpi.funnel import flush
+
+    flush()
 
 
 # --- signals this addon sends (defined in hooks.py; fleet_menu, sailing_canceled/_changed are imported above) -------

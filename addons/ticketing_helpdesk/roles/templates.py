@@ -14,6 +14,8 @@ Decisions the issue leaves open, made here and stated in the role descriptions:
 * The Accountant therefore reads orders, payments and invoices and runs exports and reports, edits the
   invoice settings, and reads everything else; confirming a bank transfer by hand is an administrator's job.
 * Boarding staff get pretix's check-in permission only; our manifest shows them today's sailings only.
+* The sales dashboard (revenue, load factor, conversion: ``ticketing_core.kpi``) is for the Administrator and the
+  Sales manager (``organizer.kpi:read``); support agents, accountants and boarding staff do not see it.
 """
 from dataclasses import dataclass, field
 
@@ -21,6 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.models import Organizer, Team, User
+
+from ticketing_core.permissions import KPI_READ
 
 from ..permissions import AUDIT_READ, CASES_READ, CASES_SETTINGS, CASES_WRITE, CONSOLE, POLICY_REFUND, RESEND
 
@@ -44,13 +48,13 @@ ROLES: dict[str, Role] = {r.key: r for r in (
     ),
     Role(
         "sales_manager", _("Sales manager"),
-        _("Events, dates, products and prices, vouchers, reports; refunds only within the policy; no "
-          "refunds outside the policy, no teams, no payment settings."),
+        _("Events, dates, products and prices, vouchers, reports and the sales dashboard; refunds only within "
+          "the policy; no refunds outside the policy, no teams, no payment settings."),
         event_permissions=frozenset({
             "event.settings.general:write", "event.subevents:write", "event.items:write", "event.orders:read",
             "event.vouchers:read", "event.vouchers:write", RESEND, POLICY_REFUND,
         }),
-        organizer_permissions=frozenset({"organizer.events:create", CONSOLE, CASES_READ}),
+        organizer_permissions=frozenset({"organizer.events:create", CONSOLE, CASES_READ, KPI_READ}),
     ),
     Role(
         "support_agent", _("Support agent"),

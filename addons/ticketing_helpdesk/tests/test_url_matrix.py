@@ -252,6 +252,9 @@ TABLE: dict[str, Row] = {
     CORE + "notifications.resend": Row(ev(code=lambda w: w.order.code), backoffice(*ADMIN), "post"),
     CORE + "messages": Row(org, backoffice(*ALL_ROLES, **ANY_STAFF)),
     CORE + "sms.settings": Row(org, backoffice(*ADMIN)),
+    # the sales dashboard and its export: organizer.kpi:read (Administrator, Sales manager), no revenue for others
+    CORE + "kpi.dashboard": Row(org, backoffice(*SALES)),
+    CORE + "kpi.export": Row(org, backoffice(*SALES)),
     CORE + "sms.callback": Row(lambda w: {**org(w), "token": w.sms_token}, everyone("bad"), "post"),
     CORE + "customer.notifications": Row(org, customer_only()),
     # ---- ticketing_website: storefront, accounts, privacy, boarding cards, robots.txt, settings

@@ -1,0 +1,295 @@
+"""
+The season's figures per sailing and the booking pace, from a handful of grouped SQL queries.
+
+Definitions (also the column help on the dashboard and in the XLSX):
+
+* **capacity**: the sailing's sellable places (the vessel's certificate or less, ``Sailing.capacity``);
+* **sold**: passenger places (pretix's "admission" products) not cancelled in orders pending or paid;
+  **paid**: those in paid orders; **load factor** = paid / capacity;
+* **revenue gross**: the confirmed payments of the sailing's orders (refunded ones included), shared among the
+  sailings of an order by the price of its positions (an order of one sailing counts whole);
+  **refunds**: the refunds done (count of refunds, amount) shared the same way; **net** = gross − refunds;
+  **revenue per seat** = net / capacity;
+* **no-shows**: paid places without a successful entry scan once boarding has closed (departure +
+  :data:`BOARDING_GRACE`); sailings whose boarding is still open show none;
+* **channel mix**: sold places by the order's pretix sales channel (shop, back office, API, reseller).
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractIsoYear, ExtractWeek
+from django.utils.timezone import now
+
+from pretix.base.models import Checkin, Order, OrderPayment, OrderPosition, OrderRefund
+
+from ..fleet.models import Sailing
+
+# Boarding closes this long after departure; a paid passenger not scanned by then is a no-show. The boarding
+# slice makes the grace configurable per event; this is the default, in one place.
+BOARDING_GRACE = timedelta(minutes=15)
+
+CHANNELS = ("shop", "backoffice", "api", "reseller")
+ZERO = Decimal("0.00")
+# Days before departure at which the booking pace is read (cumulative tickets sold by then).
+PACE_DAYS = (60, 30, 21, 14, 7, 3, 1, 0)
+
+
+def channel_of(channel_type: str | None, identifier: str | None = None) -> str:
+    """
+    pretix's sales channel → our four. A reseller's channel (its identifier or type names a reseller; resellers
+    usually sell through the API) is a reseller; then the shop (``web``), the API, and the back office for the rest
+    (box office, pretixPOS, anything staff enter).
+    """
+    kind, name = (channel_type or "").lower(), (identifier or "").lower()
+    if "reseller" in kind or "reseller" in name:
+        return "reseller"
+    if kind == "web":
+        return "shop"
+    if kind == "api":
+        return "api"
+    return "backoffice"
+
+
+@dataclass
+class SailingFigures:
+    sailing_id: int
+    event_id: int
+    subevent_id: int | None
+    event_name: str
+    start: datetime
+    vessel: str
+    pier: str
+    capacity: int
+    canceled: bool = False
+    sold: int = 0
+    paid: int = 0
+    no_shows: int | None = None  # None: boarding not closed yet
+    gross: Decimal = ZERO
+    refunds: Decimal = ZERO
+    refund_count: int = 0
+    channels: dict = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross - self.refunds
+
+    @property
+    def load_factor(self) -> Decimal | None:
+        return pct(self.paid, self.capacity)
+
+    @property
+    def revenue_per_seat(self) -> Decimal | None:
+        if not self.capacity:
+            return None
+        return money(self.net / self.capacity)
+
+
+def pct(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def sailings_in(events, first: datetime, last: datetime, vessel=None, pier=None):
+    """The sailings of ``events`` departing in ``[first, last)`` (aware datetimes), optionally of a vessel/pier."""
+    qs = Sailing.objects.filter(event__in=events).filter(
+        Q(subevent__date_from__gte=first, subevent__date_from__lt=last)
+        | Q(subevent__isnull=True, event__date_from__gte=first, event__date_from__lt=last))
+    if vessel is not None:
+        qs = qs.filter(vessel=vessel)
+    if pier is not None:
+        qs = qs.filter(departure_pier=pier)
+    return qs
+
+
+def sailing_figures(sailings, at: datetime | None = None) -> list[SailingFigures]:
+    """Every figure of each sailing (module docstring), ordered by departure. Five grouped queries in all."""
+    at = at or now()
+    rows: dict[tuple[int, int | None], SailingFigures] = {}
+    for s in sailings.select_related("event", "subevent", "vessel", "departure_pier").order_by("id"):
+        start = s.subevent.date_from if s.subevent_id else s.event.date_from
+        rows[(s.event_id, s.subevent_id)] = SailingFigures(
+            sailing_id=s.pk, event_id=s.event_id, subevent_id=s.subevent_id,
+            event_name=str((s.subevent or s.event).name), start=start, vessel=s.vessel.name,
+            pier=str(s.departure_pier.name), capacity=s.capacity, canceled=s.canceled_at is not None,
+            no_shows=0 if start + BOARDING_GRACE <= at else None,
+        )
+    if not rows:
+        return []
+    subevents = [k[1] for k in rows if k[1] is not None]
+    singles = [k[0] for k in rows if k[1] is None]
+    in_sailings = Q(subevent_id__in=subevents) | Q(subevent__isnull=True, order__event_id__in=singles)
+
+    places = OrderPosition.objects.filter(in_sailings, item__admission=True)  # pretix's manager: not cancelled
+    scanned = Checkin.objects.filter(position_id=OuterRef("pk"), successful=True, type=Checkin.TYPE_ENTRY)
+    live = Q(order__status__in=(Order.STATUS_PENDING, Order.STATUS_PAID))
+    paid = Q(order__status=Order.STATUS_PAID)
+    for r in (places.annotate(scanned=Exists(scanned))
+              .values("order__event_id", "subevent_id", "order__sales_channel__type",
+                      "order__sales_channel__identifier")
+              .annotate(sold=Count("id", filter=live), paid=Count("id", filter=paid),
+                        unscanned=Count("id", filter=paid & Q(scanned=False)))):
+        row = rows.get((r["order__event_id"], r["subevent_id"]))
+        if row is None:
+            continue
+        row.sold += r["sold"]
+        row.paid += r["paid"]
+        row.channels[channel_of(r["order__sales_channel__type"], r["order__sales_channel__identifier"])] += r["sold"]
+        if row.no_shows is not None:
+            row.no_shows += r["unscanned"]
+
+    _money(rows, in_sailings)
+    return sorted(rows.values(), key=lambda r: (r.start, r.sailing_id))
+
+
+def _money(rows, in_sailings) -> None:
+    """Payments and refunds per order, shared among the order's sailings by the price of its positions."""
+    share: dict[int, list[tuple[tuple, Decimal]]] = defaultdict(list)
+    # every position (cancelled ones too: a refunded order's tickets are cancelled), grouped per order and sailing
+    for r in (OrderPosition.all.filter(in_sailings).values("order_id", "order__event_id", "subevent_id")
+              .annotate(price=Sum("price"), n=Count("id"))):
+        share[r["order_id"]].append(((r["order__event_id"], r["subevent_id"]), r["price"] or ZERO, r["n"]))
+    orders = list(share)
+    totals = {r["order_id"]: (r["price"] or ZERO, r["n"]) for r in (
+        OrderPosition.all.filter(order_id__in=orders).values("order_id").annotate(price=Sum("price"), n=Count("id")))}
+    paid = dict(OrderPayment.objects.filter(
+        order_id__in=orders,
+        state__in=(OrderPayment.PAYMENT_STATE_CONFIRMED, OrderPayment.PAYMENT_STATE_REFUNDED),
+    ).values("order_id").annotate(s=Sum("amount")).values_list("order_id", "s"))
+    refunded = {r["order_id"]: (r["s"], r["n"]) for r in OrderRefund.objects.filter(
+        order_id__in=orders, state=OrderRefund.REFUND_STATE_DONE,
+    ).values("order_id").annotate(s=Sum("amount"), n=Count("id"))}
+    for order_id, parts in share.items():
+        amount, (refund, refund_count) = paid.get(order_id), refunded.get(order_id, (None, 0))
+        if not amount and not refund:
+            continue
+        total_price, total_n = totals.get(order_id, (ZERO, 0))
+        for key, price, n in parts:
+            row = rows.get(key)
+            if row is None:
+                continue
+            part = (price / total_price) if total_price else (Decimal(n) / total_n if total_n else Decimal(1))
+            row.gross += money((amount or ZERO) * part)
+            row.refunds += money((refund or ZERO) * part)
+            row.refund_count += refund_count if part else 0
+
+
+@dataclass
+class Totals:
+    sailings: int = 0
+    capacity: int = 0
+    sold: int = 0
+    paid: int = 0
+    no_shows: int = 0
+    gross: Decimal = ZERO
+    refunds: Decimal = ZERO
+    refund_count: int = 0
+    channels: dict = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross - self.refunds
+
+    @property
+    def load_factor(self) -> Decimal | None:
+        return pct(self.paid, self.capacity)
+
+    @property
+    def revenue_per_seat(self) -> Decimal | None:
+        return money(self.net / self.capacity) if self.capacity else None
+
+    @property
+    def no_show_rate(self) -> Decimal | None:
+        return pct(self.no_shows, self.paid)
+
+    def channel_shares(self) -> list[tuple[str, int, Decimal | None]]:
+        whole = sum(self.channels.values())
+        return [(c, n, pct(n, whole)) for c, n in self.channels.items()]
+
+
+def totals_of(rows: list[SailingFigures]) -> Totals:
+    t = Totals()
+    for r in rows:
+        t.sailings += 1
+        t.capacity += r.capacity
+        t.sold += r.sold
+        t.paid += r.paid
+        t.no_shows += r.no_shows or 0
+        t.gross += r.gross
+        t.refunds += r.refunds
+        t.refund_count += r.refund_count
+        for c, n in r.channels.items():
+            t.channels[c] += n
+    return t
+
+
+# --- booking pace ---------------------------------------------------------------------------------------------
+
+@dataclass
+class PaceRow:
+    """A route (an event: one excursion programme) and ISO week: tickets sold by N days before departure."""
+
+    event_id: int
+    route: str
+    week: int
+    year: int
+    sailings: int = 0
+    by_day: dict = field(default_factory=lambda: dict.fromkeys(PACE_DAYS, 0))
+    previous: dict | None = None  # the same ISO week of the year before, where it had sailings
+
+    @property
+    def final(self) -> int:
+        return self.by_day[0]
+
+
+def booking_pace(events, first: datetime, last: datetime, vessel=None, pier=None) -> list[PaceRow]:
+    """
+    Per route and week of ``[first, last)``: cumulative places sold (orders pending or paid, not cancelled)
+    60, 30, … 0 days before departure, beside the same ISO weeks one year earlier. Grouped in SQL by
+    route, ISO year, week and pace bucket.
+    """
+    current = _pace_counts(events, first, last, vessel, pier)
+    prior = _pace_counts(events, first - timedelta(days=364), last - timedelta(days=364), vessel, pier)
+    names = {e.pk: str(e.name) for e in events}
+    out = []
+    for (event_id, year, week), (sailings, by_day) in sorted(current.items(), key=lambda kv: (
+            names.get(kv[0][0], ""), kv[0][1], kv[0][2])):
+        before = prior.get((event_id, year - 1, week))
+        out.append(PaceRow(event_id=event_id, route=names.get(event_id, ""), week=week, year=year,
+                           sailings=sailings, by_day=by_day, previous=before[1] if before else None))
+    return out
+
+
+def _pace_counts(events, first, last, vessel, pier) -> dict:
+    sailings = sailings_in(events, first, last, vessel, pier).filter(subevent__isnull=False)
+    per_week = (sailings.annotate(y=ExtractIsoYear("subevent__date_from"), w=ExtractWeek("subevent__date_from"))
+                .values("event_id", "y", "w").annotate(n=Count("id")))
+    found = {(r["event_id"], r["y"], r["w"]): (r["n"], dict.fromkeys(PACE_DAYS, 0)) for r in per_week}
+    if not found:
+        return {}
+    departure = "subevent__date_from"
+    from django.db.models import F
+
+    buckets = {f"d{d}": Count("id", filter=Q(order__datetime__lte=F(departure) - timedelta(days=d)))
+               for d in PACE_DAYS}
+    for r in (OrderPosition.objects.filter(
+            subevent__ticketing_sailing__in=sailings, item__admission=True,
+            order__status__in=(Order.STATUS_PENDING, Order.STATUS_PAID))
+            .annotate(y=ExtractIsoYear(departure), w=ExtractWeek(departure))
+            .values("order__event_id", "y", "w").annotate(**buckets)):
+        entry = found.get((r["order__event_id"], r["y"], r["w"]))
+        if entry is not None:
+            for d in PACE_DAYS:
+                entry[1][d] += r[f"d{d}"]
+    return found
+
+
+def period_days(start: date, end: date) -> int:
+    return (end - start).days + 1
