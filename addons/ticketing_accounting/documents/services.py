@@ -51,8 +51,9 @@ def _issue(order: Order, kind: str, day: date, user=None, due: date | None = Non
     return doc
 
 
-def issue_invoice(order: Order, user=None) -> Document:
-    """The Счёт for an order; the previous active one is cancelled (it keeps its number)."""
+def issue_invoice(order: Order, user=None, day: date | None = None) -> Document:
+    """The Счёт for an order (dated today unless ``day``); the previous active one is cancelled, keeping its
+    number."""
     if not supplier(order.event.organizer).complete:
         raise DocumentError(_("The supplier's requisites are incomplete: fill them in under Organizer → "
                               "Accounting requisites."))
@@ -61,7 +62,7 @@ def issue_invoice(order: Order, user=None) -> Document:
             cancel(old, user=user)
         deadline = invoice_payment_deadline(order)
         due = deadline.astimezone(ZoneInfo(str(order.event.settings.timezone))).date() if deadline else None
-        return _issue(order, Document.INVOICE, local_today(order), user=user, due=due)
+        return _issue(order, Document.INVOICE, day or local_today(order), user=user, due=due)
 
 
 def last_sailing_day(order: Order) -> date | None:
