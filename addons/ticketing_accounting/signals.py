@@ -1,1 +1,129 @@
 """Where ticketing_accounting touches pretix: every receiver of the addon is connected from this module."""
+import logging
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.template.loader import get_template
+from django.urls import resolve, reverse
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from pretix.base.signals import order_placed, periodic_task, register_payment_providers
+from pretix.control.signals import nav_organizer
+from pretix.control.signals import order_info as control_order_info
+from pretix.helpers.periodic import minimum_interval
+from pretix.presale.signals import contact_form_fields, contact_form_fields_overrides
+from pretix.presale.signals import order_info as presale_order_info
+
+from ticketing_core.hooks import demo_loaders
+
+from . import logdisplay  # noqa: F401 - the texts of our log entries
+
+logger = logging.getLogger(__name__)
+APP = "ticketing_accounting"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# B2B and documents
+# ---------------------------------------------------------------------------------------------------------------
+
+@receiver(register_payment_providers, dispatch_uid="ticketing_accounting_invoice_provider")
+def invoice_payment_provider(sender, **kwargs):
+    from .payment import InvoicePayment
+    return InvoicePayment
+
+
+@receiver(contact_form_fields, dispatch_uid="ticketing_accounting_b2b_fields")
+def b2b_contact_fields(sender, request=None, **kwargs):
+    """"Покупаю как организация / ИП" and the buyer's requisites in the contact step of the checkout."""
+    from .b2b.checkout import b2b_fields
+    return b2b_fields()
+
+
+@receiver(contact_form_fields_overrides, dispatch_uid="ticketing_accounting_b2b_initial")
+def b2b_from_account(sender, request=None, order=None, **kwargs):
+    """A signed-in customer starts from the requisites of their last purchase as an organisation."""
+    from .b2b.checkout import initial_from_account
+    customer = getattr(request, "customer", None) if request is not None else None
+    return {k: {"initial": v, "disabled": False} for k, v in initial_from_account(customer).items()}
+
+
+@receiver(order_placed, dispatch_uid="ticketing_accounting_b2b_order_placed")
+def b2b_order_placed(sender, order, **kwargs):
+    """Store the buyer with the order; a bank-invoice order gets its payment term and its Счёт by e-mail."""
+    from .b2b.services import PROVIDER, apply_payment_term, record_from_checkout
+
+    buyer = record_from_checkout(order)
+    if buyer is None or not any(p.provider == PROVIDER for p in order.payments.all()):
+        return
+    apply_payment_term(order)
+    transaction.on_commit(lambda: _issue_and_send_invoice(order.pk))
+
+
+def _issue_and_send_invoice(order_pk: int) -> None:
+    from pretix.base.models import Order
+
+    from .documents.services import DocumentError, issue_invoice, send_document
+    with scopes_disabled():
+        order = Order.objects.select_related("event__organizer").get(pk=order_pk)
+        try:
+            send_document(issue_invoice(order))
+        except DocumentError as e:
+            logger.warning("No invoice for order %s: %s", order.code, e)
+
+
+@receiver(presale_order_info, dispatch_uid="ticketing_accounting_buyer_documents")
+def buyer_documents(sender, order, request=None, **kwargs):
+    """The buyer's order page lists the order's documents for download."""
+    from .documents.models import Document
+    docs = list(Document.objects.filter(order=order, canceled=False))
+    if not docs:
+        return ""
+    return get_template("ticketing_accounting/documents/buyer_order_info.html").render(
+        {"order": order, "documents": docs, "event": sender}, request=request)
+
+
+@receiver(control_order_info, dispatch_uid="ticketing_accounting_staff_documents")
+def staff_documents(sender, order, request=None, **kwargs):
+    """The back-office order page: the buyer's requisites, every document (cancelled ones too) and the buttons."""
+    from .documents.models import Document
+    buyer = getattr(order, "ticketing_b2b_buyer", None)
+    docs = list(Document.objects.filter(order=order))
+    if buyer is None and not docs:
+        return ""
+    can_write = request is not None and request.user.has_event_permission(
+        sender.organizer, sender, "event.orders:write", request=request)
+    return get_template("ticketing_accounting/documents/staff_order_info.html").render(
+        {"order": order, "buyer": buyer, "documents": docs, "event": sender, "can_write": can_write},
+        request=request)
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_accounting_closing_documents")
+@minimum_interval(minutes_after_success=60)
+def closing_documents(sender, **kwargs):
+    """After the last sailing of a paid bank-invoice order: its Акт / УПД, e-mailed to the buyer."""
+    from .documents.services import DocumentError, due_closing_orders, issue_closing_document, send_document
+    with scopes_disabled():
+        for order in list(due_closing_orders())[:200]:
+            try:
+                send_document(issue_closing_document(order))
+            except DocumentError as e:
+                logger.info("No closing document for %s: %s", order.code, e)
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_accounting_nav_requisites")
+def nav_requisites(sender, request, organizer, **kwargs):
+    if not request.user.has_organizer_permission(organizer, "organizer.settings.general:write", request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Accounting requisites"), "icon": "university",
+        "url": reverse(f"plugins:{APP}:requisites", kwargs={"organizer": organizer.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == "requisites",
+    }]
+
+
+@receiver(demo_loaders, dispatch_uid="ticketing_accounting_demo_b2b")
+def demo_b2b(sender, **kwargs):
+    from .demo_b2b import loaders
+    return loaders()

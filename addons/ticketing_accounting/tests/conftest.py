@@ -1,0 +1,65 @@
+"""Fixtures of the accounting tests: a supplier with checked requisites and a school's bank-invoice order."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils.timezone import now
+
+from pretix.base.models import Order, TaxRule
+
+from ticketing_core.testing import factories
+
+from ..b2b.services import PROVIDER, record_buyer
+
+SUPPLIER = {
+    "supplier_name": "ООО «Нева Круиз»", "supplier_inn": "7707083893", "supplier_kpp": "773601001",
+    "supplier_ogrn": "1027700132195", "supplier_address": "191186, Санкт-Петербург, Дворцовая наб., д. 2",
+    "bank_name": "ПАО Сбербанк, г. Москва", "bank_bik": "044525225", "bank_account": "40702810438000034726",
+    "bank_corr_account": "30101810400000000225", "director": "Петров И. И.", "chief_accountant": "Иванова А. А.",
+}
+SCHOOL = {"name": "ГБОУ «Школа № 239»", "inn": "7841000026", "kpp": "784101001",
+          "legal_address": "191028, Санкт-Петербург, Кирочная ул., д. 8", "documents_email": "buh@school239.example",
+          "contact_person": "Смирнова Е. В."}
+
+
+def configure_supplier(organizer, vat_payer: bool = True) -> None:
+    for key, value in SUPPLIER.items():
+        organizer.settings.set(f"ticketing_accounting_{key}", value)
+    organizer.settings.set("ticketing_accounting_vat_payer", vat_payer)
+
+
+@pytest.fixture
+def supplier_organizer(organizer):
+    configure_supplier(organizer)
+    return organizer
+
+
+def b2b_order(event, subevent, items, status=Order.STATUS_PENDING, provider=PROVIDER, requisites=None):
+    order = factories.make_order(event, subevent, items, status=status, provider=provider)
+    if status == Order.STATUS_PENDING:
+        order.payments.create(provider=provider, amount=order.total, state="created")
+    record_buyer(order, dict(requisites or SCHOOL))
+    return order
+
+
+@pytest.fixture
+def vat_series(supplier_organizer, boat, pier):
+    """The evening cruise with VAT 22 % included in the prices, a sailing in ten days."""
+    event = factories.make_series(supplier_organizer)
+    rule = TaxRule.objects.create(event=event, name={"ru": "НДС"}, rate=Decimal("22.00"), price_includes_tax=True)
+    event.items.update(tax_rule=rule)
+    sailing = factories.make_sailing(event, boat, pier, now() + timedelta(days=10))
+    return event, sailing
+
+
+@pytest.fixture
+def school_order(vat_series):
+    event, sailing = vat_series
+    adult = event.items.get(default_price=Decimal("1500.00"))
+    child = event.items.get(default_price=Decimal("900.00"))
+    items = [adult] * 2 + [child] * 3
+    order = b2b_order(event, sailing.subevent, items)
+    for p in order.positions.all():  # the tax of each line as pretix computes it at checkout
+        p._calculate_tax()
+        p.save()
+    return order
