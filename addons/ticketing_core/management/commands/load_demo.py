@@ -21,4 +21,5 @@ class Command(BaseCommand):
             self.stderr.write(f"Skipped a date: {line}")
         self.stdout.write(f"Storefront:   {result['storefront_url']}")
         self.stdout.write(f"Back office:  {result['control_url']}")
+        self.stdout.write(f"Dashboard:    {result['dashboard_url']}")
         self.stdout.write(f"Admin login:  {result['admin_email']} / {result['admin_password']}")
