@@ -76,7 +76,7 @@ def _plan(plan, rng, load, refund_rate, api_rate, no_show_rate, funnel, batch, c
     # a reseller selling through the API with a channel of its own (how pretix's reseller channels look to us)
     reseller = organizer.sales_channels.get_or_create(identifier="resellers",
                                                       defaults={"type": "api", "label": "Resellers"})[0]
-    checkin_list, _c = CheckinList.objects.get_or_create(event=event, name="KPI demo",
+    checkin_list, _c = CheckinList.objects.get_or_create(event=event, name="Посадка: прошедшие рейсы",
                                                          defaults={"all_products": True})
     used = set(Order.objects.filter(organizer=organizer).values_list("code", flat=True))
     subevents = SubEvent.objects.bulk_create([
