@@ -246,6 +246,7 @@ def print_banner(result: dict) -> None:
         ("Storefront", result["storefront_url"]),
         ("Back office", result["control_url"]),
         ("Boarding", result.get("boarding_url", "")),
+        ("Dashboard", result["dashboard_url"]),
         ("Admin e-mail", result["admin_email"]),
         ("Password", result["admin_password"]),
         *(helper.banner for helper in HELPERS),

@@ -575,7 +575,8 @@ def _bar_quotas(event: Event, tally: _Tally) -> None:
     if not extras:
         return
     covered = set(Quota.objects.filter(event=event, items__in=extras).values_list("subevent_id", flat=True))
-    for subevent in event.subevents.exclude(pk__in=covered):
+    # past dates (the dashboard's season, kpi/demo.py) sell nothing any more
+    for subevent in event.subevents.exclude(pk__in=covered).filter(date_from__gte=now()):
         quota = Quota.objects.create(event=event, subevent=subevent, name=BAR_QUOTA_NAME, size=None)
         quota.items.set(extras)
         tally.add("bar quota")
@@ -670,6 +671,7 @@ def load_demo() -> dict:
         "control_url": f"{base}/control/",
         "organizer_control_url": f"{base}/control/organizer/{ORGANIZER_SLUG}/",
         "boarding_url": f"{base}/control/organizer/{ORGANIZER_SLUG}/boarding/",
+        "dashboard_url": base + reverse("plugins:ticketing_core:kpi.dashboard", kwargs={"organizer": ORGANIZER_SLUG}),
         "event_urls": {e.slug: f"{base}/{ORGANIZER_SLUG}/{e.slug}/" for e in events},
         "created": dict(tally.created),
         "skipped": list(tally.skipped),

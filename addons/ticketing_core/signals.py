@@ -50,7 +50,7 @@ from .fleet.forms import SailingForm
 from .fleet.models import Sailing
 from .fleet.names import personalize_new_passenger_place
 from .fleet.schedule import guard_date_move
-from .hooks import fleet_menu, sailing_canceled, sailing_changed
+from .hooks import demo_loaders, fleet_menu, sailing_canceled, sailing_changed
 from .kpi.funnel import record_step, step_of_request
 from .notifications.checkout import checkout_fields, save_preferences
 from .notifications.placeholders import departure_placeholder
@@ -504,9 +504,16 @@ def funnel_flush(sender, **kwargs):
     flush()
 
 
-# --- signals this addon sends (defined in hooks.py; fleet_menu, sailing_canceled/_changed are imported above) -------
+@receiver(demo_loaders, dispatch_uid="ticketing_core_kpi_demo")
+def kpi_demo(sender, **kwargs):
+    """A past month (and the same month a year earlier) of sailings with orders, so the dashboard has a season."""
+    from .kpi.demo import loaders
+
+    return loaders()
+
+
+# --- signals this addon sends (defined in hooks.py; demo_loaders, fleet_menu, sailing_canceled/_changed: above) -----
 from .hooks import (  # noqa: E402, F401 - listed here so this module indexes every touch point
-    demo_loaders,
     event_without_fixed_departure,
     order_departures,
     vessel_time_check,

@@ -19,7 +19,7 @@ def _num(value) -> str:
 def hbars(title: str, items: list[tuple[str, float, str]], height_per_bar: int = 26) -> SafeString:
     """Horizontal bars: ``(label, value, text shown at the bar's end)``."""
     top = max((float(v) for _l, v, _t in items), default=0) or 1
-    label_w, bar_w = 170, WIDTH - 170 - 90
+    label_w, bar_w = 170, WIDTH - 170 - 140
     height = len(items) * height_per_bar + 8
     rows = []
     for i, (label, value, text) in enumerate(items):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -64,12 +64,13 @@ def chart_context(board: Dashboard, tz: ZoneInfo) -> dict:
         (date_format(d, "d.m"), figures.pct(*per_day[d])) for d in days])
     labels = channel_labels()
     mix = charts.hbars(_("Channel mix (places sold)"), [
-        (labels[c], n, f"{n} · {share if share is not None else 0}%") for c, n, share in board.totals.channel_shares()])
+        (labels[c], n, f"{n} · {number_format(share or 0, 1)}%") for c, n, share in board.totals.channel_shares()])
     steps = step_labels()
     visits = board.funnel_totals.get("visit") or 0
     flow = charts.hbars(_("Conversion funnel"), [
         (steps[s], board.funnel_totals[s],
-         f"{board.funnel_totals[s]}" + (f" · {figures.pct(board.funnel_totals[s], visits)}%" if visits else ""))
+         f"{board.funnel_totals[s]}"
+         + (f" · {number_format(figures.pct(board.funnel_totals[s], visits), 1)}%" if visits else ""))
         for s in funnel.STEPS])
     xs = [f"−{d}" if d else "0" for d in figures.PACE_DAYS]
     current = [sum(p.by_day[d] for p in board.pace) for d in figures.PACE_DAYS]

@@ -7,19 +7,18 @@ Definitions (also the column help on the dashboard and in the XLSX):
 * **sold**: passenger places (pretix's "admission" products) not cancelled in orders pending or paid;
   **paid**: those in paid orders; **load factor** = paid / capacity;
 * **revenue gross**: the confirmed payments of the sailing's orders (refunded ones included), shared among the
-  sailings of an order by the price of its positions (an order of one sailing counts whole);
+  sailings of an order by the price of its positions (an order of one sailing counts whole), in one SQL statement;
   **refunds**: the refunds done (count of refunds, amount) shared the same way; **net** = gross − refunds;
   **revenue per seat** = net / capacity;
 * **no-shows**: paid places without a successful entry scan once boarding has closed (departure +
   :data:`BOARDING_GRACE`); sailings whose boarding is still open show none;
 * **channel mix**: sold places by the order's pretix sales channel (shop, back office, API, reseller).
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractIsoYear, ExtractWeek
 from django.utils.timezone import now
 
@@ -110,22 +109,33 @@ def sailings_in(events, first: datetime, last: datetime, vessel=None, pier=None)
 
 
 def sailing_figures(sailings, at: datetime | None = None) -> list[SailingFigures]:
-    """Every figure of each sailing (module docstring), ordered by departure. Five grouped queries in all."""
+    """
+    Every figure of each sailing (module docstring), ordered by departure: three SQL statements whatever the
+    number of sailings. The sailings go into the statements as a subquery, never as a list of ids (Django
+    compiles a list of thousands of ids slowly, and so does the database).
+    """
     at = at or now()
     rows: dict[tuple[int, int | None], SailingFigures] = {}
-    for s in sailings.select_related("event", "subevent", "vessel", "departure_pier").order_by("id"):
-        start = s.subevent.date_from if s.subevent_id else s.event.date_from
-        rows[(s.event_id, s.subevent_id)] = SailingFigures(
-            sailing_id=s.pk, event_id=s.event_id, subevent_id=s.subevent_id,
-            event_name=str((s.subevent or s.event).name), start=start, vessel=s.vessel.name,
-            pier=str(s.departure_pier.name), capacity=s.capacity, canceled=s.canceled_at is not None,
+    for s in sailings.values("id", "event_id", "subevent_id", "subevent__date_from", "event__date_from",
+                             "subevent__name", "event__name", "vessel__name", "vessel__capacity",
+                             "sellable_capacity", "departure_pier__name", "canceled_at"):
+        start = s["subevent__date_from"] or s["event__date_from"]
+        capacity = s["vessel__capacity"] if s["sellable_capacity"] is None else min(s["sellable_capacity"],
+                                                                                    s["vessel__capacity"])
+        rows[(s["event_id"], s["subevent_id"])] = SailingFigures(
+            sailing_id=s["id"], event_id=s["event_id"], subevent_id=s["subevent_id"],
+            event_name=str(s["subevent__name"] or s["event__name"]), start=start, vessel=s["vessel__name"],
+            pier=str(s["departure_pier__name"]), capacity=capacity, canceled=s["canceled_at"] is not None,
             no_shows=0 if start + BOARDING_GRACE <= at else None,
         )
     if not rows:
         return []
-    subevents = [k[1] for k in rows if k[1] is not None]
-    singles = [k[0] for k in rows if k[1] is None]
-    in_sailings = Q(subevent_id__in=subevents) | Q(subevent__isnull=True, order__event_id__in=singles)
+    # an OR over both kinds of sailing keeps PostgreSQL from using the index on the date: only where needed
+    has_singles = any(key[1] is None for key in rows)
+    in_sailings = Q(subevent_id__in=sailings.filter(subevent__isnull=False).values("subevent_id"))
+    if has_singles:
+        in_sailings |= Q(subevent__isnull=True,
+                         order__event_id__in=sailings.filter(subevent__isnull=True).values("event_id"))
 
     places = OrderPosition.objects.filter(in_sailings, item__admission=True)  # pretix's manager: not cancelled
     scanned = Checkin.objects.filter(position_id=OuterRef("pk"), successful=True, type=Checkin.TYPE_ENTRY)
@@ -145,40 +155,69 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[SailingFigures
         if row.no_shows is not None:
             row.no_shows += r["unscanned"]
 
-    _money(rows, in_sailings)
+    _money(rows, sailings, has_singles)
     return sorted(rows.values(), key=lambda r: (r.start, r.sailing_id))
 
 
-def _money(rows, in_sailings) -> None:
-    """Payments and refunds per order, shared among the order's sailings by the price of its positions."""
-    share: dict[int, list[tuple[tuple, Decimal]]] = defaultdict(list)
-    # every position (cancelled ones too: a refunded order's tickets are cancelled), grouped per order and sailing
-    for r in (OrderPosition.all.filter(in_sailings).values("order_id", "order__event_id", "subevent_id")
-              .annotate(price=Sum("price"), n=Count("id"))):
-        share[r["order_id"]].append(((r["order__event_id"], r["subevent_id"]), r["price"] or ZERO, r["n"]))
-    orders = list(share)
-    totals = {r["order_id"]: (r["price"] or ZERO, r["n"]) for r in (
-        OrderPosition.all.filter(order_id__in=orders).values("order_id").annotate(price=Sum("price"), n=Count("id")))}
-    paid = dict(OrderPayment.objects.filter(
-        order_id__in=orders,
-        state__in=(OrderPayment.PAYMENT_STATE_CONFIRMED, OrderPayment.PAYMENT_STATE_REFUNDED),
-    ).values("order_id").annotate(s=Sum("amount")).values_list("order_id", "s"))
-    refunded = {r["order_id"]: (r["s"], r["n"]) for r in OrderRefund.objects.filter(
-        order_id__in=orders, state=OrderRefund.REFUND_STATE_DONE,
-    ).values("order_id").annotate(s=Sum("amount"), n=Count("id"))}
-    for order_id, parts in share.items():
-        amount, (refund, refund_count) = paid.get(order_id), refunded.get(order_id, (None, 0))
-        if not amount and not refund:
-            continue
-        total_price, total_n = totals.get(order_id, (ZERO, 0))
-        for key, price, n in parts:
-            row = rows.get(key)
-            if row is None:
-                continue
-            part = (price / total_price) if total_price else (Decimal(n) / total_n if total_n else Decimal(1))
-            row.gross += money((amount or ZERO) * part)
-            row.refunds += money((refund or ZERO) * part)
-            row.refund_count += refund_count if part else 0
+# Payments and refunds per order, shared among the order's sailings by the price of its positions (cancelled
+# positions too: a refunded order's tickets are cancelled), in one statement (PostgreSQL and SQLite).
+_MONEY_SQL = """
+WITH part AS (
+    SELECT p.order_id, o.event_id, p.subevent_id, SUM(p.price) AS price, COUNT(*) AS n
+    FROM pretixbase_orderposition p JOIN pretixbase_order o ON o.id = p.order_id
+    WHERE p.subevent_id IN ({subevents})
+    GROUP BY p.order_id, o.event_id, p.subevent_id
+    {singles}
+), orders AS (SELECT DISTINCT order_id FROM part
+), whole AS (
+    SELECT p.order_id, SUM(p.price) AS price, COUNT(*) AS n FROM pretixbase_orderposition p
+    WHERE p.order_id IN (SELECT order_id FROM orders) GROUP BY p.order_id
+), paid AS (
+    SELECT order_id, SUM(amount) AS amount FROM pretixbase_orderpayment
+    WHERE state IN (%s, %s) AND order_id IN (SELECT order_id FROM orders) GROUP BY order_id
+), refunded AS (
+    SELECT order_id, SUM(amount) AS amount, COUNT(*) AS n FROM pretixbase_orderrefund
+    WHERE state = %s AND order_id IN (SELECT order_id FROM orders) GROUP BY order_id
+), shared AS (
+    SELECT part.event_id, part.subevent_id, paid.amount AS paid, refunded.amount AS refunded,
+           refunded.n AS refunds,
+           CASE WHEN whole.price <> 0 THEN part.price * 1.0 / whole.price ELSE part.n * 1.0 / whole.n END AS share
+    FROM part JOIN whole ON whole.order_id = part.order_id
+    LEFT JOIN paid ON paid.order_id = part.order_id LEFT JOIN refunded ON refunded.order_id = part.order_id
+    WHERE paid.amount IS NOT NULL OR refunded.amount IS NOT NULL
+)
+SELECT event_id, subevent_id, SUM(COALESCE(paid, 0) * share), SUM(COALESCE(refunded, 0) * share),
+       SUM(CASE WHEN share > 0 THEN COALESCE(refunds, 0) ELSE 0 END)
+FROM shared GROUP BY event_id, subevent_id
+"""
+
+
+_SINGLES_SQL = """UNION ALL
+    SELECT p.order_id, o.event_id, p.subevent_id, SUM(p.price) AS price, COUNT(*) AS n
+    FROM pretixbase_orderposition p JOIN pretixbase_order o ON o.id = p.order_id
+    WHERE p.subevent_id IS NULL AND o.event_id IN ({events})
+    GROUP BY p.order_id, o.event_id, p.subevent_id"""
+
+
+def _money(rows, sailings, has_singles: bool) -> None:
+    from django.db import connection
+
+    subevents, sub_params = sailings.filter(subevent__isnull=False).values("subevent_id").query.sql_with_params()
+    singles, single_params = "", ()
+    if has_singles:
+        events, single_params = sailings.filter(subevent__isnull=True).values("event_id").query.sql_with_params()
+        singles = _SINGLES_SQL.format(events=events)
+    sql = _MONEY_SQL.format(subevents=subevents, singles=singles)
+    params = [*sub_params, *single_params, OrderPayment.PAYMENT_STATE_CONFIRMED, OrderPayment.PAYMENT_STATE_REFUNDED,
+              OrderRefund.REFUND_STATE_DONE]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # nosec B608  # Django's own compiled subqueries, values as parameters
+        for event_id, subevent_id, gross, refunds, refund_count in cursor.fetchall():
+            row = rows.get((event_id, subevent_id))
+            if row is not None:
+                row.gross = money(Decimal(str(gross or 0)))
+                row.refunds = money(Decimal(str(refunds or 0)))
+                row.refund_count = int(refund_count or 0)
 
 
 @dataclass

@@ -41,6 +41,9 @@ class Dashboard(KpiAccessMixin, OrganizerDetailViewMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, ctx, status=400)
         board = dashboard.compute(request.organizer, form.events, form.cleaned_data)
+        # the date fields show the period actually shown (the defaults too), not an empty "dd.mm.yyyy"
+        form.data = form.data.copy()
+        form.data.update({"start": board.start.isoformat(), "end": board.end.isoformat()})
         tz = ZoneInfo(str(request.organizer.settings.timezone))
         page = Paginator(board.rows, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()

@@ -6,6 +6,7 @@ personal start page (a link to the organizer's dashboard for those with ``organi
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -44,13 +45,13 @@ def event_widgets(event, subevent=None, lazy=False) -> list[dict]:
     conversion = figures.pct(paid, visits)
     load = totals.load_factor
     return [
-        {"content": format_html(NUM_WIDGET, num=f"{load}%" if load is not None else "—",
+        {"content": format_html(NUM_WIDGET, num=f"{number_format(load, 1)}%" if load is not None else "—",
                                 text=_("Load factor (paid places of capacity)") if subevent else
                                 _("Load factor, {days} days around today").format(days=DAYS)),
          "lazy": keys[0], "display_size": "small", "priority": 90, "url": url},
         {"content": format_html(NUM_WIDGET, num=totals.no_shows, text=_("No-shows (paid, not boarded)")),
          "lazy": keys[1], "display_size": "small", "priority": 89, "url": url},
-        {"content": format_html(NUM_WIDGET, num=f"{conversion}%" if conversion is not None else "—",
+        {"content": format_html(NUM_WIDGET, num=f"{number_format(conversion, 1)}%" if conversion is not None else "—",
                                 text=_("Shop conversion, visit → paid, 7 days")),
          "lazy": keys[2], "display_size": "small", "priority": 88, "url": url},
     ]

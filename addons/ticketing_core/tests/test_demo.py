@@ -80,8 +80,18 @@ def test_load_demo_is_complete_and_idempotent(db):
         assert {k: v for k, v in kinds.items() if k in {s["slug"] for s in EVENTS}} == {
             "evening-canals": "excursion", "bridges": "excursion", "jazz": "onboard_event"}
 
-        # Every date of the three series is a sailing whose managed quota is the vessel's capacity.
-        subevents = SubEvent.objects.filter(event__organizer=organizer)
+        # The dashboard's season (kpi/demo.py): past sailings with paid places, check-ins and a few no-shows.
+        from ticketing_core.kpi import figures
+
+        past = figures.sailing_figures(Sailing.objects.filter(event__organizer=organizer,
+                                                              subevent__date_from__lt=now()))
+        assert len(past) >= 40 and sum(r.paid for r in past) > 500
+        assert 0 < sum(r.no_shows for r in past) < sum(r.paid for r in past) / 5
+        assert any(r.previous for r in figures.booking_pace(
+            list(organizer.events.all()), now() - timedelta(days=21), now()))
+
+        # Every coming date of the three series is a sailing whose managed quota is the vessel's capacity.
+        subevents = SubEvent.objects.filter(event__organizer=organizer, date_from__gte=now())
         assert subevents.count() > 30
         for se in subevents.select_related("ticketing_sailing__vessel", "ticketing_sailing__quota"):
             sailing = se.ticketing_sailing

@@ -22,4 +22,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Storefront:   {result['storefront_url']}")
         self.stdout.write(f"Back office:  {result['control_url']}")
         self.stdout.write(f"Boarding:     {result['boarding_url']}")
+        self.stdout.write(f"Dashboard:    {result['dashboard_url']}")
         self.stdout.write(f"Admin login:  {result['admin_email']} / {result['admin_password']}")

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pretixbase', '0311_fix_unshredded_invoices'),
-        ('ticketing_core', '0005_rentals_moved_to_ticketing_rentals'),
+        ('ticketing_core', '0006_boarding_lists'),
     ]
 
     operations = [
