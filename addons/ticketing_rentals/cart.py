@@ -44,11 +44,33 @@ class Extra:
     count: int
 
 
+OFFER_ID_KEY = "ticketing_rentals_offer_id"  # in pretix's event cache; 0 = the event has no charter offer
+OFFER_ID_TIMEOUT = 3600
+
+
+def offer_id_of(event: Event) -> int | None:
+    """
+    The id of the event's rental offer, or None. Every cart and checkout step of every event asks (validate_cart,
+    the order page, the departure hooks), and nearly all events are excursions without one, so the answer lives
+    in pretix's event cache, which ``signals.forget_offer_id`` clears when an offer is saved or deleted (and pretix
+    when the event changes). Without a real cache this is one small query, as before.
+    """
+    if not event.pk:
+        return None
+    if "_ticketing_rental_offer_id" not in event.__dict__:  # asked several times per request: once per object
+        event.__dict__["_ticketing_rental_offer_id"] = event.cache.get_or_set(
+            OFFER_ID_KEY, lambda: RentalOffer.objects.filter(event=event).values_list("pk", flat=True).first() or 0,
+            OFFER_ID_TIMEOUT)
+    return event.__dict__["_ticketing_rental_offer_id"] or None
+
+
 def offer_of(event: Event) -> RentalOffer | None:
-    """The event's rental offer with its product, or None for any other event (one query, cached per event)."""
+    """The event's rental offer with its product, or None for any other event (no query then, cached per event)."""
     cache = event.__dict__.setdefault("_ticketing_rental_offer", {})
     if "offer" not in cache:
-        cache["offer"] = RentalOffer.objects.filter(event=event).select_related("item", "pier", "event").first()
+        offer_id = offer_id_of(event)
+        cache["offer"] = (RentalOffer.objects.filter(pk=offer_id, event=event).select_related("item", "pier", "event")
+                          .first() if offer_id else None)
     return cache["offer"]
 
 

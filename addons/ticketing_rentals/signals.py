@@ -3,7 +3,8 @@ Where charters touch pretix (the shop's event page, cart checks, order creation 
 back office's order page and menus) and ticketing_core (its hooks: the vessel's time, a sailing's changes, an
 order's departure, the Fleet menu). The logic lives in the modules named in each receiver.
 """
-from django.db.models.signals import post_save
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.template.loader import get_template
@@ -43,6 +44,7 @@ from ticketing_core.hooks import (
     sailing_changed,
     vessel_time_check,
 )
+from ticketing_core.urlmatch import url_match
 
 from . import cart
 from .errors import RentalError
@@ -55,7 +57,7 @@ APP = "ticketing_rentals"
 @receiver(process_request, dispatch_uid="ticketing_rentals_front_page")
 def rental_front_page(sender, request, **kwargs):
     """A rental event's shop page is the charter form: pretix's product list cannot choose a time."""
-    match = request.resolver_match or resolve(request.path_info)
+    match = url_match(request)
     if match.namespace != "presale" or match.url_name != "event.index":
         return None
     if cart.offer_of(sender) is None:
@@ -77,6 +79,22 @@ def check_order(sender, positions, **kwargs):
         cart.check_positions(sender, list(positions))
     except RentalError as e:
         raise OrderError(str(e)) from None
+
+
+@receiver(post_save, sender=RentalOffer, dispatch_uid="ticketing_rentals_offer_id_saved")
+@receiver(post_delete, sender=RentalOffer, dispatch_uid="ticketing_rentals_offer_id_deleted")
+def forget_offer_id(sender, instance, **kwargs):
+    """
+    ``cart.offer_id_of`` keeps whether the event has an offer in pretix's event cache: a change invalidates it, now
+    and once the transaction commits (a request that read the old state meanwhile must not keep it for an hour).
+    """
+    if instance.event_id:
+        if RentalOffer.event.is_cached(instance):  # the request's own event object forgets its answers too
+            instance.event.__dict__.pop("_ticketing_rental_offer_id", None)
+            instance.event.__dict__.pop("_ticketing_rental_offer", None)
+        event_cache = Event(pk=instance.event_id).cache
+        event_cache.delete(cart.OFFER_ID_KEY)
+        transaction.on_commit(lambda: event_cache.delete(cart.OFFER_ID_KEY))
 
 
 @receiver(post_save, sender=RentalOffer, dispatch_uid="ticketing_rentals_charter_ticket")
@@ -132,7 +150,7 @@ def restore_charter(sender, order, **kwargs):
 @receiver(order_info, dispatch_uid="ticketing_rentals_order_panel")
 def charter_panel(sender, order, request, **kwargs):
     """The charter on the back-office order page: vessel, time, guests, the charter's details, cancel."""
-    charter = cart.charter_of(order)
+    charter = cart.charter_of(order) if cart.offer_id_of(sender) else None
     if charter is None:
         return ""
     from .services import offer_timezone
@@ -198,7 +216,7 @@ def _summary(charter, request) -> str:
 @receiver(presale_order_info, dispatch_uid="ticketing_rentals_order_summary")
 def charter_order_summary(sender, order, request, **kwargs):
     """The customer's order page names the vessel, the charter's time and the guests."""
-    charter = cart.charter_of(order)
+    charter = cart.charter_of(order) if cart.offer_id_of(sender) else None
     return _summary(charter, request) if charter else ""
 
 
@@ -269,6 +287,9 @@ def charter_departures(sender, order, **kwargs):
     """A charter order departs when its charter starts, from its offer's pier (refund deadline, messages)."""
     from .models import VesselOccupancy
 
+    if cart.offer_id_of(order.event) is None:
+        return []  # a charter belongs to its event's offer (deleting the offer deletes its charters)
+
     rows = (VesselOccupancy.objects.filter(order_position__order=order, kind=VesselOccupancy.KIND_RENTAL)
             .select_related("offer__pier").order_by("starts_at", "id"))
     return [Departure(r.starts_at, r.offer.pier if r.offer_id and r.offer.pier_id else None, r.ends_at)
@@ -300,9 +321,7 @@ def charter_ticket_dates(sender, **kwargs):
 @receiver(event_without_fixed_departure, dispatch_uid="ticketing_rentals_event_without_departure")
 def charter_event(sender, **kwargs):
     """An event with a charter offer has no date of its own to count pretix's cancellation deadline from."""
-    from .models import RentalOffer
-
-    return RentalOffer.objects.filter(event=sender).exists()
+    return cart.offer_id_of(sender) is not None
 
 
 @receiver(fleet_menu, dispatch_uid="ticketing_rentals_fleet_menu")

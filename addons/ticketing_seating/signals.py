@@ -1,6 +1,7 @@
 """Every place where the seat-map addon touches pretix; the logic lives in services/."""
 import json
 
+from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.template.loader import get_template
@@ -78,10 +79,16 @@ def shop_head(sender, request=None, **kwargs):
 
 @receiver(validate_cart, dispatch_uid="ticketing_seating_validate_cart")
 def cart_rules(sender, positions, **kwargs):
-    if hasattr(positions, "select_related"):
-        positions = positions.select_related("item", "seat")
+    """
+    pretix sends its own cart queryset (``presale.views.get_cart``, shared by the request and already holding the
+    products): reading it as is costs nothing after the first receiver, where a new ``select_related`` queryset
+    re-ran pretix's cart query with its prefetches on every step. Seats are fetched only for seated positions.
+    """
+    positions = list(positions)
+    prefetch_related_objects([p for p in positions if p.seat_id], "seat")
+    prefetch_related_objects(positions, "item")
     try:
-        rules.check_positions(sender, list(positions))
+        rules.check_positions(sender, positions)
     except SeatingError as e:
         raise CartError(str(e)) from None
 

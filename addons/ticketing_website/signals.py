@@ -21,6 +21,7 @@ from pretix.presale.signals import (
 )
 
 from ticketing_core.hooks import demo_loaders
+from ticketing_core.urlmatch import url_match
 
 from .catalogue import cache, checkout, event_page
 from .orders.labels import translate_hidden_labels
@@ -45,7 +46,7 @@ def _shared_event_page(sender, request) -> str | None:
     """The cache key of this request's event page if every anonymous visitor sees it alike, else None."""
     if not cache.shareable(request) or not set(request.GET).issubset(SHARED_QUERY):
         return None
-    match = resolve(request.path_info, getattr(request, "urlconf", None))
+    match = url_match(request)
     if match.namespace != "presale" or match.url_name not in SHARED_PAGES:
         return None
     return cache.page_key(request, "event", sender.pk)
@@ -99,11 +100,19 @@ def event_schedule(sender, request, subevent=None, **kwargs):
 
 @receiver(html_head, dispatch_uid="ticketing_website_html_head")
 def event_head(sender, request, **kwargs):
-    from .seo.head import event_head_html
+    """
+    Theme, language alternates (per address, cheap) and, on the event page, OpenGraph and JSON-LD: those are
+    the same for every visitor of a date whatever the query string, so they are cached per date and language
+    (a visitor holding a cart no longer recomputes the catalogue entries for them on every view).
+    """
+    from .seo.head import event_head_links, event_page_date, event_structured_html
 
-    match = request.resolver_match
-    parts = _page_key(sender, request, None, "head") + (request.get_full_path(), getattr(match, "url_name", ""))
-    return theme_head(sender.settings) + SafeString(cache.cached(parts, lambda: event_head_html(sender, request)))  # nosec B308 B703  # nosemgrep: prichal-mark-safe-non-literal
+    html = theme_head(sender.settings) + event_head_links(sender, request)
+    is_event_page, subevent_id = event_page_date(request)
+    if not is_event_page:
+        return html
+    parts = _page_key(sender, request, None, "head-structured") + (subevent_id, request.get_host())
+    return html + SafeString(cache.cached(parts, lambda: event_structured_html(sender, request)))  # nosec B308 B703  # nosemgrep: prichal-mark-safe-non-literal
 
 
 @receiver(global_html_head, dispatch_uid="ticketing_website_global_html_head")

@@ -8,13 +8,14 @@ import hmac
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.loader import get_template
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.models import Event, Order
 from pretix.multidomain.urlreverse import eventreverse
 
+from ..urlmatch import url_match
 from .rules import check_refund, policy_issues
 
 # Customer-facing URLs that would refund, exchange or transfer; the policy decides, nothing else.
@@ -41,7 +42,7 @@ def refuse_late_cancel_or_change(event: Event, request: HttpRequest) -> HttpResp
     Refuse, on the server, a cancellation after the deadline (stale page, crafted POST) and any
     exchange or transfer, whatever the event's settings say.
     """
-    match = request.resolver_match or resolve(request.path_info)
+    match = url_match(request)
     if match.namespace != "presale" or match.url_name not in (_CANCEL_URLS | _CHANGE_URLS):
         return None
     order = Order.objects.filter(event=event, code=match.kwargs.get("order")).first()

@@ -40,18 +40,42 @@ class RefundDecision:
         return self.deadline.astimezone(ZoneInfo(self.timezone)) if self.deadline else None
 
 
+_MEMO = "_ticketing_core_departures"
+
+
 def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
-    """(start in UTC, display time zone) of every sailing date the order (or the given positions) covers."""
+    """
+    (start in UTC, display time zone) of every sailing date the order (or the given positions) covers.
+
+    Its cost follows the order, not the event: the order's dates with their start in one query, their sailings'
+    piers in another. The whole order's answer is kept on the order object, as the order page asks several times
+    (its notice, the ticket panel, the guard) and a placed order's dates never change (no exchanges). An empty
+    answer is not kept: while pretix creates an order, the order exists a moment before its positions do.
+    """
+    if positions is None:
+        memo = order.__dict__.get(_MEMO)
+        if memo is None:
+            memo = _compute_departures(order, None)
+            if memo:
+                order.__dict__[_MEMO] = memo
+        return list(memo)
+    return _compute_departures(order, positions)
+
+
+def _compute_departures(order: Order, positions) -> list[tuple[datetime, str]]:
     from ..fleet.models import Sailing
 
     event = order.event
-    positions = positions if positions is not None else order.positions.all()
     own = _own_departures(order)
     if own:
         return own
     if event.has_subevents:
-        subevent_ids = {p.subevent_id for p in positions if p.subevent_id}
-        dates = list(event.subevents.filter(pk__in=subevent_ids))
+        if positions is None:
+            dates = [_Date(pk, start) for pk, start in order.positions.filter(subevent__isnull=False).order_by()
+                     .values_list("subevent_id", "subevent__date_from").distinct()]
+        else:
+            subevent_ids = {p.subevent_id for p in positions if p.subevent_id}
+            dates = list(event.subevents.filter(pk__in=subevent_ids))
     else:
         dates = [event]
     sailings = Sailing.objects.filter(event=event).select_related("departure_pier")
@@ -63,6 +87,13 @@ def _departures(order: Order, positions=None) -> list[tuple[datetime, str]]:
         key = d.pk if event.has_subevents else None
         result.append((d.date_from.astimezone(ZoneInfo("UTC")), sailings.get(key, default_tz)))
     return result
+
+
+@dataclass(frozen=True)
+class _Date:
+    """A date of the order: pretix's subevent id and start, all that the deadline needs of it."""
+    pk: int
+    date_from: datetime
 
 
 def _own_departures(order: Order) -> list[tuple[datetime, str]]:

@@ -4,6 +4,7 @@ the position's ``secret``, exactly what pretix puts in the QR code of the PDF ti
 accepts the screen and the paper alike.
 """
 import re
+from functools import lru_cache
 
 import qrcode
 import qrcode.image.svg
@@ -21,6 +22,7 @@ def error_level(content: str) -> int:
     return ERROR_CORRECT_H
 
 
+@lru_cache(maxsize=256)  # the order page is reloaded while a buyer waits to board; drawing a code costs ~10 ms
 def qr_svg(content: str, label: str = "") -> SafeString:
     """An inline ``<svg>`` that scales to its container (the fixed size in millimetres is removed). Safe to put
     in a page as it is: the drawing is the qrcode library's and the only text, the label, is escaped."""

@@ -5,11 +5,18 @@ from django.template.loader import get_template
 from django.utils.translation import gettext
 
 from pretix.base.models import Customer, Order
-from pretix.presale.signals import order_info_top, position_info_top
+from pretix.presale.signals import order_info_top, position_info_top, process_request
 
+from .guest import skip_customer_step
 from .phone import sync_customer, sync_preferences
 from .qr import qr_svg
 from .tickets import boarding_positions, refund_context, seat_text, tickets_of
+
+
+@receiver(process_request, dispatch_uid="ticketing_website_guest_checkout")
+def guest_checkout(sender, request, **kwargs):
+    """Guests skip pretix's account step (``guest.py``); it stays one click away in the progress bar."""
+    return skip_customer_step(sender, request)
 
 
 @receiver(order_info_top, dispatch_uid="ticketing_website_order_tickets")

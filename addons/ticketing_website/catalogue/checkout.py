@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.loader import get_template
-from django.urls import resolve
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from pretix.base.templatetags.money import money_filter
 
 from ticketing_core.models import Sailing
 from ticketing_core.policy.rules import NON_REFUNDABLE_CONFIRMATION, NON_REFUNDABLE_NOTICE, SaleTerms, sale_terms
+from ticketing_core.urlmatch import url_match
 
 from .pricing import final_price, service_fee, tax_note
 
@@ -100,7 +100,11 @@ def cart_terms(event: Event, positions) -> SaleTerms | None:
         dates = {p.subevent for p in positions if p.subevent_id}
     else:
         dates = {None}
-    sailings = {s.subevent_id: s for s in Sailing.objects.filter(event=event).select_related("departure_pier")}
+    # the cart's own sailings only: a series has hundreds of dates, a cart one or two
+    sailings = Sailing.objects.filter(event=event).select_related("departure_pier")
+    if event.has_subevents:
+        sailings = sailings.filter(subevent_id__in=[d.pk for d in dates])
+    sailings = {s.subevent_id: s for s in sailings}
     departures = []
     for date in dates:
         sailing = sailings.get(date.pk if date is not None else None)
@@ -128,7 +132,11 @@ def _cart_positions(request) -> tuple[list, list]:
 
 
 def needs_non_refundable_confirmation(event: Event, request) -> bool:
-    positions, _fees = _cart_positions(request)
+    # pretix's cart positions of this request (``get_cart``, shared with pretix's confirmation step that follows);
+    # the fees are not needed here, and computing pretix's whole cart would compute them
+    from pretix.presale.views import get_cart
+
+    positions = list(get_cart(request))
     terms = cart_terms(event, positions) if positions else None
     return terms is not None and not terms.refundable
 
@@ -141,7 +149,7 @@ def refuse_unconfirmed_non_refundable(event: Event, request) -> HttpResponse | N
     """
     if request.method != "POST":
         return None
-    match = request.resolver_match or resolve(request.path_info, getattr(request, "urlconf", None))
+    match = url_match(request)
     if match.namespace != "presale" or match.url_name != "event.checkout" or match.kwargs.get("step") != "confirm":
         return None
     if request.POST.get(NON_REFUNDABLE_FIELD) == "yes" or not needs_non_refundable_confirmation(event, request):

@@ -38,8 +38,13 @@ def current_version(organizer: Organizer) -> PolicyVersion:
     """The version of the text in force now (created on first use, so every wording shown is kept)."""
     data = policy_data(organizer)
     version = version_of(data)
+    # a version is the hash of its text and never changes: the checkout asks up to three times per request
+    known = organizer.__dict__.setdefault("_ticketing_policy_versions", {})
+    if version in known:
+        return known[version]
     found = PolicyVersion.objects.filter(organizer=organizer, version=version).first()
     if found:
+        known[version] = found
         return found
     try:
         with transaction.atomic():

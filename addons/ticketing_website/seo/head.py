@@ -12,18 +12,38 @@ def _text(value) -> str:
     return " ".join(strip_tags(str(value or "")).split())
 
 
-def event_head_html(event: Event, request) -> str:
-    locales = event.settings.locales or ["ru"]
-    html = head_links(request, locales, event.settings.locale or locales[0])
+def event_page_date(request) -> tuple[bool, str | None]:
+    """Whether this request is the shop's event page and, if so, the date it shows (None: the series)."""
     match = request.resolver_match
     if match is None or match.url_name != "event.index" or match.namespace != "presale":
-        return html
+        return False, None
+    return True, match.kwargs.get("subevent")
+
+
+def event_head_html(event: Event, request) -> str:
+    """Language alternates on every event page of the shop, OpenGraph and JSON-LD on the event page."""
+    is_event_page, _date = event_page_date(request)
+    html = event_head_links(event, request)
+    return SafeString(html + event_structured_html(event, request)) if is_event_page else html  # nosec B308 B703  # nosemgrep: prichal-mark-safe-non-literal
+
+
+def event_head_links(event: Event, request) -> str:
+    """The address-dependent part (hreflang alternates, canonical): cheap, computed on every page."""
+    locales = event.settings.locales or ["ru"]
+    return head_links(request, locales, event.settings.locale or locales[0])
+
+
+def event_structured_html(event: Event, request) -> str:
+    """
+    OpenGraph and the Event JSON-LD of the event page: the same for every visitor of a date in one language,
+    whatever the query string (``?require_cookie``, calendar navigation), so the caller caches it per date.
+    """
+    _is_event_page, subevent_id = event_page_date(request)
     entries = [e for e in event_entries(event, request) if e.start is not None]
-    subevent_id = match.kwargs.get("subevent")
     if subevent_id:
         entries = [e for e in entries if e.subevent and str(e.subevent.pk) == str(subevent_id)]
     photos = photo_urls(event)
-    html += og_tags(_text(event.settings.frontpage_text), absolute(request, photos[0]) if photos else None)
+    html = og_tags(_text(event.settings.frontpage_text), absolute(request, photos[0]) if photos else None)
     graph = event_graph(request, event, entries[:SCHEDULE_LIMIT], photos)
     if graph:
         html += json_ld(graph if len(graph) > 1 else graph[0])
