@@ -26,6 +26,7 @@ class TicketingCoreApp(PluginConfig):
         from . import logdisplay, permissions, settings, signals  # noqa: F401
         from .documents import fonts, tickets  # noqa: F401
         from .middleware import install
+        from .notifications import health  # noqa: F401 - registers the SMS gateway check
 
         install()
 

@@ -78,3 +78,13 @@ def test_a_broken_redis_never_breaks_what_it_measures(monkeypatch):
 
     monkeypatch.setattr(core_metrics.orders_total, "inc", boom)
     core_metrics.safely(core_metrics.orders_total.inc, channel="web", state="placed")  # no exception
+
+
+def test_health_checks_the_sms_gateway_of_the_organizer(client, sms):  # noqa: F811
+    from ticketing_core.observability import health
+
+    health.clear_local()
+    r = client.get("/_prichal/health/")
+    health.clear_local()
+    assert r.status_code == 200 and r.json()["checks"]["sms"] == "ok"
+    assert "prichal-test-api-id" not in r.content.decode()
