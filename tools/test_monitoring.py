@@ -113,3 +113,29 @@ def test_receipt_alert_pages():
     by_name = {a["alert"]: a for a in alerts()}
     assert by_name["PrichalReceipts54FZFailing"]["labels"]["severity"] == "page"
     assert by_name["PrichalReceipts54FZFailing"]["for"] == "15m"
+
+
+def test_compose_monitoring_profile_and_the_nginx_metrics_rule_agree():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    profile = {n for n, s in services.items() if "monitoring" in s.get("profiles", [])}
+    assert {"prometheus", "alertmanager", "blackbox", "grafana"} <= profile
+    assert any("./monitoring/prometheus:/etc/prometheus" in v for v in services["prometheus"]["volumes"])
+    assert any("./monitoring/grafana/dashboards:" in v for v in services["grafana"]["volumes"])
+    assert any("./monitoring/grafana/provisioning:" in v for v in services["grafana"]["volumes"])
+    # Prometheus reads the passphrase from the compose secret, the file prometheus.yml names
+    config = yaml.safe_load((PROM / "prometheus.yml").read_text())
+    job = next(j for j in config["scrape_configs"] if j["job_name"] == "prichal")
+    secret = services["prometheus"]["secrets"][0]
+    assert job["basic_auth"]["password_file"] == f"/run/secrets/{secret}"
+    assert compose["secrets"][secret] == {"environment": "PRETIX_METRICS_PASSPHRASE"}
+    # nginx lets /metrics through from exactly the monitoring network, and nginx is on it
+    subnet = compose["networks"]["monitoring"]["ipam"]["config"][0]["subnet"]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    block = re.search(r"location = /metrics \{(?P<body>[^}]*)\}", nginx).group("body")
+    assert f"allow {subnet};" in block and "deny all;" in block
+    assert "monitoring" in services["nginx"]["networks"]
+    assert {job["static_configs"][0]["targets"][0]} == {"nginx:80"}
+    # Grafana sends nothing home
+    env = services["grafana"]["environment"]
+    assert env["GF_ANALYTICS_REPORTING_ENABLED"] == "false" and env["GF_ANALYTICS_CHECK_FOR_UPDATES"] == "false"
