@@ -29,6 +29,10 @@ class TicketingCoreApp(PluginConfig):
         from .notifications import health  # noqa: F401 - registers the SMS gateway check
 
         install()
+        from .observability import logs, tracing
+
+        logs.install()
+        tracing.install()
 
     def installed(self, event_or_organizer) -> None:
         """Enabling the suite puts the refund policy in force (organizer-wide defaults and per event)."""
