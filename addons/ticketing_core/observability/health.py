@@ -70,7 +70,8 @@ def run_check(check: Check) -> str:
         result = check.run()
         result = result if result in (OK, OFF, SLOW) else FAIL
     except Exception as e:  # noqa: BLE001 - any failure is "fail"; the reason goes to the log only
-        logger.warning("health check %s failed: %s", check.name, type(e).__name__)
+        which = check.name  # a check's name ("yookassa"), not a person's
+        logger.warning("health check %s failed: %s", which, type(e).__name__)
         result = FAIL
     _set(key, result, check.ttl)
     return result
