@@ -11,8 +11,6 @@ from pretix.multidomain.urlreverse import eventreverse
 
 from ticketing_core.observability import tracing
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 
 @pytest.fixture
 def spans():
@@ -38,6 +36,7 @@ def test_tracing_is_off_without_an_endpoint():
     assert tracing._installed is False
 
 
+@pytest.mark.django_db(transaction=True)  # the server span's queries run on a fresh, instrumented connection
 def test_checkout_return_is_one_trace_with_db_and_yookassa_spans(paying, emulator, spans):
     emulator.succeed(paying.info_data["id"])
     order = paying.order
