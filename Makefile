@@ -12,7 +12,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk ticketing_accounting
 
 .PHONY: run test install system-deps gettext browser fonts messages migrations bench clean i18n-stats sast audit \
-	security-scan openapi
+	security-scan openapi monitoring-deps monitoring-check observability-test
 
 install: $(STAMP)
 
@@ -42,7 +42,12 @@ browser:
 fonts:
 	$(call apt_install,$(if $(wildcard /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf),,fonts-lxgw-wenkai))
 
-system-deps: gettext browser fonts
+# Prometheus's promtool, Alertmanager's amtool and the blackbox exporter: the alert rules, their unit tests and the
+# routing example are checked with the real tools (monitoring/, tools/test_monitoring.py); the live test runs them.
+monitoring-deps:
+	$(call apt_install,$(strip $(if $(shell command -v promtool),,prometheus) $(if $(shell command -v amtool),,prometheus-alertmanager) $(if $(shell command -v prometheus-blackbox-exporter),,prometheus-blackbox-exporter)))
+
+system-deps: gettext browser fonts monitoring-deps
 
 %.mo: %.po
 	msgfmt --check -o $@ $<
@@ -70,14 +75,29 @@ i18n-stats:
 run: install messages fonts
 	PRICHAL_DEMO=1 $(DEV) $(PY) tools/devserver.py
 
-test: install messages browser fonts
+test: install messages browser fonts monitoring-deps
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
-	$(MAKE) --no-print-directory sast audit
+	$(MAKE) --no-print-directory sast audit monitoring-check
 	@mkdir -p var/data
 	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
 	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
 	$(PY) -m pytest -q
+
+# The monitoring configuration with the real tools (tools/test_monitoring.py checks the same inside pytest, plus
+# runbook links and test coverage of every alert).
+monitoring-check: monitoring-deps
+	cd monitoring/prometheus && promtool check config prometheus.yml && promtool check rules rules/*.yml && \
+	  cd tests && promtool test rules *.yml
+	amtool check-config monitoring/alertmanager/alertmanager.yml
+	prometheus-blackbox-exporter --config.file=monitoring/prometheus/blackbox.yml --config.check
+
+# Prichal under a real Prometheus and blackbox exporter (tools/observability_live.py, about 2 minutes): a purchase
+# paid through the YooKassa emulator moves the counters, every dashboard query returns data, lost webhooks raise
+# the alert. Run by .ci/run after `make test`.
+observability-test: install messages fonts monitoring-deps
+	@$(PY) tools/check_postgres.py
+	PRICHAL_OBSERVABILITY_LIVE=1 $(PY) -m pytest -q -p no:cacheprovider tools/test_observability_live.py
 
 # Static analysis (SECURITY.md): bandit over shipped code, every accepted finding marked `# nosec <id>` where it
 # stands; semgrep with our own rules in .semgrep/ (each rule's sample next to it, checked by --test). semgrep pins

@@ -17,6 +17,12 @@ export PRETIX_CONFIG_FILE
 
 python "$APP_DIR/deploy/render_config.py" "$APP_DIR/deploy/pretix.cfg.template" "$PRETIX_CONFIG_FILE"
 
+# Error tracking through pretix's Sentry integration, only when a DSN of the operator's own GlitchTip is given
+# (pretix reads [sentry] dsn from PRETIX_SENTRY_DSN; an empty option would still switch its integration on).
+if [ -n "${PRICHAL_SENTRY_DSN:-}" ]; then
+    export PRETIX_SENTRY_DSN="$PRICHAL_SENTRY_DSN"
+fi
+
 if [ "$#" -eq 0 ]; then
     set -- web
 fi

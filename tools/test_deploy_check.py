@@ -35,6 +35,7 @@ def _render(tmp_path: Path) -> Path:
         "PRETIX_DB_PASSWORD": "production-like-password",
         "PRETIX_MAIL_FROM": "tickets@example.ru",
         "PRETIX_MAIL_HOST": "smtp.example.ru",
+        "PRETIX_METRICS_PASSPHRASE": secrets.token_urlsafe(30),
     }
     path = tmp_path / "pretix.cfg"
     path.write_text(render_config.render((DEPLOY / "pretix.cfg.template").read_text(encoding="utf-8"), env))

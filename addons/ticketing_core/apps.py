@@ -26,8 +26,13 @@ class TicketingCoreApp(PluginConfig):
         from . import logdisplay, permissions, settings, signals  # noqa: F401
         from .documents import fonts, tickets  # noqa: F401
         from .middleware import install
+        from .notifications import health  # noqa: F401 - registers the SMS gateway check
 
         install()
+        from .observability import logs, tracing
+
+        logs.install()
+        tracing.install()
 
     def installed(self, event_or_organizer) -> None:
         """Enabling the suite puts the refund policy in force (organizer-wide defaults and per event)."""

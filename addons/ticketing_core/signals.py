@@ -512,9 +512,36 @@ def kpi_demo(sender, **kwargs):
     return loaders()
 
 
+# ---- metrics (observability/metrics.py; one Redis increment each, no query) -------------------------------------
+
+@receiver(order_placed, dispatch_uid="ticketing_core_metrics_placed")
+def metrics_order_placed(sender, order, **kwargs):
+    from .observability.metrics import count_placed
+
+    count_placed(order)
+
+
+@receiver(order_paid, dispatch_uid="ticketing_core_metrics_paid")
+def metrics_order_paid(sender, order, **kwargs):
+    from .observability.metrics import count_paid
+
+    count_paid(order)
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_core_metrics_backlog")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=1, minutes_after_error=5)
+def metrics_notification_backlog(sender, **kwargs):
+    """The age of the oldest unsent SMS/e-mail (a query, so here and not on a request)."""
+    from .notifications.metrics import update_backlog
+
+    update_backlog()
+
+
 # --- signals this addon sends (defined in hooks.py; demo_loaders, fleet_menu, sailing_canceled/_changed: above) -----
 from .hooks import (  # noqa: E402, F401 - listed here so this module indexes every touch point
     event_without_fixed_departure,
     order_departures,
     vessel_time_check,
 )
+

@@ -348,6 +348,8 @@ def demo_part(sender, **kwargs):
 @minimum_interval(minutes_after_success=1, minutes_after_error=5)
 def release_lapsed_holds(sender, **kwargs):
     """Holds of abandoned checkouts free their vessel for the database constraint too, not only for reads."""
+    from .metrics import update_holds
     from .services import release_expired
 
     release_expired()
+    update_holds()

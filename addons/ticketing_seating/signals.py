@@ -9,13 +9,22 @@ from django.templatetags.static import static
 from django.urls import resolve, reverse
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 
 from pretix.base.i18n import language
 from pretix.base.models import Item, Order, OrderPosition
 from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
-from pretix.base.signals import email_filter, event_live_issues, layout_text_variables, validate_cart, validate_order
+from pretix.base.signals import (
+    email_filter,
+    event_live_issues,
+    layout_text_variables,
+    periodic_task,
+    validate_cart,
+    validate_order,
+)
 from pretix.control.signals import nav_event, nav_organizer, subevent_detail_html
+from pretix.helpers.periodic import minimum_interval
 from pretix.plugins.ticketoutputpdf.signals import override_layout
 from pretix.presale.signals import html_head, order_info, render_seating_plan
 
@@ -232,3 +241,13 @@ def seat_in_words(sender, **kwargs):
     from .services.labels import describe
 
     return describe(sender)
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_seating_metrics_holds")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=1, minutes_after_error=5)
+def metrics_seat_holds(sender, **kwargs):
+    """The gauge of seats held in carts (a count query, so periodic; ``metrics.py``)."""
+    from .metrics import update_holds
+
+    update_holds()

@@ -20,4 +20,4 @@ class YooMoneyApp(PluginConfig):
         description = _("Payments in roubles through YooKassa with 54-FZ receipts, refunds and webhooks.")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import health, signals  # noqa: F401 - health registers the YooKassa check

@@ -20,6 +20,7 @@ from pretix.base.models import OrderPayment, OrderRefund
 from pretix.base.payment import BasePaymentProvider, PaymentException
 from pretix.multidomain.urlreverse import build_absolute_uri, eventreverse
 
+from . import metrics
 from .client import ShopCredentials
 from .config import configured_api_url
 from .services import remote
@@ -285,8 +286,10 @@ class YooKassaProvider(BasePaymentProvider):
             refund.state = OrderRefund.REFUND_STATE_FAILED
             refund.info_data = {**refund.info_data, "error": e.description}
             refund.save(update_fields=["state", "info"])
+            metrics.refund("refused")
             raise PaymentException(_("YooKassa refused the refund: {error}").format(error=e.description))
         except remote.Unreachable:
+            metrics.refund("unreachable")
             # The refund record stays "created" with its idempotence key; the reconciliation retries it.
             raise PaymentException(_("YooKassa is not reachable right now; the refund is recorded and will be "
                                      "sent again automatically."))

@@ -96,9 +96,11 @@ def navbar_organizer(sender, request, organizer, **kwargs):
 @minimum_interval(minutes_after_success=2, minutes_after_error=2)
 def reconcile(sender, **kwargs):
     """Payments and refunds whose webhook never came are settled here."""
+    from .metrics import update_pending
     from .services.reconcile import reconcile_open
 
     counts = reconcile_open()
+    update_pending()
     if any(counts.values()):
         logger.info("YooKassa reconciliation: %s", counts)
 

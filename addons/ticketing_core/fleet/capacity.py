@@ -14,6 +14,8 @@ from pretix.base.models import Event, Item, ItemVariation, Order, OrderPosition,
 from pretix.base.services.locking import lock_objects
 
 from ..errors import CapacityError
+from ..observability.metrics import timed
+from .metrics import capacity_lock_wait_seconds
 from .models import Sailing, Vessel
 
 
@@ -179,4 +181,5 @@ def hold_capacity_lock(order: Order) -> None:
         subevent__isnull=True)
     quotas = [s.quota for s in sailings.select_related("quota") if s.quota.size is not None]
     if quotas:
-        lock_objects(quotas, shared_lock_objects=[order.event])
+        with timed(capacity_lock_wait_seconds):
+            lock_objects(quotas, shared_lock_objects=[order.event])

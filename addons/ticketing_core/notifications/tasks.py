@@ -16,6 +16,7 @@ from pretix.base.services.tasks import ProfiledTask
 from pretix.celery_app import app
 
 from .kinds import EMAIL, KINDS
+from .metrics import count_outcome
 from .models import Notification
 from .sms.base import GatewayRefused, GatewayUnavailable
 
@@ -42,6 +43,7 @@ def _finish(n: Notification, status: str, detail: str = "", **fields) -> None:
     for k, v in fields.items():
         setattr(n, k, v)
     n.save()
+    count_outcome(n.channel, n.kind, status)
     if n.order_id and status in (Notification.SENT, Notification.DELIVERED, Notification.FAILED,
                                  Notification.UNKNOWN):
         n.order.log_action(f"ticketing_core.notification.{status}",

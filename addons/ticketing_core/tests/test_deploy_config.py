@@ -36,6 +36,7 @@ HOST_ENV = {
     "PRETIX_DB_PASSWORD": "dummy-db-password",
     "PRETIX_MAIL_FROM": "tickets@example.ru",
     "PRETIX_MAIL_HOST": "smtp.example.ru",
+    "PRETIX_METRICS_PASSPHRASE": "dummy-metrics-passphrase",
 }
 
 COMPOSE_VAR = re.compile(r"\$(?:(?P<escaped>\$)|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\})")
@@ -281,8 +282,12 @@ def test_nginx_is_the_published_entry_point():
     # The configuration is this file, read-only, inside the image's http block.
     assert volume_mounts("nginx")["/etc/nginx/conf.d/default.conf"] == ("./deploy/nginx.conf", "ro")
     assert "server {" in nginx_conf() and "http {" not in nginx_conf()
-    # Only nginx is reachable from the host.
-    assert [name for name, service in services.items() if "ports" in service] == ["nginx"]
+    # Only nginx is reachable from the host (and, in the optional monitoring profile, Grafana on the loopback).
+    assert [name for name, service in services.items() if "ports" in service and not service.get("profiles")] == [
+        "nginx"]
+    for name, service in services.items():
+        if "ports" in service and service.get("profiles"):
+            assert all(interpolate(p, {}).startswith("127.0.0.1:") for p in service["ports"]), name
 
 
 def test_nginx_serves_static_and_media_where_compose_mounts_them():
@@ -429,6 +434,9 @@ def test_rendered_config_only_sets_what_pretix_reads():
     assert ("ticketing_yoomoney", "api_url") in reads and ("ticketing_sms", "api_url") in reads
     assert config.get("ticketing_yoomoney", "api_url") == "https://api.yookassa.ru/v3"
     assert config.get("ticketing_sms", "api_url") == "https://sms.ru"
+    # pretix's /metrics is on, behind a passphrase from the environment (nginx limits it to the monitoring network).
+    assert config.getboolean("metrics", "enabled")
+    assert config.get("metrics", "passphrase") == HOST_ENV["PRETIX_METRICS_PASSPHRASE"]
 
 
 def test_compose_environment_does_not_override_pretix_options_behind_the_template():
@@ -626,6 +634,7 @@ def test_render_config_names_every_missing_variable(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("PRETIX_SITE_URL", HOST_ENV["PRETIX_SITE_URL"])
     monkeypatch.setenv("PRETIX_MAIL_FROM", HOST_ENV["PRETIX_MAIL_FROM"])
     monkeypatch.setenv("PRETIX_MAIL_HOST", HOST_ENV["PRETIX_MAIL_HOST"])
+    monkeypatch.setenv("PRETIX_METRICS_PASSPHRASE", HOST_ENV["PRETIX_METRICS_PASSPHRASE"])
     monkeypatch.setenv("PRETIX_DB_PASSWORD", "")  # empty counts as missing
     output = tmp_path / "pretix.cfg"
 

@@ -12,6 +12,7 @@ from django.utils.timezone import now as utcnow
 
 from pretix.base.models import OrderPayment, OrderRefund
 
+from .. import metrics
 from ..models import YooKassaObject
 from . import remote
 from .sync import apply_payment, sync_payment, sync_refund
@@ -43,12 +44,15 @@ def reconcile_open(now: datetime | None = None) -> dict:
             continue
         try:
             if obj.kind == YooKassaObject.KIND_PAYMENT:
-                sync_payment(obj.payment)
+                status = sync_payment(obj.payment)
             elif obj.kind == YooKassaObject.KIND_REFUND:
-                sync_refund(obj.refund)
+                status = sync_refund(obj.refund)
             else:
-                sync_settlement(obj)
+                status = sync_settlement(obj)
             counts["checked"] += 1
+            if status in ("succeeded", "canceled") and obj.status not in ("succeeded", "canceled"):
+                # settled here, not by its webhook: a notification was lost or late
+                metrics.differences("settled_late")
         except (remote.Unreachable, remote.Refused) as e:
             logger.warning("Reconciliation of %s failed: %s", obj, e)
             counts["failed"] += 1
@@ -206,7 +210,22 @@ def find_mismatches(since: datetime, organizer=None, fix: bool = False) -> list[
             found.append(Mismatch(refund.order.code, ref.reference, refund.state, theirs.status, "refund differs"))
             if fix:
                 sync_refund(refund)
+    for m in found:
+        metrics.differences(difference_kind(m))
     return found
+
+
+def difference_kind(m: Mismatch) -> str:
+    """The metric's label for a mismatch (a fixed vocabulary, never the order or the reference)."""
+    if m.problem.startswith("amount"):
+        return "amount"
+    if m.problem.startswith("not recorded by us"):
+        return "missing_here"
+    if m.problem.startswith(("unknown at YooKassa", "no YooKassa")):
+        return "missing_there"
+    if m.problem.startswith("cannot") or m.theirs == "?":
+        return "unreadable"
+    return "state"
 
 
 def _iso(dt: datetime) -> str:

@@ -25,6 +25,7 @@ from yookassa.domain.exceptions import (
 
 from pretix.base.models import OrderPayment, OrderRefund
 
+from .. import metrics
 from ..client import (
     ShopCredentials,
     ShopPayment,
@@ -93,16 +94,28 @@ def remember(kind: str, reference: str, credentials: ShopCredentials, order, pay
     })
     if not created:
         update(obj, status, receipt_status)
+    else:
+        _count_receipt(obj, "", "")
     return obj
 
 
+def _count_receipt(obj: YooKassaObject, old_status: str, old_receipt: str) -> None:
+    """A settlement object *is* a receipt (its status is the registration's); the others carry one."""
+    if obj.kind == YooKassaObject.KIND_SETTLEMENT:
+        metrics.receipt(obj.kind, old_status, obj.status)
+    else:
+        metrics.receipt(obj.kind, old_receipt, obj.receipt_status)
+
+
 def update(obj: YooKassaObject, status: str, receipt_status: str | None) -> None:
+    old_status, old_receipt = obj.status, obj.receipt_status
     obj.status = status or obj.status
     if receipt_status is not None:
         obj.receipt_status = receipt_status or ""
     obj.final = obj.is_final()
     obj.last_checked = now()
     obj.save(update_fields=["status", "receipt_status", "final", "last_checked"])
+    _count_receipt(obj, old_status, old_receipt)
 
 
 def payment_key(payment: OrderPayment) -> str:
@@ -165,6 +178,8 @@ def create_payment(provider, payment: OrderPayment, params: dict) -> str:
     payment.save(update_fields=["info"])
     with api(credentials):
         obj = ShopPayment.create(request, payment_key(payment))
+        if not retry:
+            metrics.payment_created((request.get("payment_method_data") or {}).get("type"))
         if retry:  # YooKassa replays its first answer to a known key; the payer may have paid since
             obj = ShopPayment.find_one(obj.id)
     confirmation = getattr(obj, "confirmation", None)

@@ -16,6 +16,7 @@ from pretix.base.i18n import language
 from pretix.base.models import Order, OrderPayment, OrderRefund, Quota
 from pretix.base.templatetags.money import money_filter
 
+from .. import metrics
 from ..models import YooKassaObject
 from . import remote as api
 
@@ -64,9 +65,11 @@ def apply_payment(payment: OrderPayment, obj, credentials) -> str:
             except Quota.QuotaExceededException:
                 pass  # pretix has recorded the payment as confirmed but could not re-open the order
             confirmed = True
+            metrics.payment_settled(obj, "succeeded")
         elif obj.status == "canceled" and locked.state in OPEN_PAYMENT_STATES:
             locked.fail(info=locked.info_data, log_data={"yookassa_id": obj.id,
                                                          "cancellation": locked.info_data.get("cancellation")})
+            metrics.payment_settled(obj, "canceled")
         elif obj.status == "pending" and locked.state == OrderPayment.PAYMENT_STATE_CREATED:
             locked.state = OrderPayment.PAYMENT_STATE_PENDING
             locked.save(update_fields=["state"])
@@ -152,10 +155,12 @@ def apply_refund(refund: OrderRefund, obj, credentials) -> str:
         locked.save(update_fields=["info"])
         if obj.status == "succeeded" and locked.state != OrderRefund.REFUND_STATE_DONE:
             locked.done()
+            metrics.refund("succeeded")
         elif obj.status == "canceled" and locked.state in (OrderRefund.REFUND_STATE_CREATED,
                                                           OrderRefund.REFUND_STATE_TRANSIT):
             locked.state = OrderRefund.REFUND_STATE_FAILED
             locked.save(update_fields=["state"])
+            metrics.refund("canceled")
             locked.order.log_action("pretix.event.order.refund.failed", data={
                 "local_id": locked.local_id, "provider": locked.provider, "yookassa_id": obj.id})
         elif obj.status == "pending" and locked.state == OrderRefund.REFUND_STATE_CREATED:

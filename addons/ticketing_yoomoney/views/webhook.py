@@ -16,6 +16,7 @@ from pretix.helpers.http import get_client_ip
 
 from ticketing_core import jsoninput
 
+from .. import metrics
 from ..models import YooKassaObject
 from ..services import remote
 from ..services.sync import sync_payment, sync_refund
@@ -46,6 +47,13 @@ def from_yookassa(address: str | None) -> bool:
 @require_POST
 @scopes_disabled()
 def webhook(request):
+    """Counts every notification by event and result (``metrics.webhook``), then answers as :func:`handle`."""
+    event, result, response = handle(request)
+    metrics.webhook(event, result)
+    return response
+
+
+def handle(request) -> tuple[str, str, HttpResponse]:
     """
     YooKassa's notification is only a hint: nothing in the body is trusted. The object is looked up by
     id among our own records and re-fetched with that shop's credentials; unknown ids change nothing.
@@ -54,39 +62,39 @@ def webhook(request):
     and 503 when YooKassa itself cannot be asked right now (so it sends the notification again).
     """
     if request.content_type != "application/json":
-        return HttpResponseBadRequest("expected application/json")
+        return "", "invalid", HttpResponseBadRequest("expected application/json")
     try:
         body = jsoninput.loads(request.body)
     except ValueError:  # bad bytes, bad JSON, nested too deeply
-        return HttpResponseBadRequest("invalid JSON")
+        return "", "invalid", HttpResponseBadRequest("invalid JSON")
     if not isinstance(body, dict) or body.get("type") != "notification" or not isinstance(body.get("object"), dict):
-        return HttpResponseBadRequest("not a YooKassa notification")
+        return "", "invalid", HttpResponseBadRequest("not a YooKassa notification")
     event, object_id = body.get("event"), body["object"].get("id")
     if event not in KNOWN_EVENTS:
-        return HttpResponseBadRequest("unknown event")
+        return "", "invalid", HttpResponseBadRequest("unknown event")
     if not isinstance(object_id, str) or not OBJECT_ID.fullmatch(object_id):
-        return HttpResponseBadRequest("no object id")
+        return event, "invalid", HttpResponseBadRequest("no object id")
     if event not in HANDLED_EVENTS:
         logger.info("YooKassa notification %s for %s acknowledged and ignored", event, object_id)
-        return JsonResponse({"status": "ignored"})
+        return event, "ignored", JsonResponse({"status": "ignored"})
     ref = YooKassaObject.objects.filter(reference=object_id).select_related(
         "payment", "refund", "order__event__organizer").first()
     expected_kind = YooKassaObject.KIND_REFUND if event.startswith("refund.") else YooKassaObject.KIND_PAYMENT
     if ref is None or ref.kind != expected_kind:
         logger.warning("YooKassa notification %s for unknown object %s ignored", event, object_id)
-        return JsonResponse({"status": "unknown"})
+        return event, "unknown", JsonResponse({"status": "unknown"})
     target = ref.refund if ref.kind == YooKassaObject.KIND_REFUND else ref.payment
     provider = target.payment_provider
     if provider.settings.get("restrict_networks", as_type=bool, default=True) and \
             not from_yookassa(get_client_ip(request)):
         logger.warning("YooKassa notification for %s from %s refused: not a YooKassa network", object_id,
                        get_client_ip(request))
-        return HttpResponse("forbidden", status=403)
+        return event, "forged", HttpResponse("forbidden", status=403)
     try:
         status = sync_refund(target) if ref.kind == YooKassaObject.KIND_REFUND else sync_payment(target)
     except remote.NotFound:
-        return JsonResponse({"status": "unknown"})
+        return event, "unknown", JsonResponse({"status": "unknown"})
     except (LockTimeoutException, remote.Unreachable, remote.Refused):
         logger.warning("YooKassa notification %s for %s could not be processed now", event, object_id)
-        return HttpResponse("try again later", status=503)
-    return JsonResponse({"status": status})
+        return event, "error", HttpResponse("try again later", status=503)
+    return event, "accepted", JsonResponse({"status": status})
