@@ -7,7 +7,7 @@ Grafana is not installable on the project's machines, so the dashboards are prov
 Prichal after a purchase. Queries use fixed windows (no Grafana-only variables) so they run there unchanged.
 Panels counting events a purchase need not cause (refunds, failed receipts, SMS) end in ``or vector(0)``: they
 show 0 instead of "No data" on a quiet day. The funnel counter ``prichal_funnel_steps_total{step}`` is recorded by
-``ticketing_core.kpi.funnel.record_step`` (another branch); the Sales dashboard expects that name.
+``ticketing_core.kpi.funnel.record_step`` (the KPI slice); the Sales dashboard expects that name.
 """
 import json
 import sys

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROM = ROOT / "monitoring" / "prometheus"
 PASSPHRASE = "live-test-metrics-passphrase"  # noqa: S105 - a throw-away passphrase of this test's server
 # Metrics no process of this test exports: PostgreSQL/node exporters, pretix's broker queues (no Celery broker in
-# tests: tasks run eagerly), the backup job and the funnel (another branch records prichal_funnel_steps_total).
+# tests: tasks run eagerly), the backup job and the funnel (no shop visit here; kpi.funnel.record_step counts it).
 NOT_EXPORTED_HERE = ("pg_", "node_", "pretix_celery_tasks_queued", "prichal_backup_", "prichal_funnel_steps_total")
 
 from ticketing_core.observability.testing import metrics  # noqa: E402, F401 - fixture

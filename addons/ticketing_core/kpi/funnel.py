@@ -1,9 +1,10 @@
 """
 The shop's conversion funnel, counted anonymously: visits → carts → checkouts → orders placed → orders paid.
 
-``record_step(event, step)`` is the ONE counting point (the observability helper adds its Prometheus counter
-inside it). It stores nothing but a number per event, day and step: no user, no session, no address, no cookie
-(152-FZ; daily aggregates only). It runs on the shop's hot path, so it is O(1) and cheap:
+``record_step(event, step)`` is the ONE counting point; it also counts ``prichal_funnel_steps_total{step}`` for
+Prometheus (the Sales dashboard, ``monitoring/``). It stores nothing but a number per event, day and step: no
+user, no session, no address, no cookie (152-FZ; daily aggregates only). It runs on the shop's hot path, so it
+is O(1) and cheap:
 
 * with Redis configured for pretix (production): one ``HINCRBY`` (+ ``EXPIRE``, pipelined: one round trip)
   on the day's hash ``prichal:kpi:funnel:<day>``, field ``<event id>:<step>``. A periodic task
@@ -22,12 +23,17 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.timezone import now
 
+from ..observability.metrics import Counter, safely
+
 logger = logging.getLogger(__name__)
 
 STEPS = ("visit", "cart", "checkout", "placed", "paid")
 KEY_PREFIX = "prichal:kpi:funnel:"
 KEY_TTL = 8 * 24 * 3600  # a hash the periodic task never reached is dropped after a week
 _FLUSHING = ":flushing"
+
+funnel_steps_total = Counter("prichal_funnel_steps_total",
+                             "Steps of the shop's anonymous funnel (visit, cart, checkout, placed, paid).", ["step"])
 
 # Storefront visits by machines are not visits: a simple rule on the User-Agent, nothing stored about anyone.
 BOT_MARKERS = ("bot", "crawl", "spider", "slurp", "curl", "wget", "python", "http-client", "headless",
@@ -57,6 +63,7 @@ def record_step(event, step: str) -> None:
     """Count one ``step`` (one of :data:`STEPS`) of ``event``'s funnel for today. Never raises on the hot path."""
     if step not in STEPS:
         raise ValueError(f"unknown funnel step {step!r}")
+    safely(funnel_steps_total.inc, step=step)
     day = today_of(event)
     conn = redis_connection()
     if conn is not None:
