@@ -84,7 +84,7 @@ resource "yandex_compute_instance_group" "this" {
       prichal-image      = var.image
       serial-port-enable = "0"
       user-data = templatefile("${path.module}/cloud-init.yaml.tftpl", {
-        roles = var.role == "web" ? ["web"] : ["worker", "beat"], site_url = var.site_url, db_host = var.db_host, redis_host = var.redis_host,
+        roles         = var.role == "web" ? ["web"] : ["worker", "beat"], site_url = var.site_url, db_host = var.db_host, redis_host = var.redis_host,
         app_secret_id = var.app_secret_id, db_secret_id = var.db_secret_id, media_bucket = var.media_bucket,
         backup_bucket = var.backup_bucket
       })
@@ -117,8 +117,8 @@ resource "yandex_compute_instance_group" "this" {
   }
 
   deploy_policy {
-    max_unavailable = 1
-    max_expansion   = 1
+    max_unavailable  = 1
+    max_expansion    = 1
     startup_duration = 60
   }
 
