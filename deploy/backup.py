@@ -80,7 +80,7 @@ def pg_environ(database: str | None = None) -> dict:
 
 def run(argv: list[str], env: dict | None = None) -> None:
     if shutil.which(argv[0]) is None:
-        raise BackupError(f"{argv[0]} is not installed (the Prichal image has it: postgresql-client, awscli)")
+        raise BackupError(f"{argv[0]} is not installed (postgresql-client is in the image; aws: the AWS CLI)")
     result = subprocess.run(argv, env=env, capture_output=True, text=True)  # noqa: S603  # nosec B603  # fixed list
     if result.returncode != 0:
         raise BackupError(f"{' '.join(argv[:2])} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")

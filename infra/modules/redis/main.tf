@@ -1,6 +1,7 @@
 # Managed Redis 7 with TLS (port 6380) and no public address: pretix's cache, sessions, Celery broker and results.
 # The password is not Terraform's: the cluster is created with a throw-away value that Terraform then ignores, and
-# infra/bootstrap.sh sets the real one from Lockbox (yc managed-redis cluster update --password), so neither state
+# infra/bootstrap.sh sets the real one (yc managed-redis cluster update --password) and stores it in Lockbox as
+# PRETIX_REDIS_PASSWORD, so neither state
 # nor plan ever holds it.
 terraform {
   required_providers {
