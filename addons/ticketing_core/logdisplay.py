@@ -68,7 +68,7 @@ class SmsSettingsLogEntryType(LogEntryType):
 
 
 @log_entry_types.new_from_dict({
-    "ticketing_core.flag.changed": _("Feature flag \"{flag}\" switched {state}. Reason: {reason}"),
+    "ticketing_core.flag.changed": _("Feature flag \"{flag}\" switched {state}; reason: {reason}"),
 })
 class FlagLogEntryType(LogEntryType):
     def display(self, logentry, data):
