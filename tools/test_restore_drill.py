@@ -252,6 +252,11 @@ def test_backup_restore_migrate_and_the_shop_still_works(drill_databases, tmp_pa
     for d in (src_data, backups, textfile):
         d.mkdir()
     monkeypatch.setenv("PRICHAL_DEMO", "1")
+    # the whole demo (every event, product, seat map, charter offer, case), with a week of dates instead of 30 days:
+    # the drill restores rows, not days, and the dates are most of load_demo's time
+    from ticketing_core import demo
+
+    monkeypatch.setattr(demo, "WINDOW", timedelta(days=7))
     python = sys.executable
 
     # the source: marked as migrated like production, then the demo and the drill's records
