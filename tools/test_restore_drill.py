@@ -240,8 +240,12 @@ def drill_databases(django_db_setup, django_db_blocker):
         _pg(f'CREATE DATABASE "{names[0]}" TEMPLATE "{base}"')
         yield names
         connection.close()
-        for name in names:
-            _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # dropped in the background (about 10 s on a busy server); a leftover is dropped by the next run's start
+        db = connection.settings_dict
+        drops = [arg for name in names for arg in ("-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')]
+        subprocess.Popen(["psql", "-h", db["HOST"], "-p", str(db["PORT"]), "-U", db["USER"], "-d", "postgres", "-q",
+                          *drops],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 @pytest.mark.e2e
