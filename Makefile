@@ -12,7 +12,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk ticketing_accounting
 
 .PHONY: run test install system-deps gettext browser fonts messages migrations bench clean i18n-stats sast audit \
-	security-scan openapi monitoring-deps monitoring-check observability-test
+	security-scan openapi monitoring-deps monitoring-check observability-test infra-check
 
 install: $(STAMP)
 
@@ -78,7 +78,7 @@ run: install messages fonts
 test: install messages browser fonts monitoring-deps
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
-	$(MAKE) --no-print-directory sast audit monitoring-check
+	$(MAKE) --no-print-directory sast audit monitoring-check infra-check
 	@mkdir -p var/data
 	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
 	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
@@ -120,6 +120,20 @@ sast: install $(SEMGREP_VENV)/.installed
 	done; done; echo "semgrep: every rule catches its samples"
 	$(SEMGREP) scan --metrics=off --disable-version-check --quiet --error --exclude tests --exclude testing --exclude testing.py \
 	  --exclude migrations --config .semgrep/ addons tools deploy
+
+# Infrastructure as code (infra/README.md): `terraform fmt` where a terraform binary exists (providers cannot be
+# downloaded here, so init/validate/plan run in the pipeline), checkov with the reviewed skip list infra/.checkov.yaml
+# in its own venv (its pins clash with pretix's); our own HCL rules are tools/test_infra.py in the suite.
+CHECKOV_VENV := .venv-checkov
+$(CHECKOV_VENV)/.installed: tools/security/checkov-requirements.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q -r tools/security/checkov-requirements.txt
+	touch $@
+
+infra-check: $(CHECKOV_VENV)/.installed
+	@if command -v terraform >/dev/null; then terraform fmt -check -recursive infra; \
+	  else echo "terraform not installed: fmt check skipped (it runs in the pipeline)"; fi
+	$(CHECKOV_VENV)/bin/checkov --config-file infra/.checkov.yaml
 
 # The pinned requirements against the stored advisory snapshot (tools/security/advisories.py); fails on an
 # affected pin, warns loudly when the snapshot is old. With internet, also: pip-audit --strict -r requirements.txt

@@ -72,3 +72,16 @@ class NotificationSettingsLogEntryType(EventLogEntryType):
 })
 class SmsSettingsLogEntryType(LogEntryType):
     pass
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_core.flag.changed": _("Feature flag \"{flag}\" switched {state}; reason: {reason}"),
+})
+class FlagLogEntryType(LogEntryType):
+    def display(self, logentry, data):
+        from .flags.registry import FLAGS
+
+        flag = FLAGS.get(data.get("flag"))
+        data = {**data, "flag": str(flag.label) if flag else data.get("flag", "?"),
+                "state": str(_("on") if data.get("enabled") else _("off")), "reason": data.get("reason") or "—"}
+        return super().display(logentry, data)

@@ -35,6 +35,7 @@ from pretix.control.signals import (
     event_dashboard_widgets,
     nav_event,
     nav_event_settings,
+    nav_global,
     nav_organizer,
     order_info,
     subevent_detail_html,
@@ -539,6 +540,23 @@ def metrics_notification_backlog(sender, **kwargs):
 
 
 # --- signals this addon sends (defined in hooks.py; demo_loaders, fleet_menu, sailing_canceled/_changed: above) -----
+# --- feature flags: the administrators' page (flags/) ---------------------------------------------------------------
+
+
+@receiver(nav_global, dispatch_uid="ticketing_core_nav_global_flags")
+def navbar_global_flags(sender, request, **kwargs):
+    """*Feature flags* under pretix's global settings, for administrators in admin mode only."""
+    if not request.user.has_active_staff_session(request.session.session_key):
+        return []
+    url = request.resolver_match
+    return [{
+        "label": _("Feature flags"), "url": reverse("plugins:ticketing_core:flags"), "parent":
+            reverse("control:global.settings"),
+        "active": bool(url and url.namespace == "plugins:ticketing_core" and url.url_name == "flags"),
+    }]
+
+
+# --- signals this addon sends (defined in hooks.py; fleet_menu and sailing_canceled are imported above) -------
 from .hooks import (  # noqa: E402, F401 - listed here so this module indexes every touch point
     event_without_fixed_departure,
     order_departures,

@@ -20,6 +20,8 @@ from pretix.base.models import OrderPayment, OrderRefund
 from pretix.base.payment import BasePaymentProvider, PaymentException
 from pretix.multidomain.urlreverse import build_absolute_uri, eventreverse
 
+from ticketing_core import flags
+
 from . import metrics
 from .client import ShopCredentials
 from .config import configured_api_url
@@ -179,6 +181,10 @@ class YooKassaProvider(BasePaymentProvider):
         return ""
 
     def is_allowed(self, request, total=None) -> bool:
+        # the kill switch (Administration → Feature flags): off, the shop offers the other payment methods and
+        # says why (signals.checkout_notice)
+        if not flags.enabled("yookassa_checkout"):
+            return False
         if not (super().is_allowed(request, total) and self.event.currency == "RUB"
                 and self.settings.get("shop_id") and self.settings.get("secret_key")):
             return False

@@ -11,6 +11,7 @@ from pretix.base.logentrytypes import OrderLogEntryType
 from pretix.base.signals import email_filter, order_placed, periodic_task, register_payment_providers
 from pretix.control.signals import nav_organizer
 from pretix.helpers.periodic import minimum_interval
+from pretix.presale.signals import html_page_header
 
 logger = logging.getLogger(__name__)
 APP = "ticketing_yoomoney"
@@ -134,3 +135,26 @@ class YooKassaOrderLogEntryType(OrderLogEntryType):
 })
 class YooKassaOrganizerLogEntryType(LogEntryType):
     pass
+
+
+@receiver(html_page_header, dispatch_uid="ticketing_yoomoney_checkout_notice")
+def checkout_notice(sender, request=None, **kwargs):
+    """
+    With the YooKassa kill switch off (ticketing_core.flags ``yookassa_checkout``), the payment step tells the
+    customer why card payment is missing, instead of silently offering only the other methods.
+    """
+    from django.template.loader import get_template
+
+    from ticketing_core import flags
+
+    match = getattr(request, "resolver_match", None)
+    if (flags.enabled("yookassa_checkout") or match is None or match.url_name != "event.checkout"
+            or match.kwargs.get("step") != "payment" or not _yookassa_active(sender)):
+        return ""
+    # rendered without the request: its context processors would send html_page_header again (recursion)
+    return get_template("ticketing_yoomoney/checkout_unavailable.html").render({})
+
+
+def _yookassa_active(event) -> bool:
+    """Whether the event would offer YooKassa were the switch on (the provider is enabled for it)."""
+    return bool(event.settings.get("payment_yookassa__enabled", as_type=bool))

@@ -15,6 +15,7 @@ from pretix.base.i18n import language
 from pretix.base.services.tasks import ProfiledTask
 from pretix.celery_app import app
 
+from .. import flags
 from .kinds import EMAIL, KINDS
 from .metrics import count_outcome
 from .models import Notification
@@ -100,6 +101,10 @@ def send_notification(self, pk: int) -> str:
     n = _claim(pk)
     if n is None:
         return "not pending"
+    if n.channel != EMAIL and not flags.enabled("sms_sending"):
+        # the kill switch (Administration → Feature flags): recorded as skipped, visible in the delivery log
+        _finish(n, Notification.SKIPPED, "SMS sending switched off (feature flag sms_sending)")
+        return "switched off"
     try:
         if n.channel == EMAIL:
             send_email(n)

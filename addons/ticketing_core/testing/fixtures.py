@@ -15,6 +15,15 @@ def _no_scopes():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _flags_fresh():
+    """Feature flags switched in a test do not leak into the next one (ticketing_core.flags.store)."""
+    from ticketing_core.flags import store
+
+    yield
+    store.reset_after_test()
+
+
 @pytest.fixture
 def organizer(db):
     return factories.make_organizer()

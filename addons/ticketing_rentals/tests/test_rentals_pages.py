@@ -294,3 +294,19 @@ def test_dates_far_out_are_a_translated_answer_not_a_500(client, admin, organize
 def test_charter_form_with_a_far_out_day_shows_no_times_not_a_500(client, offer, yacht, day):
     resp = client.get(shop(offer), {"vessel": yacht.pk, "date": day, "duration": 120})
     assert resp.status_code == 200
+
+
+@pytest.mark.django_db
+def test_rentals_kill_switch_shows_a_notice_and_books_nothing(client, offer, yacht, mon, admin):
+    from ticketing_core import flags
+
+    flags.switch("rentals", False, admin, reason="double bookings suspected")
+    page = client.get(shop(offer), HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 503 and 'id="charter-unavailable"' in page.content.decode()
+    assert "временно недоступно" in page.content.decode()
+    response = client.post(shop(offer), {"vessel": yacht.pk, "date": mon.isoformat(), "duration": 120,
+                                         "start": at(mon, 10).isoformat(), "guests": 8, "action": "book"})
+    assert response.status_code == 503 and not CartPosition.objects.filter(event=offer.event).exists()
+    assert client.get(shop(offer) + "availability.json").status_code == 503
+    flags.switch("rentals", True, admin)
+    assert client.get(shop(offer)).status_code == 200

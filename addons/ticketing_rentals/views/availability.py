@@ -12,6 +12,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ticketing_core import flags
 from ticketing_core.dateranges import parse_day, range_error
 
 from .. import services
@@ -89,6 +90,8 @@ def _price(offer: RentalOffer, vessel, start, duration: int) -> str | None:
 @require_GET
 def availability(request, organizer=None, event=None):
     """``GET …/rentals/availability.json?vessel=&date_from=&date_to=&duration=`` (all optional)."""
+    if not flags.enabled("rentals"):
+        return JsonResponse({"error": _("Booking boats and yachts online is temporarily unavailable.")}, status=503)
     offer = shop_offer(request.event) if request.event.live else None
     if offer is None:
         return JsonResponse({"error": _("This event has no boats or yachts for charter.")}, status=404)

@@ -16,6 +16,8 @@ from pretix.base.services.cart import CartManager
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.cart import get_or_create_cart_id
 
+from ticketing_core import flags
+
 from .. import cart as rental_cart
 from .. import holdlimits
 from ..errors import RentalError
@@ -26,6 +28,7 @@ from .availability import shop_offer
 
 TEMPLATE = "ticketing_rentals/book.html"
 FRAGMENT = "ticketing_rentals/book_form.html"
+UNAVAILABLE = "ticketing_rentals/unavailable.html"
 
 
 class CharterBooking(View):
@@ -78,6 +81,12 @@ class CharterBooking(View):
             "extras_fields": [form[f"extra_{i.pk}"] for i in self.extras],
             "checkout_url": eventreverse(self.request.event, "presale:event.checkout.start"),
         }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not flags.enabled("rentals"):
+            # the kill switch (Administration → Feature flags): a notice, no form, nothing booked
+            return render(request, UNAVAILABLE, {"event": request.event}, status=503)
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         if not request.event.live and not request.event.testmode:

@@ -119,3 +119,21 @@ def test_odd_date_ids_are_a_404_not_a_server_error(seated, raw, path):
     _v, event, _sailing, _products = seated
     r = Client().get(_url(event, f"{path}?subevent={raw}"))
     assert r.status_code == 404
+
+
+def test_seat_picker_kill_switch_shows_a_notice_and_the_endpoints_answer_503(seated):
+    from ticketing_core import flags
+
+    _v, event, sailing, _products = seated
+    admin = factories.make_admin(event.organizer, "flags@example.org")
+    flags.switch("seat_picker", False, admin, reason="picker broken on iOS")
+    client = Client()
+    html = client.get(_url(event, f"{sailing.subevent_id}/"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'id="ts-picker"' not in html and 'id="seat-picker-unavailable"' in html
+    assert "временно недоступен" in html
+    r = client.get(_url(event, f"seating/availability.json?subevent={sailing.subevent_id}"))
+    assert r.status_code == 503 and r.json()["ok"] is False
+    flags.switch("seat_picker", True, admin)
+    html = client.get(_url(event, f"{sailing.subevent_id}/")).content.decode()
+    assert 'id="ts-picker"' in html and 'id="seat-picker-unavailable"' not in html
+    assert client.get(_url(event, f"seating/availability.json?subevent={sailing.subevent_id}")).status_code == 200

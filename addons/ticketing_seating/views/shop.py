@@ -3,6 +3,7 @@ The shop side: the seat picker on a date's page (rendered into pretix's cart for
 ``render_seating_plan``) and the public JSON endpoints for the map, the live availability and the
 rule check the picker runs before it hands seats to pretix's cart.
 """
+import functools
 
 from django.http import Http404, JsonResponse
 from django.template.loader import get_template
@@ -15,6 +16,7 @@ from pretix.base.models import Event
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.cart import get_or_create_cart_id
 
+from ticketing_core import flags
 from ticketing_core.dateranges import parse_id
 
 from ..services import picker as picker_service
@@ -61,6 +63,9 @@ def render_picker(request, event: Event, subevent) -> str:
     date = subevent or event
     if not date.seating_plan_id:
         return ""
+    if not flags.enabled("seat_picker"):
+        # the kill switch (Administration → Feature flags): a notice instead of the map; carts and orders stay
+        return get_template("ticketing_seating/picker_unavailable.html").render({}, request=request)
     data = picker_service.map_data(event, subevent, get_language())
     if data is None:
         return ""
@@ -80,7 +85,18 @@ def render_picker(request, event: Event, subevent) -> str:
     }, request=request)
 
 
+def switchable(view):
+    """The seat picker's JSON endpoints answer 503 with a readable message while the kill switch is off."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not flags.enabled("seat_picker"):
+            return JsonResponse({"ok": False, "error": _("Seat selection is temporarily unavailable.")}, status=503)
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
 @require_GET
+@switchable
 def map_json(request, **kwargs):
     """Public: a date's seat map with categories, prices and readable seat labels (no personal data)."""
     event = request.event
@@ -92,6 +108,7 @@ def map_json(request, **kwargs):
 
 
 @require_GET
+@switchable
 def availability_json(request, **kwargs):
     """Public: every seat's state now (f free, x taken, b not for sale, m in the asking customer's cart)."""
     event = request.event
@@ -103,6 +120,7 @@ def availability_json(request, **kwargs):
 
 
 @require_GET
+@switchable
 def check_json(request, **kwargs):
     """The picker asks before adding seats: are they free, and do the operator's rules allow them?"""
     event = request.event

@@ -95,6 +95,21 @@ def test_every_sms_kind_goes_out(order, sms, kind, django_capture_on_commit_call
     assert len(sms.messages()) == 1
 
 
+def test_sms_kill_switch_records_the_message_as_skipped_and_sends_nothing(order, sms, admin,
+                                                                         django_capture_on_commit_callbacks):
+    from ticketing_core import flags
+
+    flags.switch("sms_sending", False, admin, reason="gateway bills twice")
+    n = sent_sms(order, "refund_confirmed", django_capture_on_commit_callbacks, occasion="r-off",
+                 extra={"amount": Decimal("1500")})
+    assert n.status == Notification.SKIPPED and "sms_sending" in n.detail
+    assert sms.messages() == []
+    flags.switch("sms_sending", True, admin)
+    n = sent_sms(order, "refund_confirmed", django_capture_on_commit_callbacks, occasion="r-on",
+                 extra={"amount": Decimal("1500")})
+    assert n.status == Notification.SENT and len(sms.messages()) == 1
+
+
 def test_gateway_failure_is_retried_and_sent_once(order, sms, django_capture_on_commit_callbacks, monkeypatch):
     sms.fault(kind="error", status_code=220, count=2)  # "service temporarily unavailable", twice
     retries = []
