@@ -18,16 +18,6 @@ ALERTMANAGER = ROOT / "monitoring" / "alertmanager" / "alertmanager.yml"
 RULE_FILES = sorted((PROM / "rules").glob("*.yml"))
 TEST_FILES = sorted((PROM / "tests").glob("*.yml"))
 
-# Runbooks the infrastructure issue writes (docs/runbooks/, another branch). Until that branch is merged a link to
-# one of these is accepted without the file; the integrator removes this allowance after the merge, so that every
-# link must then resolve to a file.
-INFRA_RUNBOOKS = {
-    "yookassa-webhooks.md", "receipts-54fz.md", "checkout-slow.md", "sailing-cancelled-weather.md",
-    "release-rollback.md", "database-pitr.md", "order-restore.md", "redis-lost.md", "secret-rotation.md",
-    "oversold-sailing.md",
-}
-
-
 def tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
@@ -87,12 +77,12 @@ def test_blackbox_exporter_accepts_its_modules():
     run(tool("prometheus-blackbox-exporter"), f"--config.file={PROM / 'blackbox.yml'}", "--config.check")
 
 
-def test_every_runbook_link_resolves_or_is_the_infra_helpers():
+def test_every_runbook_link_resolves():
     for alert in alerts():
         link = alert["annotations"]["runbook_url"]
         assert link.startswith("docs/runbooks/") and link.endswith(".md"), link
         name = link.removeprefix("docs/runbooks/")
-        assert (ROOT / link).is_file() or name in INFRA_RUNBOOKS, f"{alert['alert']}: {link} does not exist"
+        assert (ROOT / "docs" / "runbooks" / name).is_file(), f"{alert['alert']}: {link} does not exist"
 
 
 def test_every_alert_states_its_severity_and_summary():
