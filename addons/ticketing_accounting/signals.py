@@ -70,6 +70,8 @@ def _issue_and_send_invoice(order_pk: int) -> None:
             send_document(issue_invoice(order))
         except DocumentError as e:
             logger.warning("No invoice for order %s: %s", order.code, e)
+        except Exception:  # noqa: BLE001 - the order is placed already; staff can issue the Счёт from its page
+            logger.exception("The invoice of order %s could not be issued", order.code)
 
 
 @receiver(presale_order_info, dispatch_uid="ticketing_accounting_buyer_documents")

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+from i18nfield.strings import LazyI18nString
 
 from pretix.base.i18n import language
 from pretix.base.models import Order
@@ -120,7 +121,9 @@ def send_document(doc: Document) -> None:
             title=doc.title, number=doc.number, date=doc.date.strftime("%d.%m.%Y"), code=doc.order.code,
             supplier=doc.data.get("supplier", {}).get("name", ""))
     try:
-        mail(to, subject, body, event=doc.order.event, order=doc.order, locale=doc.order.locale,
+        # a LazyI18nString is a text (a str would be a template name); braces of the names are not placeholders
+        text = LazyI18nString(str(body).replace("{", "{{").replace("}", "}}"))
+        mail(to, str(subject), text, event=doc.order.event, order=doc.order, locale=doc.order.locale,
              attach_other_files=[doc.file.name], plain_text_only=True, auto_email=True)
     except SendMailException:
         logger.exception("Could not send document %s of order %s", doc.pk, doc.order.code)
