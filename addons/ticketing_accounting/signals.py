@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from pretix.base.signals import order_placed, periodic_task, register_payment_providers
-from pretix.control.signals import nav_organizer
+from pretix.control.signals import nav_event, nav_organizer
 from pretix.control.signals import order_info as control_order_info
 from pretix.helpers.periodic import minimum_interval
 from pretix.presale.signals import contact_form_fields, contact_form_fields_overrides
@@ -122,6 +122,21 @@ def nav_requisites(sender, request, organizer, **kwargs):
         "label": _("Accounting requisites"), "icon": "university",
         "url": reverse(f"plugins:{APP}:requisites", kwargs={"organizer": organizer.slug}),
         "active": url.namespace == f"plugins:{APP}" and url.url_name == "requisites",
+    }]
+
+
+@receiver(nav_event, dispatch_uid="ticketing_accounting_nav_group_order")
+def nav_group_order(sender, request, **kwargs):
+    """Event → Orders → Group order for an organisation, for those who may change orders."""
+    if not request.user.has_event_permission(request.organizer, request.event, "event.orders:write",
+                                             request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Group order for an organisation"), "icon": "users",
+        "url": reverse(f"plugins:{APP}:group_order", kwargs={"organizer": request.organizer.slug,
+                                                             "event": request.event.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == "group_order",
     }]
 
 
