@@ -63,14 +63,17 @@ def b2b_order_placed(sender, order, **kwargs):
 def _issue_and_send_invoice(order_pk: int) -> None:
     from pretix.base.models import Order
 
+    from .documents.metrics import documents_failed
     from .documents.services import DocumentError, issue_invoice, send_document
     with scopes_disabled():
         order = Order.objects.select_related("event__organizer").get(pk=order_pk)
         try:
             send_document(issue_invoice(order))
         except DocumentError as e:
+            documents_failed.inc(kind="invoice", step="issue")
             logger.warning("No invoice for order %s: %s", order.code, e)
         except Exception:  # noqa: BLE001 - the order is placed already; staff can issue the Счёт from its page
+            documents_failed.inc(kind="invoice", step="issue")
             logger.exception("The invoice of order %s could not be issued", order.code)
 
 
