@@ -64,3 +64,19 @@ def test_group_order_within_capacity_and_refused_beyond_it(admin_client, supplie
     assert order.payments.get().provider == "accounting_invoice"
     assert order.ticketing_b2b_buyer.inn == SCHOOL["inn"]
     assert Document.objects.filter(order=order, kind=Document.INVOICE).count() == 1
+
+
+def test_requisites_form_checks_every_requisite(admin_client, organizer):
+    from .conftest import SUPPLIER
+    url = f"/control/organizer/{organizer.slug}/accounting/requisites/"
+    assert admin_client.get(url).status_code == 200
+    data = {f"ticketing_accounting_{k}": v for k, v in SUPPLIER.items()}
+    data.update(ticketing_accounting_closing_document="act", ticketing_accounting_payment_term_days=5)
+    bad = admin_client.post(url, {**data, "ticketing_accounting_bank_account": "40702810438000034727",
+                                  "ticketing_accounting_supplier_kpp": ""})
+    assert bad.status_code == 200
+    assert set(bad.context["form"].errors) == {"ticketing_accounting_bank_account", "ticketing_accounting_supplier_kpp"}
+    assert not organizer.settings.get("ticketing_accounting_bank_account")
+    assert admin_client.post(url, data).status_code == 302
+    organizer.settings.flush()
+    assert organizer.settings.get("ticketing_accounting_bank_account") == SUPPLIER["bank_account"]
