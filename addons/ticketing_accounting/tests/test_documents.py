@@ -7,6 +7,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from django.utils.timezone import now
 from freezegun import freeze_time
 
@@ -122,5 +123,5 @@ def test_no_invoice_without_the_supplier_requisites(vat_series):
     event, sailing = vat_series
     event.organizer.settings.set("ticketing_accounting_bank_account", "")
     order = b2b_order(event, sailing.subevent, list(event.items.all()[:1]))
-    with pytest.raises(services.DocumentError, match="requisites"):
+    with translation.override("en"), pytest.raises(services.DocumentError, match="requisites"):
         services.issue_invoice(order)
