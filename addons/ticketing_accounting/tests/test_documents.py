@@ -16,7 +16,7 @@ from pretix.base.models import Order
 from ..documents import services
 from ..documents.models import Document
 from ..documents.words import amount_in_words
-from .conftest import SCHOOL, b2b_order
+from .conftest import SCHOOL, b2b_order, mark_paid
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +64,7 @@ def test_numbers_per_organizer_and_year_without_gaps_and_a_cancelled_one_keeps_i
 
 
 def test_act_after_the_last_sailing_dated_that_day(school_order):
-    school_order.payments.filter(state="created").first().confirm()
-    school_order.refresh_from_db()
+    mark_paid(school_order)
     with pytest.raises(services.DocumentError):
         services.issue_closing_document(school_order)  # before the sailing: no act
     sailing_day = services.last_sailing_day(school_order)
@@ -89,8 +88,7 @@ def test_usn_supplier_prints_without_vat_and_its_upd_has_status_2(school_order):
     school_order.positions.update(tax_rate=Decimal("0"), tax_value=Decimal("0"))
     text = pdf_text(services.issue_invoice(school_order))
     assert "Без НДС (УСН)" in text and "В том числе НДС" not in text
-    school_order.payments.filter(state="created").first().confirm()
-    school_order.refresh_from_db()
+    mark_paid(school_order)
     with freeze_time(now() + timedelta(days=11)):
         upd = services.issue_closing_document(school_order)
     assert upd.kind == Document.UPD and upd.upd_status == 2
@@ -108,8 +106,7 @@ def test_a_cancelled_order_gets_no_act(school_order):
 
 
 def test_a_refund_is_reflected_in_the_act(school_order):
-    school_order.payments.filter(state="created").first().confirm()
-    school_order.refresh_from_db()
+    mark_paid(school_order)
     school_order.refunds.create(provider="accounting_invoice", amount=Decimal("900.00"), state="done",
                                 source="admin", payment=school_order.payments.first())
     with freeze_time(now() + timedelta(days=11)):
