@@ -8,7 +8,13 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from pretix.base.signals import order_placed, periodic_task, register_payment_providers
+from pretix.base.signals import (
+    order_canceled,
+    order_expired,
+    order_placed,
+    periodic_task,
+    register_payment_providers,
+)
 from pretix.control.signals import nav_event, nav_organizer
 from pretix.control.signals import order_info as control_order_info
 from pretix.helpers.periodic import minimum_interval
@@ -75,6 +81,16 @@ def _issue_and_send_invoice(order_pk: int) -> None:
         except Exception:  # noqa: BLE001 - the order is placed already; staff can issue the Счёт from its page
             documents_failed.inc(kind="invoice", step="issue")
             logger.exception("The invoice of order %s could not be issued", order.code)
+
+
+@receiver(order_canceled, dispatch_uid="ticketing_accounting_cancel_invoice_canceled")
+@receiver(order_expired, dispatch_uid="ticketing_accounting_cancel_invoice_expired")
+def cancel_open_invoices(sender, order, **kwargs):
+    """A cancelled or expired order's unpaid Счёт is cancelled (it keeps its number); an act is never issued."""
+    from .documents.models import Document
+    from .documents.services import cancel
+    for doc in Document.objects.filter(order=order, kind=Document.INVOICE, canceled=False):
+        cancel(doc)
 
 
 @receiver(presale_order_info, dispatch_uid="ticketing_accounting_buyer_documents")

@@ -122,3 +122,12 @@ def test_no_invoice_without_the_supplier_requisites(vat_series):
     order = b2b_order(event, sailing.subevent, list(event.items.all()[:1]))
     with translation.override("en"), pytest.raises(services.DocumentError, match="requisites"):
         services.issue_invoice(order)
+
+
+def test_an_expired_order_cancels_its_invoice_which_keeps_its_number(school_order):
+    from pretix.base.services.orders import mark_order_expired
+
+    doc = services.issue_invoice(school_order)
+    mark_order_expired(school_order)
+    doc.refresh_from_db()
+    assert doc.canceled and doc.number == 1 and doc.file
