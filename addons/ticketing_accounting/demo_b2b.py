@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.utils.timezone import now
 
-from pretix.base.models import Event, Order, OrderPayment, OrderPosition, SubEvent
+from pretix.base.models import Event, Order, OrderPayment, OrderPosition, Quota, SubEvent
 
-from ticketing_core.demo import FLEET_POSITION, MSK, DemoContext, DemoLoader
+from ticketing_core.demo import BAR_QUOTA_NAME, FLEET_POSITION, MSK, DemoContext, DemoLoader
 from ticketing_core.errors import TicketingError
 from ticketing_core.fleet.sailings import save_sailing
 from ticketing_core.models import Sailing
@@ -126,6 +126,9 @@ def _past_group(context: DemoContext) -> None:
         subevent.delete()
         context.tally.skipped.append(f"past sailing for the act: {e}")
         return
+    extras = list(event.items.filter(admission=False))
+    if extras:  # as core's demo does for every date: drinks sell on a quota of their own (so a rerun adds none)
+        Quota.objects.create(event=event, subevent=subevent, name=BAR_QUOTA_NAME, size=None).items.set(extras)
     order = _order(event, subevent, [(products[0], PAST_GROUP)], COMPANY, paid=True)
     try:
         issue_invoice(order, day=start.date() - timedelta(days=7))

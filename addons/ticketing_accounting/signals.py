@@ -8,8 +8,14 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from pretix.base.signals import order_placed, periodic_task, register_payment_providers
-from pretix.control.signals import nav_organizer
+from pretix.base.signals import (
+    order_canceled,
+    order_expired,
+    order_placed,
+    periodic_task,
+    register_payment_providers,
+)
+from pretix.control.signals import nav_event, nav_organizer
 from pretix.control.signals import order_info as control_order_info
 from pretix.helpers.periodic import minimum_interval
 from pretix.presale.signals import contact_form_fields, contact_form_fields_overrides
@@ -63,13 +69,28 @@ def b2b_order_placed(sender, order, **kwargs):
 def _issue_and_send_invoice(order_pk: int) -> None:
     from pretix.base.models import Order
 
+    from .documents.metrics import documents_failed
     from .documents.services import DocumentError, issue_invoice, send_document
     with scopes_disabled():
         order = Order.objects.select_related("event__organizer").get(pk=order_pk)
         try:
             send_document(issue_invoice(order))
         except DocumentError as e:
+            documents_failed.inc(kind="invoice", step="issue")
             logger.warning("No invoice for order %s: %s", order.code, e)
+        except Exception:  # noqa: BLE001 - the order is placed already; staff can issue the Счёт from its page
+            documents_failed.inc(kind="invoice", step="issue")
+            logger.exception("The invoice of order %s could not be issued", order.code)
+
+
+@receiver(order_canceled, dispatch_uid="ticketing_accounting_cancel_invoice_canceled")
+@receiver(order_expired, dispatch_uid="ticketing_accounting_cancel_invoice_expired")
+def cancel_open_invoices(sender, order, **kwargs):
+    """A cancelled or expired order's unpaid Счёт is cancelled (it keeps its number); an act is never issued."""
+    from .documents.models import Document
+    from .documents.services import cancel
+    for doc in Document.objects.filter(order=order, kind=Document.INVOICE, canceled=False):
+        cancel(doc)
 
 
 @receiver(presale_order_info, dispatch_uid="ticketing_accounting_buyer_documents")
@@ -120,6 +141,21 @@ def nav_requisites(sender, request, organizer, **kwargs):
         "label": _("Accounting requisites"), "icon": "university",
         "url": reverse(f"plugins:{APP}:requisites", kwargs={"organizer": organizer.slug}),
         "active": url.namespace == f"plugins:{APP}" and url.url_name == "requisites",
+    }]
+
+
+@receiver(nav_event, dispatch_uid="ticketing_accounting_nav_group_order")
+def nav_group_order(sender, request, **kwargs):
+    """Event → Orders → Group order for an organisation, for those who may change orders."""
+    if not request.user.has_event_permission(request.organizer, request.event, "event.orders:write",
+                                             request=request):
+        return []
+    url = resolve(request.path_info)
+    return [{
+        "label": _("Group order for an organisation"), "icon": "users",
+        "url": reverse(f"plugins:{APP}:group_order", kwargs={"organizer": request.organizer.slug,
+                                                             "event": request.event.slug}),
+        "active": url.namespace == f"plugins:{APP}" and url.url_name == "group_order",
     }]
 
 

@@ -20,4 +20,6 @@ urlpatterns: list = [
             r"document/(?P<document>\d+)/$", documents.StaffDocumentDownload.as_view(), name="document.staff"),
     re_path(r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/orders/(?P<code>[0-9A-Z]+)/accounting/"
             r"issue/(?P<kind>invoice|closing)/$", documents.StaffIssueDocument.as_view(), name="document.issue"),
+    re_path(r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/accounting/group-order/$",
+            documents.GroupOrderCreate.as_view(), name="group_order"),
 ]

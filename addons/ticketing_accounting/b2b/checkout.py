@@ -119,7 +119,7 @@ def initial_from_account(customer) -> dict:
     """The requisites of the customer's last purchase as an organisation, to start the next one from."""
     from .models import B2BBuyer
 
-    if customer is None:
+    if not customer:  # pretix's request.customer is a lazy object that may wrap None
         return {}
     last = B2BBuyer.objects.filter(customer=customer).first()
     if last is None:

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+from i18nfield.strings import LazyI18nString
 
 from pretix.base.i18n import language
 from pretix.base.models import Order
@@ -19,7 +20,7 @@ from pretix.base.services.mail import SendMailException, mail
 
 from ..b2b.services import invoice_payment_deadline
 from ..requisites.settings import supplier
-from . import content
+from . import content, metrics
 from .models import Document
 from .numbering import next_number
 from .pdf import RENDERERS
@@ -48,6 +49,7 @@ def _issue(order: Order, kind: str, day: date, user=None, due: date | None = Non
         doc.save()
         order.log_action("ticketing_accounting.document.issued", user=user,
                          data={"kind": kind, "number": number, "year": day.year, "document": doc.pk})
+    metrics.documents_issued.inc(kind=kind)
     return doc
 
 
@@ -120,9 +122,12 @@ def send_document(doc: Document) -> None:
             title=doc.title, number=doc.number, date=doc.date.strftime("%d.%m.%Y"), code=doc.order.code,
             supplier=doc.data.get("supplier", {}).get("name", ""))
     try:
-        mail(to, subject, body, event=doc.order.event, order=doc.order, locale=doc.order.locale,
+        # a LazyI18nString is a text (a str would be a template name); braces of the names are not placeholders
+        text = LazyI18nString(str(body).replace("{", "{{").replace("}", "}}"))
+        mail(to, str(subject), text, event=doc.order.event, order=doc.order, locale=doc.order.locale,
              attach_other_files=[doc.file.name], plain_text_only=True, auto_email=True)
     except SendMailException:
+        metrics.documents_failed.inc(kind=doc.kind, step="send")
         logger.exception("Could not send document %s of order %s", doc.pk, doc.order.code)
         return
     doc.order.log_action("ticketing_accounting.document.sent", data={"number": doc.number, "kind": doc.kind,

@@ -65,3 +65,37 @@ class StaffIssueDocument(EventPermissionRequiredMixin, View):
                 title=doc.title, number=doc.number))
         return HttpResponseRedirect(reverse("control:event.order", kwargs={
             "organizer": request.organizer.slug, "event": request.event.slug, "code": order.code}))
+
+
+class GroupOrderCreate(EventPermissionRequiredMixin, View):
+    """Event → Group order for an organisation: passengers per product on one sailing, on a bank invoice."""
+
+    permission = ORDERS_WRITE
+    template_name = "ticketing_accounting/b2b/group_order.html"
+
+    def _render(self, request, form):
+        from django.shortcuts import render
+        return render(request, self.template_name, {"form": form, "request": request})
+
+    def get(self, request, *args, **kwargs):
+        from ..b2b.group_order import GroupOrderForm
+        return self._render(request, GroupOrderForm(event=request.event))
+
+    def post(self, request, *args, **kwargs):
+        from ..b2b.group_order import GroupOrderError, GroupOrderForm, create_group_order
+        form = GroupOrderForm(request.POST, event=request.event)
+        if not form.is_valid():
+            return self._render(request, form)
+        try:
+            order = create_group_order(request.event, form.cleaned_data["subevent"], form.counts(),
+                                       form.requisites(), user=request.user)
+        except GroupOrderError as e:
+            form.add_error(None, str(e))
+            return self._render(request, form)
+        try:
+            send_document(issue_invoice(order, user=request.user))
+        except DocumentError as e:
+            messages.warning(request, str(e))
+        messages.success(request, _("The group order {code} has been created.").format(code=order.code))
+        return HttpResponseRedirect(reverse("control:event.order", kwargs={
+            "organizer": request.organizer.slug, "event": request.event.slug, "code": order.code}))

@@ -18,7 +18,7 @@ from ticketing_core.testing import factories
 from ..b2b import services
 from ..b2b.checkout import FIELD, b2b_fields, initial_from_account, requisites_from, sub
 from ..payment import InvoicePayment
-from .conftest import SCHOOL
+from .conftest import SCHOOL, mark_paid
 
 
 class ContactForm(forms.Form):
@@ -118,10 +118,8 @@ def test_the_bank_invoice_is_offered_only_while_a_transfer_can_arrive():
 
 @pytest.mark.django_db
 def test_refund_within_the_policy_is_a_manual_transfer_to_the_payer(school_order):
-    payment = school_order.payments.get(state="created")
-    payment.info_data = {"payer_account": "40702810438000034726", "payer_bik": "044525225"}
-    payment.save()
-    payment.confirm()
+    mark_paid(school_order, payer_account="40702810438000034726", payer_bik="044525225")
+    payment = school_order.payments.get()
     refund = school_order.refunds.create(provider="accounting_invoice", amount=Decimal("900.00"),
                                          state=OrderRefund.REFUND_STATE_CREATED, source="admin", payment=payment)
     provider = InvoicePayment(school_order.event)
@@ -139,6 +137,6 @@ def test_refund_within_the_policy_is_a_manual_transfer_to_the_payer(school_order
 @pytest.mark.django_db
 def test_a_private_order_is_not_b2b(vat_series):
     event, sailing = vat_series
-    order = factories.make_order(event, sailing.subevent, list(event.items.all()[:1]))
+    order = factories.make_order(event, sailing.subevent, list(event.items.all()[:1]), status="n")
     assert not hasattr(order, "ticketing_b2b_buyer")
     assert services.record_from_checkout(order) is None

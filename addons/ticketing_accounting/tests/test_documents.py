@@ -7,6 +7,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from django.utils.timezone import now
 from freezegun import freeze_time
 
@@ -15,7 +16,7 @@ from pretix.base.models import Order
 from ..documents import services
 from ..documents.models import Document
 from ..documents.words import amount_in_words
-from .conftest import SCHOOL, b2b_order
+from .conftest import SCHOOL, b2b_order, mark_paid
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +64,7 @@ def test_numbers_per_organizer_and_year_without_gaps_and_a_cancelled_one_keeps_i
 
 
 def test_act_after_the_last_sailing_dated_that_day(school_order):
-    school_order.payments.filter(state="created").first().confirm()
-    school_order.refresh_from_db()
+    mark_paid(school_order)
     with pytest.raises(services.DocumentError):
         services.issue_closing_document(school_order)  # before the sailing: no act
     sailing_day = services.last_sailing_day(school_order)
@@ -88,8 +88,7 @@ def test_usn_supplier_prints_without_vat_and_its_upd_has_status_2(school_order):
     school_order.positions.update(tax_rate=Decimal("0"), tax_value=Decimal("0"))
     text = pdf_text(services.issue_invoice(school_order))
     assert "Без НДС (УСН)" in text and "В том числе НДС" not in text
-    school_order.payments.filter(state="created").first().confirm()
-    school_order.refresh_from_db()
+    mark_paid(school_order)
     with freeze_time(now() + timedelta(days=11)):
         upd = services.issue_closing_document(school_order)
     assert upd.kind == Document.UPD and upd.upd_status == 2
@@ -107,8 +106,7 @@ def test_a_cancelled_order_gets_no_act(school_order):
 
 
 def test_a_refund_is_reflected_in_the_act(school_order):
-    school_order.payments.filter(state="created").first().confirm()
-    school_order.refresh_from_db()
+    mark_paid(school_order)
     school_order.refunds.create(provider="accounting_invoice", amount=Decimal("900.00"), state="done",
                                 source="admin", payment=school_order.payments.first())
     with freeze_time(now() + timedelta(days=11)):
@@ -122,5 +120,14 @@ def test_no_invoice_without_the_supplier_requisites(vat_series):
     event, sailing = vat_series
     event.organizer.settings.set("ticketing_accounting_bank_account", "")
     order = b2b_order(event, sailing.subevent, list(event.items.all()[:1]))
-    with pytest.raises(services.DocumentError, match="requisites"):
+    with translation.override("en"), pytest.raises(services.DocumentError, match="requisites"):
         services.issue_invoice(order)
+
+
+def test_an_expired_order_cancels_its_invoice_which_keeps_its_number(school_order):
+    from pretix.base.services.orders import mark_order_expired
+
+    doc = services.issue_invoice(school_order)
+    mark_order_expired(school_order)
+    doc.refresh_from_db()
+    assert doc.canceled and doc.number == 1 and doc.file

@@ -53,10 +53,12 @@ def test_correspondent_account_known_good(bik, corr):
 
 
 def test_correspondent_account_of_another_bank_is_refused():
-    with pytest.raises(ValidationError, match="Correspondent account"):
+    with pytest.raises(ValidationError) as e:
         v.validate_correspondent_account("30101810400000000225", "044525974")
-    with pytest.raises(ValidationError, match="Correspondent account"):
+    assert e.value.code == "corr_account_key"
+    with pytest.raises(ValidationError) as e:
         v.validate_correspondent_account("30101810400000000226", SBER_BIK)
+    assert e.value.code == "corr_account_key"
 
 
 def test_settlement_account_control_key():

@@ -97,8 +97,9 @@ def test_load_demo_is_complete_and_idempotent(db):
             sailing = se.ticketing_sailing
             assert sailing.quota.size == sailing.vessel.capacity
             assert se.date_to == se.date_from + sailing.duration
-            # (boarding: yesterday's sailing with its no-shows is in the past)
-            assert now() - timedelta(days=2) < se.date_from <= now() + timedelta(days=30)
+            # public dates lie ahead but for boarding's yesterday with its no-shows; the accounting demo adds one
+            # hidden past sailing for its act (issue 17)
+            assert now() - timedelta(days=2) < se.date_from <= now() + timedelta(days=30) or not se.is_public
             # Passenger products count against the capacity, the mulled wine does not.
             # (the motor ship's events also sell a product per seat category, ticketing_seating)
             seated = {"Место «Стандарт»", "Место у окна", "Место за VIP-столиком", "Место для кресла-коляски"
