@@ -17,6 +17,7 @@ from pretix.base.models import Order, OrderPayment, OrderRefund
 from pretix.base.payment import BasePaymentProvider, PaymentException
 from pretix.presale.views.cart import cart_session
 
+from ticketing_core import flags
 from ticketing_core.policy.rules import check_refund
 
 from .b2b.checkout import is_b2b
@@ -36,6 +37,8 @@ class InvoicePayment(BasePaymentProvider):
 
     def is_allowed(self, request: HttpRequest, total: Decimal = None) -> bool:
         """Only for a purchase as an organisation / sole proprietor, and only while a transfer can still arrive."""
+        if not flags.enabled("b2b_invoice"):  # the kill switch (Administration → Feature flags)
+            return False
         data = cart_session(request).get("contact_form_data") or {}
         if not is_b2b(data):
             return False

@@ -140,3 +140,21 @@ def test_a_private_order_is_not_b2b(vat_series):
     order = factories.make_order(event, sailing.subevent, list(event.items.all()[:1]), status="n")
     assert not hasattr(order, "ticketing_b2b_buyer")
     assert services.record_from_checkout(order) is None
+
+
+@pytest.mark.django_db
+def test_the_b2b_invoice_kill_switch_withdraws_the_bank_invoice(school_order, monkeypatch):
+    from ticketing_core import flags
+
+    from .. import payment
+
+    admin_user = factories.make_admin(school_order.event.organizer)
+    asked = []
+    monkeypatch.setattr(payment, "cart_session", lambda request: asked.append(request) or {})
+    provider = InvoicePayment(school_order.event)
+    flags.switch("b2b_invoice", False, admin_user, reason="bank holiday")
+    assert provider.is_allowed(object()) is False
+    assert asked == []  # off: not even the cart is looked at
+    flags.switch("b2b_invoice", True, admin_user)
+    assert provider.is_allowed(object()) is False  # on: a private cart is still no B2B purchase
+    assert len(asked) == 1
