@@ -23,6 +23,7 @@ from pretix.presale.signals import (
 from ticketing_core.hooks import demo_loaders
 
 from .catalogue import cache, checkout, event_page
+from .orders import invoice_address  # noqa: F401  (pretix's default: no invoice address from retail buyers)
 from .orders.labels import translate_hidden_labels
 from .theme.head import theme_head
 
