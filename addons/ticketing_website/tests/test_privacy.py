@@ -270,14 +270,29 @@ def test_deletion_of_another_customers_data_is_impossible(client, customer, past
     assert past_order.email == "anna@example.org"
 
 
-def test_every_shop_page_links_the_policy_and_a_customer_finds_the_account_pages(client, customer):
+def _menu_and_footer(html: str) -> tuple[str, str]:
+    menu = html.split('class="subnav row"', 1)[1].split("</nav>", 1)[0] if 'class="subnav row"' in html else ""
+    return menu, html.split("<footer>", 1)[1]
+
+
+def test_every_shop_page_links_the_policy_and_every_account_page_has_the_whole_menu(client, customer):
+    """
+    The account pages are in the account menu of every account page, pretix's own included, opened in the same
+    tab (pretix opens footer links in a new one); pretix's memberships and gift cards, unused here, are left out.
+    """
     org = customer.organizer
     html = client.get(f"/{org.slug}/privacy").content.decode()
     # pretix sends footer links through its /redirect/ page
     assert f"url=/{org.slug}/privacy%3A" in html and "/account/privacy" not in html
     client.post(f"/{org.slug}/account/login", {"email": customer.email, "password": PASSWORD})
-    html = client.get(f"/{org.slug}/account/").content.decode()
-    assert f"url=/{org.slug}/account/profile%3A" in html and f"url=/{org.slug}/account/privacy%3A" in html
+    wanted = [f'href="/{org.slug}/account/{page}"' for page in ("", "addresses", "profile", "privacy",
+                                                               "notifications", "cases/")]
+    for page in ("", "addresses", "profiles", "profile", "privacy", "notifications", "cases/"):
+        menu, footer = _menu_and_footer(client.get(f"/{org.slug}/account/{page}").content.decode())
+        assert all(link in menu for link in wanted), (page, menu)
+        assert "/account/memberships" not in menu and "/account/giftcards" not in menu, page
+        assert menu.count('class="active"') == 1 and "_blank" not in menu, page
+        assert "/account/" not in footer, page
 
 
 def test_staff_see_the_orders_consent_in_the_back_office(client, admin, account_shop, series, sailing):
