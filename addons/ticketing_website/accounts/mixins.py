@@ -8,6 +8,8 @@ from pretix.presale.views.customer import CustomerAccountBaseMixin
 
 from ticketing_core.account_menu import AccountMenuMixin
 
+from ..public_name import localize_organizer
+
 APP = "ticketing_website"
 
 # (url name, label, icon) of our pages in the account menu, after pretix's own entries
@@ -24,11 +26,15 @@ def account_menu_entries(organizer) -> list[dict]:
 
 
 class PluginActiveMixin:
-    """Organizer-level shop pages get no activation check from pretix; an inactive plugin answers 404."""
+    """
+    Organizer-level shop pages get no activation check from pretix; an inactive plugin answers 404. Where it is
+    active, the page shows the operator's public name in the visitor's language (public_name.py).
+    """
 
     def dispatch(self, request, *args, **kwargs):
         if APP not in request.organizer.get_plugins():
             raise Http404()
+        localize_organizer(request)
         return super().dispatch(request, *args, **kwargs)
 
 
