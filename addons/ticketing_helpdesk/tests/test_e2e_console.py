@@ -1,5 +1,6 @@
-"""In the browser: an agent finds an order by its ticket number and by the customer's phone (typed the Russian way) and refunds it within
-the policy from the customer's profile; after the deadline the button is gone and the reason is shown."""
+"""In the browser: an agent finds an order by its ticket number and by the customer's phone (typed the Russian
+way) and refunds it within the policy from the customer's profile; after the deadline the button is gone and the
+reason is shown."""
 import os
 from datetime import timedelta
 
