@@ -102,7 +102,9 @@ ORGANIZER_HOMEPAGE_TEXT = langs(
 PIERS = {
     "palace": {
         "name": langs("Дворцовая пристань", "Palace Pier", "宫殿码头"),
-        "address": "Санкт-Петербург, Дворцовая наб., 2 (напротив Эрмитажа)",
+        "address": langs("Санкт-Петербург, Дворцовая наб., 2 (напротив Эрмитажа)",
+                        "St Petersburg, 2 Dvortsovaya Embankment (opposite the Hermitage)",
+                        "圣彼得堡，宫殿堤岸2号（艾尔米塔什博物馆对面）"),
         "latitude": Decimal("59.941250"),
         "longitude": Decimal("30.311400"),
         "boarding_instructions": langs(
@@ -117,7 +119,8 @@ PIERS = {
     },
     "admiralty": {
         "name": langs("Причал «Адмиралтейский»", "Admiralty Pier", "海军部码头"),
-        "address": "Санкт-Петербург, Адмиралтейская наб., 2",
+        "address": langs("Санкт-Петербург, Адмиралтейская наб., 2", "St Petersburg, 2 Admiralteyskaya Embankment",
+                        "圣彼得堡，海军部堤岸2号"),
         "latitude": Decimal("59.938300"),
         "longitude": Decimal("30.304500"),
         "boarding_instructions": langs(
@@ -130,7 +133,9 @@ PIERS = {
     },
     "summer_garden": {
         "name": langs("Причал «Летний сад»", "Summer Garden Pier", "夏园码头"),
-        "address": "Санкт-Петербург, наб. Кутузова, у Прачечного моста (устье Фонтанки)",
+        "address": langs("Санкт-Петербург, наб. Кутузова, у Прачечного моста (устье Фонтанки)",
+                        "St Petersburg, Kutuzov Embankment, by the Prachechny Bridge (mouth of the Fontanka)",
+                        "圣彼得堡，库图佐夫堤岸，洗衣桥旁（丰坦卡河口）"),
         "latitude": Decimal("59.947950"),
         "longitude": Decimal("30.336900"),
         "boarding_instructions": langs(
@@ -145,7 +150,7 @@ PIERS = {
 
 VESSELS = {
     "neva": {
-        "name": "Теплоход «Нева»",
+        "name": langs("Теплоход «Нева»", "Motor ship «Neva»", "“涅瓦号”游船"),
         "registration_number": "ТХ-0120-СПБ",
         "vessel_type": Vessel.TYPE_MOTOR_SHIP,
         "capacity": 120,
@@ -162,7 +167,7 @@ VESSELS = {
         ),
     },
     "fontanka": {
-        "name": "Катер «Фонтанка»",
+        "name": langs("Катер «Фонтанка»", "Boat «Fontanka»", "“丰坦卡号”游艇"),
         "registration_number": "КТ-0060-СПБ",
         "vessel_type": Vessel.TYPE_BOAT,
         "capacity": 60,
@@ -179,7 +184,7 @@ VESSELS = {
         ),
     },
     "aurora": {
-        "name": "Яхта «Аврора»",
+        "name": langs("Яхта «Аврора»", "Yacht «Aurora»", "“曙光号”游艇"),
         "registration_number": "ЯХ-0012-СПБ",
         "vessel_type": Vessel.TYPE_YACHT,
         "capacity": 12,
@@ -453,7 +458,8 @@ def _vessels(organizer: Organizer, tally: _Tally) -> dict[str, Vessel]:
 
 def _event_location(pier: Pier) -> dict:
     name = _i18n(pier.name)
-    return {lang: f"{name.localize(lang)}, {pier.address}" for lang in LOCALES}
+    address = _i18n(pier.address)
+    return {lang: f"{name.localize(lang)}, {address.localize(lang)}" for lang in LOCALES}
 
 
 def _configure_new_event(event: Event, spec: dict) -> None:

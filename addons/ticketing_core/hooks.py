@@ -99,6 +99,13 @@ Sent with ``sender=organizer`` and kwarg ``request`` while the back office build
 returns a list of menu children (``{"label", "url", "active"}``) shown after *Piers*.
 """
 
+account_menu = OrganizerPluginSignal()
+"""
+Sent with ``sender=organizer`` and kwarg ``request`` while a page of the customer's account builds its menu
+(:mod:`ticketing_core.account_menu`); a receiver returns a list of entries ``{"label", "url", "icon"}`` of its
+addon's account pages, shown after pretix's own entries on every account page.
+"""
+
 demo_loaders = Signal()
 """
 Sent once by ``demo.load_demo``; each receiver returns a list of :class:`demo.DemoLoader` (a position and a

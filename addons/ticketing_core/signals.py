@@ -15,7 +15,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.template.loader import get_template
 from django.urls import resolve, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
@@ -44,14 +44,14 @@ from pretix.control.signals import (
 )
 from pretix.helpers.periodic import minimum_interval
 from pretix.multidomain.urlreverse import eventreverse
-from pretix.presale.signals import contact_form_fields, global_footer_link, order_info_top, process_request
+from pretix.presale.signals import contact_form_fields, order_info_top, process_request
 
 from .fleet.capacity import guard_quota_save, hold_capacity_lock, sold_places, sync_item
 from .fleet.forms import SailingForm
 from .fleet.models import Sailing
 from .fleet.names import personalize_new_passenger_place
 from .fleet.schedule import guard_date_move
-from .hooks import demo_loaders, fleet_menu, sailing_canceled, sailing_changed
+from .hooks import account_menu, demo_loaders, fleet_menu, sailing_canceled, sailing_changed
 from .kpi.funnel import record_step, step_of_request
 from .notifications.checkout import checkout_fields, save_preferences
 from .notifications.placeholders import departure_placeholder
@@ -264,14 +264,11 @@ def order_messages(sender, order, request, **kwargs):
     return order_panel(request, order)
 
 
-@receiver(global_footer_link, dispatch_uid="ticketing_core_customer_notifications_link")
-def customer_notifications_link(sender, request=None, **kwargs):
-    """A logged-in customer finds their SMS and reminder choices in the shop's footer."""
-    organizer = getattr(request, "organizer", None)
-    if organizer is None or not getattr(request, "customer", None) or APP not in (organizer.plugins or ""):
-        return []
-    return [{"label": _("SMS and reminders"),
-             "url": eventreverse(organizer, f"plugins:{APP}:customer.notifications")}]
+@receiver(account_menu, dispatch_uid="ticketing_core_account_menu")
+def customer_notifications_entry(sender, request, **kwargs):
+    """The customer's SMS and reminder choices in the account menu."""
+    return [{"label": pgettext_lazy("customer account", "SMS and reminders"), "icon": "bell",
+             "url": eventreverse(sender, f"plugins:{APP}:customer.notifications")}]
 
 
 @receiver(contact_form_fields, dispatch_uid="ticketing_core_contact_form_fields")

@@ -11,7 +11,7 @@ from pretix.control.signals import nav_organizer, order_info
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.signals import global_footer_link, order_info_top
 
-from ticketing_core.hooks import demo_loaders
+from ticketing_core.hooks import account_menu, demo_loaders
 
 from . import permissions  # noqa: F401 - registers the permission groups
 from .cases import logdisplay  # noqa: F401 - registers the log entry texts
@@ -76,15 +76,20 @@ def order_contact_link(sender, request, order, **kwargs):
 
 @receiver(global_footer_link, dispatch_uid="ticketing_helpdesk_footer_links")
 def footer_links(sender, request=None, **kwargs):
-    """"Contact us" for everyone, "Support requests" for a logged-in customer (no account-menu signal exists)."""
+    """"Contact us" on every shop page (a customer's support requests are in the account menu)."""
     organizer = getattr(request, "organizer", None)
     if organizer is None or APP not in (organizer.plugins or ""):
         return []
-    links = [{"label": _("Contact us"), "url": eventreverse(organizer, f"plugins:{APP}:contact")}]
-    if getattr(request, "customer", None):  # a lazy object: true only when someone is logged in
-        links.append({"label": pgettext_lazy("customer account", "Support requests"),
-                      "url": eventreverse(organizer, f"plugins:{APP}:customer.cases")})
-    return links
+    return [{"label": _("Contact us"), "url": eventreverse(organizer, f"plugins:{APP}:contact")}]
+
+
+@receiver(account_menu, dispatch_uid="ticketing_helpdesk_account_menu")
+def account_menu_entries(sender, request, **kwargs):
+    """The customer's support requests in the account menu (active on a request's own page too)."""
+    match = request.resolver_match
+    ours = match is not None and match.namespace == f"plugins:{APP}" and match.url_name.startswith("customer.case")
+    return [{"label": pgettext_lazy("customer account", "Support requests"), "icon": "life-ring",
+             "url": eventreverse(sender, f"plugins:{APP}:customer.cases"), "active": ours}]
 
 
 @receiver(periodic_task, dispatch_uid="ticketing_helpdesk_sla_scan")

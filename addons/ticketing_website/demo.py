@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils.timezone import now
+from i18nfield.strings import LazyI18nString
 
 from pretix.base.models import Discount, Event, Organizer, Voucher
 
@@ -14,6 +15,7 @@ from ticketing_core.demo import FLEET_POSITION, DemoLoader
 
 from .demo_accounts import load_accounts_demo
 from .demo_photos import add_demo_photos
+from .public_name import SETTING as PUBLIC_NAME_SETTING
 
 # colours with at least 4.5:1 contrast against white text (tests/test_theme.py)
 THEME = {
@@ -31,7 +33,13 @@ def _stored(settings_proxy, key: str) -> bool:
     return settings_proxy._objects.filter(key=key).exists()
 
 
+PUBLIC_NAME = {"ru": "Нева Круиз", "en": "Neva Cruise", "zh-hans": "涅瓦游船"}
+
+
 def load_storefront_demo(organizer: Organizer, events: list[Event], tally) -> None:
+    if not _stored(organizer.settings, PUBLIC_NAME_SETTING):
+        organizer.settings.set(PUBLIC_NAME_SETTING, LazyI18nString(PUBLIC_NAME))
+        tally.add("public name")
     for key, value in THEME.items():
         if not _stored(organizer.settings, key):
             organizer.settings.set(key, value)

@@ -24,7 +24,9 @@ from ticketing_core.hooks import demo_loaders
 from ticketing_core.urlmatch import url_match
 
 from .catalogue import cache, checkout, event_page
+from .orders import invoice_address  # noqa: F401  (pretix's default: no invoice address from retail buyers)
 from .orders.labels import translate_hidden_labels
+from .public_name import localize_organizer
 from .theme.head import theme_head
 
 APP = "ticketing_website"
@@ -58,6 +60,7 @@ def serve_shared_event_page(sender, request, **kwargs):
     At peak sales most visitors are anonymous and look at the same few dates; pretix computes the month calendar
     and the product list with availability on every view (~150 ms), so they get the page computed up to 15 s ago.
     """
+    localize_organizer(request)  # the operator's public name in pretix's header (public_name.py)
     page = request._ticketing_shared_page = _shared_event_page(sender, request)
     return cache.shared_page(request, page) if page else None
 

@@ -4,6 +4,7 @@ from django.urls import re_path
 from pretix.multidomain import event_url
 
 from .accounts import views as accounts
+from .accounts.mixins import PRETIX_ACCOUNT_PAGES as ACCOUNT_VIEWS
 from .catalogue.views import CatalogueView
 from .privacy import views as privacy
 from .seo import views as seo
@@ -19,6 +20,15 @@ organizer_patterns = [
     re_path(r"^account/privacy$", privacy.PrivacyAccountPage.as_view(), name="account.privacy"),
     re_path(r"^account/privacy/export$", privacy.DataExport.as_view(), name="account.privacy.export"),
     re_path(r"^privacy$", privacy.PolicyPage.as_view(), name="privacy.policy"),
+    # pretix's own account pages with the whole account menu (accounts/mixins.py), under pretix's URL names so
+    # pretix marks their menu entry itself
+    *[re_path(pattern, ACCOUNT_VIEWS[name].as_view(), name=name) for pattern, name in (
+        (r"^account/$", "organizer.customer.index"),
+        (r"^account/memberships$", "organizer.customer.memberships"),
+        (r"^account/giftcards$", "organizer.customer.giftcards"),
+        (r"^account/addresses$", "organizer.customer.addresses"),
+        (r"^account/profiles$", "organizer.customer.profiles"),
+    )],
 ]
 
 # the shop, event level: one ticket's QR code for boarding (access as for pretix's order page)

@@ -20,18 +20,25 @@ from .sailings import save_sailing
 from .schedule import sailings_with_times
 
 
+def _filled(value, message):
+    """pretix's I18nField accepts {} and {"ru": ""}, which the database stores as NULL and refuses (a 500)."""
+    data = getattr(value, "data", value)
+    texts = data.values() if isinstance(data, dict) else [data]
+    if not any(isinstance(t, str) and t.strip() for t in texts):
+        raise ValidationError(message)
+    return value
+
+
 class PierSerializer(I18nAwareModelSerializer):
     class Meta:
         model = Pier
         fields = ("id", "name", "address", "latitude", "longitude", "boarding_instructions", "timezone", "active")
 
     def validate_name(self, value):
-        # pretix's I18nField accepts {} and {"ru": ""}, which the database stores as NULL and refuses (a 500)
-        data = getattr(value, "data", value)
-        texts = data.values() if isinstance(data, dict) else [data]
-        if not any(isinstance(t, str) and t.strip() for t in texts):
-            raise ValidationError(_("Enter a name in at least one language."))
-        return value
+        return _filled(value, _("Enter a name in at least one language."))
+
+    def validate_address(self, value):
+        return _filled(value, _("Enter the address in at least one language."))
 
 
 class VesselSerializer(I18nAwareModelSerializer):
@@ -39,6 +46,9 @@ class VesselSerializer(I18nAwareModelSerializer):
         model = Vessel
         fields = ("id", "name", "registration_number", "vessel_type", "capacity", "seating_mode", "description",
                   "amenities", "active")
+
+    def validate_name(self, value):
+        return _filled(value, _("Enter a name in at least one language."))
 
     def validate_registration_number(self, value):
         qs = Vessel.objects.filter(organizer=self.context["organizer"], registration_number__iexact=value)

@@ -18,7 +18,7 @@ class Pier(LoggedModel):
 
     organizer = models.ForeignKey("pretixbase.Organizer", on_delete=models.CASCADE, related_name="ticketing_piers")
     name = I18nCharField(verbose_name=pgettext_lazy("pier", "Name"), max_length=200)
-    address = models.CharField(verbose_name=_("Address"), max_length=400)
+    address = I18nCharField(verbose_name=_("Address"), max_length=400)
     latitude = models.DecimalField(
         verbose_name=_("Latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
     )
@@ -65,7 +65,7 @@ class Vessel(LoggedModel):
     )
 
     organizer = models.ForeignKey("pretixbase.Organizer", on_delete=models.CASCADE, related_name="ticketing_vessels")
-    name = models.CharField(verbose_name=pgettext_lazy("vessel", "Name"), max_length=200)
+    name = I18nCharField(verbose_name=pgettext_lazy("vessel", "Name"), max_length=200)
     registration_number = models.CharField(verbose_name=_("Registration number"), max_length=64)
     vessel_type = models.CharField(verbose_name=_("Type"), max_length=32, choices=TYPES)
     capacity = models.PositiveIntegerField(
@@ -87,7 +87,7 @@ class Vessel(LoggedModel):
     objects = ScopedManager(organizer="organizer")
 
     class Meta:
-        ordering = ("-active", "name", "id")
+        ordering = ("-active", "id")
         verbose_name = _("Vessel")
         verbose_name_plural = _("Vessels")
         constraints = [

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -28,6 +28,7 @@ from pretix.control.views.organizer import OrganizerDetailViewMixin
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.customer import CustomerAccountBaseMixin
 
+from ..account_menu import AccountMenuMixin
 from .forms import (
     REMINDER_HOURS,
     ContactPreferenceForm,
@@ -424,7 +425,7 @@ class MessageList(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, Pa
 # ---------------------------------------------------------------------------------------------- customer account
 
 
-class CustomerPreferences(CustomerAccountBaseMixin, FormView):
+class CustomerPreferences(AccountMenuMixin, CustomerAccountBaseMixin, FormView):
     """The customer's own SMS and reminder choices, in their account (organizer-level shop)."""
 
     template_name = "ticketing_core/notifications/customer_preferences.html"
@@ -440,16 +441,6 @@ class CustomerPreferences(CustomerAccountBaseMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.preference
         return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["sub_nav"] = ctx.get("sub_nav", []) + [{
-            "label": pgettext_lazy("customer account", "SMS and reminders"), "url": self.request.path,
-            "active": True, "icon": "bell",
-        }]
-        for nav in ctx["sub_nav"][:-1]:
-            nav["active"] = False
-        return ctx
 
     @transaction.atomic
     def form_valid(self, form):

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.timezone import now
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -22,6 +22,8 @@ from pretix.base.models import Order
 from pretix.helpers.http import get_client_ip
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.views.customer import CustomerAccountBaseMixin
+
+from ticketing_core.account_menu import AccountMenuMixin
 
 from ..models import CaseAttachment, CaseMessage, SupportCase
 from . import attachments as files
@@ -236,24 +238,16 @@ class GuestCaseView(ShopMixin, CaseConversationMixin, FormView):
             "number": self.case.number, "token": self.kwargs["token"], "pk": att.pk})
 
 
-class CustomerCaseList(ShopMixin, CustomerAccountBaseMixin, ListView):
+class CustomerCaseList(ShopMixin, AccountMenuMixin, CustomerAccountBaseMixin, ListView):
     template_name = "ticketing_helpdesk/customer/cases.html"
     context_object_name = "cases"
 
     def get_queryset(self):
         return SupportCase.objects.filter(organizer=self.request.organizer, customer=self.request.customer)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        for nav in ctx["sub_nav"]:
-            nav["active"] = False
-        ctx["sub_nav"].append({"label": pgettext_lazy("customer account", "Support requests"),
-                               "url": eventreverse(self.request.organizer, f"plugins:{APP}:customer.cases"),
-                               "active": True, "icon": "life-ring"})
-        return ctx
 
 
-class CustomerCaseView(ShopMixin, CustomerAccountBaseMixin, CaseConversationMixin, FormView):
+class CustomerCaseView(ShopMixin, AccountMenuMixin, CustomerAccountBaseMixin, CaseConversationMixin, FormView):
     form_class = CustomerReplyForm
     template_name = "ticketing_helpdesk/customer/case_account.html"
 
@@ -267,11 +261,6 @@ class CustomerCaseView(ShopMixin, CustomerAccountBaseMixin, CaseConversationMixi
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        for nav in ctx["sub_nav"]:
-            nav["active"] = False
-        ctx["sub_nav"].append({"label": pgettext_lazy("customer account", "Support requests"),
-                               "url": eventreverse(self.request.organizer, f"plugins:{APP}:customer.cases"),
-                               "active": True, "icon": "life-ring"})
         ctx["in_account"] = True
         return ctx
 

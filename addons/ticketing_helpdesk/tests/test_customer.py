@@ -196,12 +196,12 @@ def test_logged_in_customer_opens_a_case_linked_to_the_account_and_follows_the_r
     assert r.status_code == 302 and case.messages.filter(kind="customer", body="Thank you").exists()
 
 
-def test_footer_links_to_contact_and_to_the_customers_requests(organizer, client, case_customer):
+def test_footer_links_to_contact_and_the_account_menu_to_the_customers_requests(organizer, client, case_customer):
     html = client.get(contact(organizer)).content.decode()
     assert "/support/" in html.split("<footer>")[1]
     customer_session(client, case_customer)
-    html = client.get(contact(organizer)).content.decode()
-    assert f"/{organizer.slug}/account/cases/" in html
+    html = client.get(f"/{organizer.slug}/account/").content.decode()
+    assert f'href="/{organizer.slug}/account/cases/"' in html.split('class="subnav row"')[1].split("</nav>")[0]
 
 
 def test_logged_in_customer_picks_one_of_their_orders(organizer, client, case_customer, series, sailing):

@@ -1,5 +1,6 @@
-"""In the browser: an agent finds an order by the customer's phone (typed the Russian way) and refunds it within
-the policy from the customer's profile; after the deadline the button is gone and the reason is shown."""
+"""In the browser: an agent finds an order by its ticket number and by the customer's phone (typed the Russian
+way) and refunds it within the policy from the customer's profile; after the deadline the button is gone and the
+reason is shown."""
 import os
 from datetime import timedelta
 
@@ -46,6 +47,13 @@ def test_agent_finds_order_by_phone_and_refunds_within_policy(live_server, brows
     page.fill("input[name=password]", PASSWORD)
     page.locator("button[type=submit]").first.click()
     page.goto(f"{live_server.url}/control/organizer/{organizer.slug}/helpdesk/console/")
+    # the ticket number as printed on the customer's ticket ("QK7AR-1"), typed into the visible search field
+    page.fill("#console-q", f"{order.code}-1")
+    page.locator(".ticketing-console-search button[type=submit]").click()
+    page.wait_for_selector(".ticketing-console-orders")
+    found = page.inner_text(".ticketing-console-orders")
+    assert order.code in found and late_order.code not in found
+    shot(page, "00-search-by-ticket-number")
     page.fill("#console-q", "8 (916) 123-45-67")
     page.locator(".ticketing-console-search button[type=submit]").click()
     page.wait_for_selector(".ticketing-console-orders")

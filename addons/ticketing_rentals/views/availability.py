@@ -126,7 +126,7 @@ def availability(request, organizer=None, event=None):
         "duration": {"requested": duration, "min": offer.min_duration_minutes, "max": offer.max_duration_minutes,
                      "step": offer.step_minutes},
         "notice_minutes": offer.notice_minutes,
-        "vessels": [{"id": rv.vessel_id, "name": rv.vessel.name, "max_guests": rv.max_guests}
+        "vessels": [{"id": rv.vessel_id, "name": str(rv.vessel.name), "max_guests": rv.max_guests}
                     for rv in offer.offer_vessels.all()],
         "availability": availability,
     }, json_dumps_params={"ensure_ascii": False})

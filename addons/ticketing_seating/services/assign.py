@@ -82,7 +82,7 @@ def save_seat_map(vessel: Vessel, layout: dict, category_flags: dict | None = No
         seat_map.save()
         seats = layout_service.seats(plan)
         vessel.log_action("ticketing_seating.map.saved", user=user, data={
-            "name": vessel.name, "plan": plan.pk, "seats": len(seats)})
+            "name": str(vessel.name), "plan": plan.pk, "seats": len(seats)})
         result = apply_to_vessel(vessel, user=user)
     return seat_map, result
 
@@ -173,7 +173,8 @@ def _apply_map(sailing: Sailing, user: User | None) -> str:
             date.seating_plan = None
             date.save(update_fields=["seating_plan"])
             _sync_instance(sailing, None)
-            date.log_action("ticketing_seating.sailing.map_removed", user=user, data={"vessel": sailing.vessel.name})
+            date.log_action("ticketing_seating.sailing.map_removed", user=user,
+                            data={"vessel": str(sailing.vessel.name)})
             return REMOVED
         plan = seat_map.plan
         same_plan = date.seating_plan_id == plan.pk
@@ -204,7 +205,7 @@ def _apply_map(sailing: Sailing, user: User | None) -> str:
         date.save(update_fields=["seating_plan"])
         _sync_instance(sailing, plan)
         date.log_action("ticketing_seating.sailing.map_applied", user=user, data={
-            "vessel": sailing.vessel.name, "plan": plan.pk})
+            "vessel": str(sailing.vessel.name), "plan": plan.pk})
         return APPLIED
 
 

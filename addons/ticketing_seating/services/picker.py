@@ -3,8 +3,10 @@ What the seat picker shows: the map of a date (decks, categories with prices, se
 labels) and the live availability of its seats. Both are plain dicts, served as JSON to the shop's
 picker and, read-only, to other front ends.
 """
+import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.timezone import now
 from django.utils.translation import get_language
@@ -28,6 +30,22 @@ def seat_map_for_date(event: Event, subevent) -> VesselSeatMap | None:
 
 def _money(value, event: Event) -> str:
     return money_filter(value, event.currency)
+
+
+def money_format(currency: str) -> dict:
+    """
+    How pretix's ``money`` filter writes an amount in the active language, for the picker's running total: the
+    browser's own currency formatting differs from pretix's (Chinese "RUB 2,400.00" next to pretix's
+    "RUB1,500.00"), so the total is written the way every other price on the page is. Read off pretix's output
+    for a sample amount rather than from Babel's locale data, so it follows whatever pretix does.
+    """
+    places = settings.CURRENCY_PLACES.get(currency, 2)
+    sample = money_filter(Decimal("1234567.89"), currency)
+    match = re.search(r"1(\D*)234\D*567(\D+)89", sample) if places == 2 else None
+    if match is None:  # a currency without kopecks or an unexpected shape: the number only, pretix's way
+        return {"prefix": "", "suffix": " " + currency, "group": "", "decimal": ".", "places": places}
+    return {"prefix": sample[:match.start()], "suffix": sample[match.end():], "group": match.group(1),
+            "decimal": match.group(2), "places": places}
 
 
 def _service_fee(event: Event):
@@ -144,6 +162,7 @@ def map_data(event: Event, subevent, lang: str | None = None) -> dict | None:
         })
     return {"decks": decks, "categories": categories, "seats": seats,
             "items": {str(k): v for k, v in item_prices.items()}, "currency": event.currency,
+            "money": money_format(event.currency),
             "passenger_types": any(len(v["variations"]) > 1 for v in item_prices.values())}
 
 

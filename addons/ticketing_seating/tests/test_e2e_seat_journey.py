@@ -14,6 +14,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext, override
 
 from pretix.base.models import Item, Order
+from pretix.base.templatetags.money import money_filter
 
 from ticketing_core.testing import factories
 from ticketing_core.testing.fixtures import CHROMIUM, CHROMIUM_ARGS, checkout_from_cart
@@ -75,6 +76,7 @@ def test_seats_alone_go_into_the_cart_with_a_child_and_an_order_follows(live_ser
     with override(lang):
         add_seats = gettext("Add seats to cart")
         child_word = str(standard.variations.get(position=1).value)
+        total_text = money_filter(Decimal("2400.00"), event.currency)  # one adult and one child, as pretix writes it
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     errors = []
     with sync_playwright() as p:
@@ -90,6 +92,7 @@ def test_seats_alone_go_into_the_cart_with_a_child_and_an_order_follows(live_ser
         second = page.locator(".ts-selection-list li").nth(1).locator("select")
         second.select_option(label=second.locator("option", has_text=child_word).inner_text())
         _shot(page, f"{lang}-{device}-picker")
+        assert page.inner_text(".ts-total").endswith(total_text)  # the running total, like every other price
         button = page.get_by_role("button", name=add_seats)
         expect(button).to_be_visible()
         _press(page, device, button)

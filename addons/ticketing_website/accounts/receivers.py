@@ -7,7 +7,10 @@ from django.utils.translation import gettext
 from pretix.base.models import Customer, Order
 from pretix.presale.signals import order_info_top, position_info_top, process_request
 
+from ticketing_core.hooks import account_menu
+
 from .guest import skip_customer_step
+from .mixins import account_menu_entries
 from .phone import sync_customer, sync_preferences
 from .qr import qr_svg
 from .tickets import boarding_positions, refund_context, seat_text, tickets_of
@@ -29,6 +32,12 @@ def order_tickets_panel(sender, request, order, **kwargs):
         return ""
     ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order)}
     return get_template("ticketing_website/accounts/order_tickets.html").render(ctx, request=request)
+
+
+@receiver(account_menu, dispatch_uid="ticketing_website_account_menu")
+def account_pages(sender, request, **kwargs):
+    """The profile and personal data pages in the customer's account menu."""
+    return account_menu_entries(sender)
 
 
 @receiver(position_info_top, dispatch_uid="ticketing_website_position_ticket")

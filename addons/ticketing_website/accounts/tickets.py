@@ -12,7 +12,7 @@ from pretix.base.models import Order, OrderPosition
 from pretix.multidomain.urlreverse import eventreverse
 
 from ticketing_core.hooks import departure_of_position, describe_seat
-from ticketing_core.policy.rules import RefundDecision, check_refund, format_deadline
+from ticketing_core.policy.rules import RefundDecision, check_refund
 
 from .qr import qr_svg
 
@@ -84,12 +84,14 @@ def tickets_of(order: Order) -> list[Ticket]:
 
 
 def refund_context(order: Order) -> dict:
-    """The deadline, and the way to pretix's cancellation (which refunds through the payment provider)."""
+    """
+    The way to pretix's cancellation (which refunds through the payment provider) while the policy allows it.
+    The deadline itself is stated once on the page, by ticketing_core's order notice.
+    """
     decision: RefundDecision = check_refund(order)
     show_button = decision.allowed and order.user_cancel_allowed
     return {
         "decision": decision,
-        "deadline_text": format_deadline(decision.deadline, decision.timezone) if decision.deadline else None,
         "refund_url": eventreverse(order.event, "presale:event.order.cancel", kwargs={
             "order": order.code, "secret": order.secret}) if show_button else None,
     }

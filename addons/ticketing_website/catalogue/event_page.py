@@ -37,7 +37,7 @@ def map_url(pier: Pier) -> str:
     if pier.latitude is not None and pier.longitude is not None:
         point = f"{pier.longitude},{pier.latitude}"
         return "https://yandex.ru/maps/?" + urlencode({"pt": f"{point},pm2rdm", "ll": point, "z": "16"})
-    return "https://yandex.ru/maps/?" + urlencode({"text": pier.address})
+    return "https://yandex.ru/maps/?" + urlencode({"text": str(pier.address)})
 
 
 def event_entries(event: Event, request) -> list[Entry]:

@@ -223,7 +223,8 @@ def _entry(event, subevent, kinds, event_tz, taxes, texts, sailing, offers, left
     if subevent is not None:
         text.append(_i18n_text(subevent.name))
     if sailing:
-        text += [_i18n_text(sailing.departure_pier.name), sailing.departure_pier.address, sailing.vessel.name]
+        pier = sailing.departure_pier
+        text += [_i18n_text(pier.name), _i18n_text(pier.address), _i18n_text(sailing.vessel.name)]
     return Entry(
         event=event, subevent=subevent, kind=kinds.get(event.pk, EventKind.KIND_EXCURSION), start=start, end=end,
         tz=ZoneInfo(sailing.departure_pier.timezone) if sailing else event_tz[event.pk],

@@ -12,6 +12,7 @@ from pretix.presale.views.organizer import OrganizerIndex
 
 from ticketing_core.models import EventKind
 
+from ..public_name import localize_organizer
 from . import cache
 from .filters import CatalogueFilterForm, apply_filters, month_days
 from .query import build_entries
@@ -71,6 +72,7 @@ class CatalogueView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         request = self.request
         organizer = request.organizer
+        localize_organizer(self.request)
         ctx["organizer"] = organizer  # the URL's "organizer" keyword is only the slug
         form = CatalogueFilterForm(data=request.GET or None, organizer=organizer)
         entries = build_entries(organizer, request.sales_channel)

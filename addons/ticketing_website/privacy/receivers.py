@@ -6,7 +6,6 @@ from django.dispatch import receiver
 from django.template.loader import get_template
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from pretix.base.signals import order_placed
 from pretix.control.signals import nav_organizer, order_info
@@ -52,19 +51,14 @@ def navbar_privacy(sender, request, organizer, **kwargs):
 
 @receiver(global_footer_link, dispatch_uid="ticketing_website_footer_privacy")
 def footer_links(sender, request=None, **kwargs):
-    """Every shop page links the personal data policy; a logged-in customer also finds their account pages."""
+    """
+    Every shop page links the personal data policy. pretix opens footer links in a new tab, which suits the
+    policy (read during checkout without leaving the cart); the account pages are in the account menu instead.
+    """
     organizer = getattr(request, "organizer", None)
     if organizer is None or APP not in organizer.get_plugins():
         return []
-    links = [{"label": _("Personal data policy"), "url": eventreverse(organizer, f"plugins:{APP}:privacy.policy")}]
-    if getattr(request, "customer", None):
-        links += [
-            {"label": pgettext_lazy("customer account", "Profile and phone"),
-             "url": eventreverse(organizer, f"plugins:{APP}:account.profile")},
-            {"label": pgettext_lazy("customer account", "Personal data"),
-             "url": eventreverse(organizer, f"plugins:{APP}:account.privacy")},
-        ]
-    return links
+    return [{"label": _("Personal data policy"), "url": eventreverse(organizer, f"plugins:{APP}:privacy.policy")}]
 
 
 @receiver(order_info, dispatch_uid="ticketing_website_order_consent_backoffice")

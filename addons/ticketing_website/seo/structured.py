@@ -68,7 +68,7 @@ def _place(entry: Entry, event: Event) -> dict:
         return {"@type": "Place", "name": str(event.location or event.name), "address": str(event.location or "")}
     place = {
         "@type": "Place", "name": str(entry.pier.name),
-        "address": {"@type": "PostalAddress", "streetAddress": entry.pier.address,
+        "address": {"@type": "PostalAddress", "streetAddress": str(entry.pier.address),
                     "addressCountry": event.settings.region or "RU"},
     }
     if entry.pier.latitude is not None and entry.pier.longitude is not None:

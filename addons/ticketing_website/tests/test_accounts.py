@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils.timezone import now
+from django.utils.translation import gettext, override
 
 from pretix.base.models import Customer, Order, OrderRefund
 
@@ -296,10 +297,30 @@ def test_self_service_refund_of_a_yookassa_payment_refunds_the_money(customer_cl
     assert refund.amount == order.total and refund.source == OrderRefund.REFUND_SOURCE_BUYER
 
 
+def test_order_page_states_the_refund_deadline_once(client, paid_order):
+    """One deadline statement (ticketing_core's notice), not one per panel."""
+    from ticketing_core.policy.rules import check_refund, format_deadline
+
+    decision = check_refund(paid_order)
+    with override("ru"):
+        deadline = format_deadline(decision.deadline, decision.timezone)
+    html = client.get(order_url(paid_order), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert html.count(deadline) == 1 and html.count('id="ticketing-refund-button"') == 1
+
+
+def test_order_page_has_no_empty_invoice_address(client, paid_order):
+    """No invoice address is asked from retail buyers, so no blank "Address / ZIP code and city" rows."""
+    assert not paid_order.event.settings.invoice_address_asked
+    with override("ru"):
+        labels = [gettext("Address"), gettext("ZIP code and city")]
+    html = client.get(order_url(paid_order), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert paid_order.email in html and not any(f"<dt>{label}</dt>" in html for label in labels)
+
+
 def test_after_the_deadline_no_button_but_the_explanation(customer_client, past_deadline_order):
     html = customer_client.get(order_url(past_deadline_order), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert 'id="ticketing-refund-button"' not in html
-    assert 'id="ticketing-refund-closed"' in html and "не подлежат возврату" in html
+    assert 'id="ticketing-refund-policy"' in html and html.count("не подлежат возврату") == 1
     assert html.count('class="ticketing-qr-svg"') == 1  # the ticket still boards
 
 

@@ -141,6 +141,23 @@ def test_english_and_chinese(client, organizer, catalogue):
     assert "船上爵士乐" in zh and "已售罄" in zh
 
 
+def test_the_operators_public_name_follows_the_language(client, organizer, catalogue, series, sailing):
+    """pretix's header and title, our pages and the event pages show the name in the visitor's language."""
+    from i18nfield.strings import LazyI18nString
+
+    from pretix.base.models import Organizer
+
+    organizer.settings.set("ticketing_public_name", LazyI18nString(
+        {"ru": "Нева Круиз", "en": "Neva Cruise", "zh-hans": "涅瓦游船"}))
+    for lang, name in (("en", "Neva Cruise"), ("zh-hans", "涅瓦游船"), ("ru", "Нева Круиз")):
+        for url in (f"/{organizer.slug}/", f"/{organizer.slug}/privacy", f"/{organizer.slug}/{series.slug}/"):
+            soup = BeautifulSoup(client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode(), "html.parser")
+            if series.slug not in url:  # pretix's organizer pages: title and header
+                assert name in soup.title.get_text() and name in soup.select_one("h1").get_text(), (lang, url)
+            assert organizer.name not in soup.get_text() or lang == "ru", (lang, url)
+    assert Organizer.objects.get(pk=organizer.pk).name == organizer.name  # pretix's own name stays as it was
+
+
 def test_pretix_organizer_page_answers_when_the_storefront_is_off(client, organizer, catalogue):
     organizer.plugins = "ticketing_core"
     organizer.save()

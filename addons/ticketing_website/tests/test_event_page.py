@@ -60,6 +60,28 @@ def test_event_page_in_english_and_chinese(client, organizer, catalogue):
     assert "自由入座" in zh and "1小时30分钟" in zh
 
 
+def test_names_staff_typed_once_show_in_the_visitors_language(client, organizer, catalogue, fleet):
+    """Vessel, pier, its address and boarding instructions in English and Chinese, not in Cyrillic (issue 16, 9)."""
+    boat, pier = fleet["boat"], fleet["palace"]
+    boat.name = {"ru": "Катер «Фонтанка»", "en": "Boat Fontanka", "zh-hans": "丰坦卡号游艇"}
+    boat.amenities = {"ru": "Пледы, туалет", "en": "Blankets, toilet", "zh-hans": "毛毯、洗手间"}
+    boat.save()
+    pier.name = {"ru": "Дворцовая пристань", "en": "Palace Pier", "zh-hans": "宫殿码头"}
+    pier.address = {"ru": "Дворцовая наб., 2", "en": "2 Palace Embankment", "zh-hans": "宫殿堤岸2号"}
+    pier.boarding_instructions = {"ru": "Посадка за 15 минут.", "en": "Board 15 min early.",
+                                  "zh-hans": "提前15分钟登船。"}
+    pier.save()
+    first = catalogue["evening"][0]
+    url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
+    for lang, words in (("en", ["Boat Fontanka", "Palace Pier", "2 Palace Embankment", "Board 15 min early."]),
+                        ("zh-hans", ["丰坦卡号游艇", "宫殿码头", "宫殿堤岸2号", "提前15分钟登船。"])):
+        facts = text_of(client.get(url, HTTP_ACCEPT_LANGUAGE=lang), ".tw-event")
+        assert all(w in facts for w in words), (lang, facts)
+        assert not re.search("[А-Яа-яЁё]", facts), (lang, facts)
+    ru = text_of(client.get(url, HTTP_ACCEPT_LANGUAGE="ru"), ".tw-event")
+    assert "Катер «Фонтанка»" in ru and "Дворцовая наб., 2" in ru
+
+
 # --- the shared page of anonymous visitors (real cache) ----------------------------------------------------
 
 

@@ -9,12 +9,14 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from i18nfield.forms import I18nFormField, I18nTextInput
 
 from pretix.base.forms import SettingsForm
 from pretix.control.forms import ExtFileField
 from pretix.control.views.event import EventSettingsFormView, EventSettingsViewMixin
 from pretix.control.views.organizer import OrganizerSettingsFormView
 
+from .. import public_name  # noqa: F401 - the setting's default
 from ..catalogue.event_page import PHOTO_KEYS
 from ..catalogue.pricing import SERVICE_FEE_KEY
 from .contrast import contrast_ratio
@@ -33,6 +35,12 @@ def _fee_field(required: bool = False) -> forms.DecimalField:
 
 
 class OrganizerStorefrontForm(SettingsForm):
+    ticketing_public_name = I18nFormField(
+        label=_("Name shown to customers"), required=False, widget=I18nTextInput,
+        help_text=_("The operator's name in the shop's header, in every shop language (for example "
+                    "«Нева Круиз», Neva Cruise, 涅瓦游船). Empty: the organizer's name."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[SERVICE_FEE_KEY] = _fee_field()

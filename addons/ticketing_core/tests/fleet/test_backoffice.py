@@ -29,14 +29,14 @@ def test_vessel_list_create_edit_archive_with_log(admin_client, organizer, boat)
     resp = admin_client.get(base)
     assert resp.status_code == 200 and "Нева-1" in resp.content.decode()
     resp = admin_client.post(base + "add", {
-        "name": "Теплоход «Нева»", "registration_number": "Р-120", "vessel_type": "motor_ship", "capacity": 120,
+        "name_0": "Теплоход «Нева»", "registration_number": "Р-120", "vessel_type": "motor_ship", "capacity": 120,
         "seating_mode": "assigned", "description_0": "Двухпалубный теплоход", "amenities_0": "Бар", "active": "on",
     })
     assert resp.status_code == 302, resp.content.decode()[-3000:]
     v = Vessel.objects.get(registration_number="Р-120")
     assert v.capacity == 120 and str(v.description) == "Двухпалубный теплоход"
     resp = admin_client.post(base + f"{v.pk}/", {
-        "name": v.name, "registration_number": "Р-120", "vessel_type": "motor_ship", "capacity": 118,
+        "name_0": str(v.name), "registration_number": "Р-120", "vessel_type": "motor_ship", "capacity": 118,
         "seating_mode": "assigned", "active": "on"})
     assert resp.status_code == 302
     assert Vessel.objects.get(pk=v.pk).capacity == 118
@@ -54,7 +54,7 @@ def test_vessel_list_create_edit_archive_with_log(admin_client, organizer, boat)
 def test_invalid_vessel_input_gets_translated_errors(admin_client, organizer):
     with override("ru"):
         resp = admin_client.post(f"/control/organizer/{organizer.slug}/fleet/vessels/add", {
-            "name": "", "registration_number": "", "vessel_type": "submarine", "capacity": "-5",
+            "name_0": "", "registration_number": "", "vessel_type": "submarine", "capacity": "-5",
             "seating_mode": "general"}, HTTP_ACCEPT_LANGUAGE="ru")
     assert resp.status_code == 200
     assert not Vessel.objects.exists()
@@ -82,10 +82,10 @@ def test_archived_vessel_is_not_offered_for_new_sailings(organizer, series, pier
 
 def test_pier_create_validates_coordinates(admin_client, organizer):
     url = f"/control/organizer/{organizer.slug}/fleet/piers/add"
-    resp = admin_client.post(url, {"name_0": "Причал", "address": "Наб.", "latitude": "95", "longitude": "30",
+    resp = admin_client.post(url, {"name_0": "Причал", "address_0": "Наб.", "latitude": "95", "longitude": "30",
                                    "timezone": "Europe/Moscow", "active": "on"})
     assert resp.status_code == 200 and not Pier.objects.exists()
-    resp = admin_client.post(url, {"name_0": "Причал", "address": "Наб.", "latitude": "59.94", "longitude": "30.31",
+    resp = admin_client.post(url, {"name_0": "Причал", "address_0": "Наб.", "latitude": "59.94", "longitude": "30.31",
                                    "timezone": "Europe/Moscow", "active": "on"})
     assert resp.status_code == 302
     assert Pier.objects.get().all_logentries().filter(action_type="ticketing_core.pier.added").exists()
@@ -255,7 +255,7 @@ def test_bulk_creation_that_clashes_creates_nothing_and_says_why(admin_client, o
 
 def test_fleet_changes_appear_in_the_organizer_log(admin_client, organizer):
     admin_client.post(f"/control/organizer/{organizer.slug}/fleet/vessels/add", {
-        "name": "Аврора", "registration_number": "Я-1", "vessel_type": "yacht", "capacity": 12,
+        "name_0": "Аврора", "registration_number": "Я-1", "vessel_type": "yacht", "capacity": 12,
         "seating_mode": "general", "active": "on"})
     with override("ru"):
         html = admin_client.get(f"/control/organizer/{organizer.slug}/logs", HTTP_ACCEPT_LANGUAGE="ru"

@@ -114,7 +114,7 @@ def test_vessel_capacity_cannot_shrink_below_sold_places(sailing, series, boat):
     adult = series.items.get(default_price=Decimal("1500.00"))
     for _ in range(3):
         factories.make_order(series, sailing.subevent, [adult])
-    data = {"name": boat.name, "registration_number": boat.registration_number, "vessel_type": boat.vessel_type,
+    data = {"name_0": str(boat.name), "registration_number": boat.registration_number, "vessel_type": boat.vessel_type,
             "capacity": 2, "seating_mode": boat.seating_mode, "active": "on"}
     form = VesselForm(data=data, instance=boat, organizer=boat.organizer)
     assert not form.is_valid()

@@ -14,6 +14,12 @@
     var SVGNS = "http://www.w3.org/2000/svg";
     var data = JSON.parse(document.getElementById("ts-data").textContent);
     var T = data.texts;
+    /* an amount written as pretix writes every other price on the page (services/picker.py money_format) */
+    function money(value) {
+        var m = data.money, parts = value.toFixed(m.places).split(".");
+        var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, m.group);
+        return m.prefix + whole + (m.places ? m.decimal + parts[1] : "") + m.suffix;
+    }
     var states = data.availability.seats;
     var seats = data.seats;
     var byGuid = {};
@@ -262,8 +268,7 @@
             inputs.appendChild(input);
         });
         var sum = root.querySelector(".ts-total");
-        sum.textContent = order.length ? T.total + ": " + total.toLocaleString(document.documentElement.lang || undefined,
-            {style: "currency", currency: data.currency}) : "";
+        sum.textContent = order.length ? T.total + ": " + money(total) : "";
         addButton.disabled = !order.length;
         markCheckout(order.length > 0);
     }
