@@ -7,6 +7,14 @@ from pretix.base.models import Order, OrderPayment
 
 from ticketing_core.testing import factories
 
+# YooKassa's emulator, from ticketing_yoomoney's tests (card payments, refunds and receipts in the registers)
+from ticketing_yoomoney.tests.conftest import (  # noqa: E402,F401
+    _emulator_server,
+    emulator,
+    rf_request,
+    shop,
+)
+
 # Before the bank-invoice provider (``accounting_invoice``) lands, the pending payments of these tests are
 # pretix's own ``banktransfer`` provider: the import books both the same way (``services.BANK_PROVIDERS``).
 BANK_PLUGIN = "pretix.plugins.banktransfer"
