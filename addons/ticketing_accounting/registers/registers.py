@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pretix.base.models import Organizer
 
@@ -123,7 +124,7 @@ def _yookassa(organizer, start, end, tz) -> list[dict]:
 
 
 REGISTERS: dict[str, Register] = {r.key: r for r in (
-    Register("payments", _("Payments and refunds"),
+    Register("payments", pgettext_lazy("accounting register", "Payments and refunds"),
              _("One line per payment and per refund (a payment for services at several VAT rates: one line per "
                "rate)."),
              (Column("when", _("Date and time"), DATETIME), Column("kind", _("Operation")),
@@ -135,7 +136,7 @@ REGISTERS: dict[str, Register] = {r.key: r for r in (
               Column("commission", _("YooKassa commission"), MONEY), Column("receipt", _("54-FZ receipt")),
               Column("reference", _("Reference"))),
              _payments),
-    Register("advances", _("Advances and revenue"),
+    Register("advances", pgettext_lazy("accounting register", "Advances and revenue"),
              _("Per day and VAT rate: advances received and returned (by payment date), and revenue recognised on "
                "the date of the sailing (what was received for the order, less refunds): the amount of the "
                "settlement receipt."),
@@ -146,14 +147,14 @@ REGISTERS: dict[str, Register] = {r.key: r for r in (
               Column("revenue", _("Revenue recognised"), MONEY), Column("vat_revenue", _("VAT on revenue"), MONEY),
               Column("change", _("Change of advances held"), MONEY)),
              _advances),
-    Register("daily", _("Daily totals"),
+    Register("daily", pgettext_lazy("accounting register", "Daily totals"),
              _("Per day, payment method and VAT rate: the basis of the retail sales report."),
              (Column("day", _("Date"), DATE), Column("method", _("Payment method")),
               Column("vat_rate", _("VAT rate")), Column("count", _("Payments"), COUNT),
               Column("received", _("Received"), MONEY), Column("returned", _("Refunded"), MONEY),
               Column("net", _("Net"), MONEY), Column("vat", _("VAT"), MONEY)),
              _daily),
-    Register("yookassa", _("YooKassa reconciliation"),
+    Register("yookassa", pgettext_lazy("accounting register", "YooKassa reconciliation"),
              _("Per day: card and SBP payments through YooKassa, its commission (amount less the income it "
                "reports), refunds, and what YooKassa owes for the day."),
              (Column("day", _("Date"), DATE), Column("count", _("Payments"), COUNT),

@@ -42,6 +42,24 @@ def test_an_exact_payment_confirms_the_order_once_however_often_the_statement_co
     assert StatementImport.objects.get(pk=second.statement.pk).duplicate == 1
 
 
+@pytest.mark.django_db(transaction=False)
+def test_results_are_counted_for_monitoring(organizer, school_order, monkeypatch, django_capture_on_commit_callbacks):
+    from ..bankimport import metrics
+
+    seen = []
+    monkeypatch.setattr(metrics.bank_import_documents, "inc", lambda n=1, **labels: seen.append((labels, n)))
+    monkeypatch.setattr(metrics.bank_import_files, "inc", lambda n=1, **labels: seen.append((labels, n)))
+    raw = statement(document("1", school_order.total, f"Заказ {school_order.code}"), document("2", "5.00", "x"))
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(organizer, raw)
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(organizer, raw)
+    with pytest.raises(StatementError):
+        _import(organizer, b"not a statement")
+    assert seen == [({"result": "imported"}, 1), ({"result": "matched"}, 1), ({"result": "unmatched"}, 1),
+                    ({"result": "imported"}, 1), ({"result": "duplicate"}, 2), ({"result": "rejected"}, 1)]
+
+
 @pytest.mark.django_db
 def test_codes_typed_by_a_bank_clerk_are_found(organizer, school_order):
     cyrillic = school_order.code.lower().translate(str.maketrans("abekmhopctyx", "авекмнорстух"))
