@@ -174,7 +174,8 @@ def register_lines(organizer: Organizer, start: date, end: date, tz: ZoneInfo) -
         order = obj.order
         buyer, inn = buyer_of(order)
         text, service = trips.get(order.pk, ("", None))
-        method, group = method_of(obj, obj.provider)
+        # a refund is made the way its payment was (YooKassa keeps the method on the payment only)
+        method, group = method_of(obj.payment if not is_payment and obj.payment_id else obj, obj.provider)
         yk_id, commission, receipt = _yookassa_facts(obj, obj.provider, is_payment)
         when = (obj.payment_date if is_payment else obj.when).astimezone(tz)
         if is_payment:

@@ -32,8 +32,11 @@ class PeriodForm(DateRangeForm):
 
 
 def default_period(today: date) -> tuple[date, date]:
-    """The current month up to today."""
-    return today.replace(day=1), today
+    """The current month up to today; in its first half, from the start of the previous month (month-end closing)."""
+    first = today.replace(day=1)
+    if today.day < 15:
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first, today
 
 
 class RegisterView(OrganizerPermissionRequiredMixin, View):
