@@ -88,6 +88,11 @@ def _pay(order: Order, method: str, when: datetime) -> OrderPayment:
 
 
 def load_registers(context) -> None:
+    organizer = context.organizer
+    if "ticketing_accounting" not in (organizer.plugins or "").split(","):
+        organizer.enable_plugin("ticketing_accounting", allow_restricted=["ticketing_accounting"])
+        organizer.save(update_fields=["plugins"])  # the Accounting section of the back office
+        context.tally.add("accounting switched on")
     event = _event(context)
     if event is None:
         context.tally.skipped.append("accounting demo: no event with dates and tickets")

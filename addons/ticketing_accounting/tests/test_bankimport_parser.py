@@ -3,6 +3,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from ..bankimport.parser import StatementError, parse
 from .statements import OUR_ACCOUNT, document, statement
@@ -67,12 +68,19 @@ def _line_of(raw: bytes, start: str) -> int:
      "not closed"),
 ])
 def test_a_wrong_file_is_refused_naming_its_line(raw, wrong, words):
-    with pytest.raises(StatementError) as e:
-        parse(raw)
     line = _line_of(raw, wrong)
-    assert e.value.line == line, str(e.value)
-    assert words in str(e.value)
-    assert str(e.value).startswith(f"Line {line}:")
+    with translation.override("en"):
+        with pytest.raises(StatementError) as e:
+            parse(raw)
+        text = str(e.value)
+    assert e.value.line == line, text
+    assert words in text
+    assert text.startswith(f"Line {line}:")
+    with translation.override("ru"):
+        with pytest.raises(StatementError) as e:
+            parse(raw)
+        text = str(e.value)
+    assert text.startswith(f"Строка {line}:")  # the person reads it in her language
 
 
 def test_an_empty_file_is_not_a_statement():
