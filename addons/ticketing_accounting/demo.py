@@ -14,11 +14,24 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.utils.timezone import now
 
-from pretix.base.models import Event, InvoiceAddress, Order, OrderPayment, OrderPosition, OrderRefund, SubEvent
+from pretix.base.models import (
+    Event,
+    InvoiceAddress,
+    Order,
+    OrderPayment,
+    OrderPosition,
+    OrderRefund,
+    Quota,
+    SubEvent,
+)
 
-from ticketing_core.demo import FLEET_POSITION, DemoLoader
+from ticketing_core.demo import BAR_QUOTA_NAME, FLEET_POSITION, DemoLoader
+from ticketing_core.errors import TicketingError
+from ticketing_core.fleet.models import Sailing
+from ticketing_core.fleet.sailings import save_sailing
 
 MARKER = "prichal-demo-accounting"
 SCHOOL_CODE = "SHKL7"
@@ -51,10 +64,25 @@ def _event(context) -> Event | None:
 
 
 def _sailing(event: Event, start: datetime) -> SubEvent:
+    """A date of ``event`` at ``start``: a sailing like the event's others (same vessel and piers) where possible."""
     se = event.subevents.filter(date_from=start).first()
-    if se is None:
-        se = SubEvent.objects.create(event=event, name=event.name, date_from=start, date_to=start + timedelta(hours=1),
-                                     active=True, is_public=False)
+    if se is not None:
+        return se
+    model = Sailing.objects.filter(event=event).select_related("vessel").first()
+    duration = model.duration if model else timedelta(hours=1)
+    se = SubEvent.objects.create(event=event, name=event.name, date_from=start, date_to=start + duration,
+                                 active=True, is_public=False)
+    if model is not None:
+        try:
+            with transaction.atomic():
+                save_sailing(event, se, vessel=model.vessel, departure_pier=model.departure_pier,
+                             arrival_pier=model.arrival_pier, duration=duration)
+        except TicketingError:  # the vessel was busy then: a date without a vessel still carries the figures
+            pass
+    extras = list(event.items.filter(admission=False))
+    if extras:  # drinks are sold from a quota of their own on every date, as on core's dates
+        quota = Quota.objects.create(event=event, subevent=se, name=BAR_QUOTA_NAME, size=None)
+        quota.items.set(extras)
     return se
 
 

@@ -79,8 +79,9 @@ def test_load_demo_is_complete_and_idempotent(db):
         assert {k: v for k, v in kinds.items() if k in {s["slug"] for s in EVENTS}} == {
             "evening-canals": "excursion", "bridges": "excursion", "jazz": "onboard_event"}
 
-        # Every date of the three series is a sailing whose managed quota is the vessel's capacity.
-        subevents = SubEvent.objects.filter(event__organizer=organizer)
+        # Every date of the three series is a sailing whose managed quota is the vessel's capacity (the dates to
+        # come: the accounting demo adds two sailings that have taken place, for its registers' revenue).
+        subevents = SubEvent.objects.filter(event__organizer=organizer, date_from__gt=now())
         assert subevents.count() > 30
         for se in subevents.select_related("ticketing_sailing__vessel", "ticketing_sailing__quota"):
             sailing = se.ticketing_sailing
