@@ -247,6 +247,10 @@ def print_banner(result: dict) -> None:
         ("Back office", result["control_url"]),
         ("Boarding", result.get("boarding_url", "")),
         ("Dashboard", result["dashboard_url"]),
+        # ticketing_accounting's demo: the registers; the bank import pays the school group SHKL7 with
+        # addons/ticketing_accounting/bankimport/samples/statement_demo.txt (its Счёт is on the order page)
+        ("Accounting", result["organizer_control_url"] + "accounting/registers/payments/"),
+        ("Bank statement", "addons/ticketing_accounting/bankimport/samples/statement_demo.txt"),
         ("Admin e-mail", result["admin_email"]),
         ("Password", result["admin_password"]),
         *(helper.banner for helper in HELPERS),

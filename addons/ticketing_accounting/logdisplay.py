@@ -1,7 +1,8 @@
-"""Texts of the addon's log entries (B2B and documents)."""
+"""Readable, translated texts for every log entry this addon writes (B2B and documents; bank import and registers)."""
 from django.utils.translation import gettext_lazy as _
 
 from pretix.base.logentrytype_registry import LogEntryType, log_entry_types
+from pretix.base.logentrytypes import OrderLogEntryType
 
 KINDS = {"invoice": _("Invoice (Счёт)"), "act": _("Certificate of services (Акт)"),
          "upd": _("Universal transfer document (УПД)")}
@@ -22,3 +23,24 @@ class AccountingLogEntryType(LogEntryType):
         data = {"inn": "", "number": "?", "year": "", "email": "", **data,
                 "kind": KINDS.get(data.get("kind"), data.get("kind", ""))}
         return super().display(logentry, data)
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_accounting.bankimport.imported": _(
+        "Bank statement \"{filename}\" imported: {matched} confirmed, {partial} partial, {over} over the amount, "
+        "{unmatched} without an order, {duplicate} already imported."),
+    "ticketing_accounting.bankimport.ignored": _(
+        "Payment document № {number} of {date} ({amount} ₽) ignored."),
+    "ticketing_accounting.register.exported": _(
+        "Register \"{title}\" for {start} – {end} exported as {format} ({rows} lines)."),
+})
+class BankAndRegisterLogEntryType(LogEntryType):
+    pass
+
+
+@log_entry_types.new_from_dict({
+    "ticketing_accounting.bankimport.assigned": _(
+        "Payment document № {number} of {date} ({amount} ₽) from the bank statement booked on this order."),
+})
+class AccountingOrderLogEntryType(OrderLogEntryType):
+    pass

@@ -23,7 +23,11 @@ from pretix.presale.signals import order_info as presale_order_info
 
 from ticketing_core.hooks import demo_loaders
 
-from . import logdisplay  # noqa: F401 - the texts of our log entries
+from . import (
+    logdisplay,  # noqa: F401 - registers the log entry texts
+    permissions,  # noqa: F401 - registers the permission groups
+)
+from .permissions import BANK_IMPORT, DOCUMENTS, REGISTERS
 
 logger = logging.getLogger(__name__)
 APP = "ticketing_accounting"
@@ -112,8 +116,9 @@ def staff_documents(sender, order, request=None, **kwargs):
     docs = list(Document.objects.filter(order=order))
     if buyer is None and not docs:
         return ""
-    can_write = request is not None and request.user.has_event_permission(
-        sender.organizer, sender, "event.orders:write", request=request)
+    can_write = request is not None and (
+        request.user.has_organizer_permission(sender.organizer, DOCUMENTS, request=request)
+        or request.user.has_event_permission(sender.organizer, sender, "event.orders:write", request=request))
     return get_template("ticketing_accounting/documents/staff_order_info.html").render(
         {"order": order, "buyer": buyer, "documents": docs, "event": sender, "can_write": can_write},
         request=request)
@@ -130,18 +135,6 @@ def closing_documents(sender, **kwargs):
                 send_document(issue_closing_document(order))
             except DocumentError as e:
                 logger.info("No closing document for %s: %s", order.code, e)
-
-
-@receiver(nav_organizer, dispatch_uid="ticketing_accounting_nav_requisites")
-def nav_requisites(sender, request, organizer, **kwargs):
-    if not request.user.has_organizer_permission(organizer, "organizer.settings.general:write", request=request):
-        return []
-    url = resolve(request.path_info)
-    return [{
-        "label": _("Accounting requisites"), "icon": "university",
-        "url": reverse(f"plugins:{APP}:requisites", kwargs={"organizer": organizer.slug}),
-        "active": url.namespace == f"plugins:{APP}" and url.url_name == "requisites",
-    }]
 
 
 @receiver(nav_event, dispatch_uid="ticketing_accounting_nav_group_order")
@@ -162,4 +155,48 @@ def nav_group_order(sender, request, **kwargs):
 @receiver(demo_loaders, dispatch_uid="ticketing_accounting_demo_b2b")
 def demo_b2b(sender, **kwargs):
     from .demo_b2b import loaders
+    return loaders()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Bank import and registers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@receiver(nav_organizer, dispatch_uid="ticketing_accounting_nav_registers")
+def navbar_accounting(sender, request, organizer, **kwargs):
+    """The Accounting section of the organizer menu: registers, bank import and the requisites, as permitted."""
+    from .registers.registers import REGISTERS as KINDS
+
+    user = request.user
+    may_read = user.has_organizer_permission(organizer, REGISTERS, request=request)
+    may_import = user.has_organizer_permission(organizer, BANK_IMPORT, request=request)
+    may_document = user.has_organizer_permission(organizer, DOCUMENTS, request=request)
+    if not (may_read or may_import or may_document):
+        return []
+    url = resolve(request.path_info)
+    ours = url.namespace == f"plugins:{APP}"
+    children = []
+    if may_read:
+        for key, register in KINDS.items():
+            children.append({
+                "label": register.title,
+                "url": reverse(f"plugins:{APP}:register", kwargs={"organizer": organizer.slug, "register": key}),
+                "active": ours and url.url_name == "register" and url.kwargs.get("register") == key})
+    if may_import:
+        children.append({"label": _("Bank statement import"),
+                         "url": reverse(f"plugins:{APP}:bankimport", kwargs={"organizer": organizer.slug}),
+                         "active": ours and url.url_name.startswith("bankimport")})
+    if may_document:
+        children.append({"label": _("Accounting requisites"),
+                         "url": reverse(f"plugins:{APP}:requisites", kwargs={"organizer": organizer.slug}),
+                         "active": ours and url.url_name == "requisites"})
+    return [{"label": _("Accounting"), "url": children[0]["url"], "icon": "calculator",
+             "active": ours and url.url_name in ("register", "bankimport", "bankimport.statement", "requisites"),
+             "children": children}]
+
+
+@receiver(demo_loaders, dispatch_uid="ticketing_accounting_demo_registers")
+def demo_registers(sender, **kwargs):
+    from .demo import loaders
     return loaders()

@@ -1,6 +1,7 @@
 """Downloads of a document (the buyer through the order's secret link, staff in the back office) and staff's
 "issue again" / "issue the act" buttons on the back-office order page."""
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,6 +12,7 @@ from pretix.control.permissions import EventPermissionRequiredMixin
 from pretix.presale.views import EventViewMixin
 from pretix.presale.views.order import OrderDetailMixin
 
+from ..permissions import DOCUMENTS
 from .models import Document
 from .services import DocumentError, issue_closing_document, issue_invoice, send_document
 
@@ -50,9 +52,14 @@ class StaffDocumentDownload(EventPermissionRequiredMixin, View):
 class StaffIssueDocument(EventPermissionRequiredMixin, View):
     """POST: issue a new Счёт (the old one is cancelled and keeps its number) or the closing Акт/УПД, and send it."""
 
-    permission = ORDERS_WRITE
+    permission = ORDERS_READ
 
     def post(self, request, *args, **kwargs):
+        # the Accountant role issues documents (its accounting permission); administrators through order changes
+        if not (request.user.has_organizer_permission(request.organizer, DOCUMENTS, request=request)
+                or request.user.has_event_permission(request.organizer, request.event, ORDERS_WRITE,
+                                                     request=request)):
+            raise PermissionDenied()
         order = get_object_or_404(request.event.orders, code=kwargs["code"])
         try:
             doc = issue_invoice(order, user=request.user) if kwargs["kind"] == "invoice" else \

@@ -8,9 +8,11 @@ from django.views.generic import FormView
 from pretix.control.permissions import OrganizerPermissionRequiredMixin
 from pretix.control.views.organizer import OrganizerDetailViewMixin
 
+from ..permissions import DOCUMENTS
 from .settings import SupplierSettingsForm
 
-SETTINGS_PERMISSION = "organizer.settings.general:write"
+# the supplier's requisites are the documents' settings: the Accountant role edits them (and administrators)
+SETTINGS_PERMISSION = DOCUMENTS
 
 
 class SupplierSettings(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin, FormView):

@@ -1,13 +1,22 @@
-"""Fixtures of the accounting tests: a supplier with checked requisites and a school's bank-invoice order."""
+"""Fixtures of the accounting tests: a supplier with checked requisites, a school's bank-invoice order (B2B and
+documents), and orders awaiting a bank transfer (bank import and registers)."""
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils.timezone import now
 
-from pretix.base.models import Order, TaxRule
+from pretix.base.models import InvoiceAddress, Order, OrderPayment, TaxRule
 
 from ticketing_core.testing import factories
+
+# YooKassa's emulator, from ticketing_yoomoney's tests (card payments, refunds and receipts in the registers)
+from ticketing_yoomoney.tests.conftest import (  # noqa: E402,F401
+    _emulator_server,
+    emulator,
+    rf_request,
+    shop,
+)
 
 from ..b2b.services import PROVIDER, record_buyer
 
@@ -55,6 +64,28 @@ def b2b_order(event, subevent, items, status=Order.STATUS_PENDING, provider=PROV
     return order
 
 
+# The import books pending payments of the bank-invoice provider (``accounting_invoice``) and of pretix's own
+# ``banktransfer`` the same way (``services.BANK_PROVIDERS``); these tests use pretix's.
+BANK_PLUGIN = "pretix.plugins.banktransfer"
+
+
+@pytest.fixture
+def bank_event(series):
+    series.plugins = series.plugins + "," + BANK_PLUGIN
+    series.save()
+    series.settings.payment_banktransfer__enabled = True
+    return series
+
+
+def pending_order(event, subevent, items, email: str = "school@example.org", provider: str = "banktransfer",
+                  company: str = "ГБОУ ШКОЛА № 123", inn: str = "7701234560") -> Order:
+    order = factories.make_order(event, subevent, items, status=Order.STATUS_PENDING, email=email)
+    order.payments.create(provider=provider, amount=order.total, state=OrderPayment.PAYMENT_STATE_CREATED)
+    if company:
+        InvoiceAddress.objects.create(order=order, is_business=True, company=company, vat_id=inn)
+    return order
+
+
 @pytest.fixture
 def vat_series(supplier_organizer, boat, pier):
     """The evening cruise with VAT 22 % included in the prices, a sailing in ten days."""
@@ -76,3 +107,13 @@ def school_order(vat_series):
         p._calculate_tax()
         p.save()
     return order
+
+
+@pytest.fixture
+def transfer_order(bank_event, sailing):
+    items = list(bank_event.items.order_by("pk"))
+    return pending_order(bank_event, sailing.subevent, [items[0], items[1], items[1]])  # 1500 + 900 + 900
+
+
+def amount_of(order) -> Decimal:
+    return order.total

@@ -11,8 +11,12 @@ Decisions the issue leaves open, made here and stated in the role descriptions:
 * pretix's ``event.orders:write`` refunds and cancels without any deadline. Only the Administrator gets
   it; everyone else refunds through the console, which enforces the 24-hour policy
   (``event.support:refund``). This keeps "refunds outside the policy stay with administrators" true.
-* The Accountant therefore reads orders, payments and invoices and runs exports and reports, edits the
-  invoice settings, and reads everything else; confirming a bank transfer by hand is an administrator's job.
+* The Accountant gets exactly what the accountant's desk needs (issue 17): the accounting registers and their
+  exports, the accounting documents, the bank statement import (which confirms the orders a statement pays and
+  lets her assign or ignore the rest), pretix's invoice settings and reading orders. No refunds, no customer
+  data or its export, no support cases, no audit trail. The accounting permissions are registered by
+  ``ticketing_accounting.permissions``; they are named here by string, so the helpdesk does not import that
+  addon (both sit side by side above core, website and yoomoney).
 * Boarding staff get pretix's check-in permission only; our manifest shows them today's sailings only.
 * The sales dashboard (revenue, load factor, conversion: ``ticketing_core.kpi``) is for the Administrator and the
   Sales manager (``organizer.kpi:read``); support agents, accountants and boarding staff do not see it.
@@ -27,6 +31,11 @@ from pretix.base.models import Organizer, Team, User
 from ticketing_core.permissions import KPI_READ
 
 from ..permissions import AUDIT_READ, CASES_READ, CASES_SETTINGS, CASES_WRITE, CONSOLE, POLICY_REFUND, RESEND
+
+# ticketing_accounting's permissions (``ticketing_accounting/permissions.py``), by name
+ACCOUNTING_REGISTERS = "organizer.accounting.registers:read"
+ACCOUNTING_BANK_IMPORT = "organizer.accounting.bankimport:write"
+ACCOUNTING_DOCUMENTS = "organizer.accounting.documents:write"
 
 
 @dataclass(frozen=True)
@@ -65,14 +74,10 @@ ROLES: dict[str, Role] = {r.key: r for r in (
     ),
     Role(
         "accountant", _("Accountant"),
-        _("Orders, payments, refunds and invoices to read and export, reports, invoice settings; "
-          "read-only everywhere else. No refunds: those are made by support within the policy or by "
-          "an administrator."),
-        event_permissions=frozenset({"event.orders:read", "event.vouchers:read", "event.settings.invoicing:write"}),
-        organizer_permissions=frozenset({
-            CASES_READ, AUDIT_READ, "organizer.giftcards:read", "organizer.customers:read",
-            "organizer.outgoingmails:read", "organizer.devices:read", "organizer.reusablemedia:read",
-        }),
+        _("The accounting registers and their exports, accounting documents, the bank statement import, invoice "
+          "settings, and orders to read. No refunds, no customer data export, no support cases."),
+        event_permissions=frozenset({"event.orders:read", "event.settings.invoicing:write"}),
+        organizer_permissions=frozenset({ACCOUNTING_REGISTERS, ACCOUNTING_BANK_IMPORT, ACCOUNTING_DOCUMENTS}),
     ),
     Role(
         "boarding", _("Boarding staff"),
@@ -82,7 +87,7 @@ ROLES: dict[str, Role] = {r.key: r for r in (
 )}
 
 # Not part of any role but the Administrator's: kept here so tests and the page can say so.
-ADMIN_ONLY = frozenset({"event.orders:write", "event:cancel", "organizer.teams:write", CASES_SETTINGS,
+ADMIN_ONLY = frozenset({"event.orders:write", "event:cancel", "organizer.teams:write", CASES_SETTINGS, AUDIT_READ,
                         "organizer.settings.general:write", "event.settings.payment:write"})
 
 

@@ -18,7 +18,16 @@ from .console_fixtures import staff
 
 @pytest.fixture
 def auditor(organizer):
-    return staff(organizer, "accountant", "auditor@example.org")
+    """Someone who may read the audit trail and nothing else (no role has only that)."""
+    from pretix.base.models import User
+
+    from ..permissions import AUDIT_READ
+
+    user = User.objects.create_user("auditor@example.org", "admin-password-123")
+    team = Team.objects.create(organizer=organizer, name="Аудит", all_events=True,
+                               limit_organizer_permissions={AUDIT_READ: True})
+    team.members.add(user)
+    return user
 
 
 def audit_url(organizer, query=""):

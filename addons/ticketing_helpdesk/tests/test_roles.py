@@ -74,3 +74,17 @@ def test_an_administrator_cannot_lock_themselves_out_of_team_management(admin_cl
     own_team.refresh_from_db()
     assert own_team.all_organizer_permissions
     assert not LogEntry.objects.filter(action_type="ticketing_helpdesk.role.applied").exists()
+
+
+def test_every_permission_of_a_role_is_registered_with_pretix():
+    """Roles name other addons' permissions by string (ticketing_accounting's): a renamed one would be lost."""
+    from pretix.base.permissions import get_all_event_permission_groups, get_all_organizer_permission_groups
+
+    def names(groups):
+        return {f"{g.name}:{a}" for g in groups.values() for a in g.actions}
+
+    organizer_names, event_names = names(get_all_organizer_permission_groups()), names(
+        get_all_event_permission_groups())
+    for role in ROLES.values():
+        assert role.organizer_permissions <= organizer_names, role.key
+        assert role.event_permissions <= event_names, role.key

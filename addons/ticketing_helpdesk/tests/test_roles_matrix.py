@@ -192,11 +192,42 @@ def api_cases_list(w, web, api):
     return allowed(api.get(f"/api/v1/organizers/{w.organizer.slug}/cases/"))
 
 
+# --- the accountant's desk (ticketing_accounting, by URL name and model label: the helpdesk does not import it)
+
+def accounting_url(w, name, **kwargs):
+    return reverse(f"plugins:ticketing_accounting:{name}", kwargs={"organizer": w.organizer.slug, **kwargs})
+
+
+def registers(w, web, api):
+    """A register on screen and as XLSX; a permitted download is written to the log."""
+    from pretix.base.models import LogEntry
+
+    page = allowed(web.get(accounting_url(w, "register", register="payments")))
+    ok = allowed(web.get(accounting_url(w, "register", register="daily") + "?start=2026-12-01&end=2026-12-07"
+                         "&format=xlsx"))
+    assert page == ok
+    assert LogEntry.objects.filter(action_type="ticketing_accounting.register.exported").exists() == ok
+    return ok
+
+
+def bank_import(w, web, api):
+    """Upload a statement (one that pays nothing here): permitted, it is recorded."""
+    from django.apps import apps
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    raw = "\r\n".join(["1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows",
+                         "РасчСчет=40702810900000012345", "КонецФайла", ""]).encode("cp1251")
+    r = web.post(accounting_url(w, "bankimport"), {"statement": SimpleUploadedFile("v.txt", raw)})
+    ok = allowed(r)
+    assert apps.get_model("ticketing_accounting", "StatementImport").objects.exists() == ok
+    return ok
+
+
 ALL = {f.__name__: f for f in (
     console_search, customer_profile, customer_export, policy_refund, resend, pretix_cancel_any_time,
     api_cancel_order, api_read_orders, api_change_price, api_change_event_settings, sailing_cancel_page,
     manifest_today, manifest_other_day, audit_page, audit_csv, apply_role, cases_list, api_cases_list, api_checkin,
-    api_console_search, api_policy_refund, api_case_create,
+    api_console_search, api_policy_refund, api_case_create, registers, bank_import,
 )}
 
 # What the issue grants each role; everything else must be denied.
@@ -209,8 +240,8 @@ EXPECTED = {
     "support_agent": {"console_search", "customer_profile", "customer_export", "policy_refund", "resend",
                       "api_console_search", "api_policy_refund", "api_case_create",
                       "api_read_orders", "manifest_today", "manifest_other_day", "cases_list", "api_cases_list"},
-    "accountant": {"api_read_orders", "manifest_today", "manifest_other_day", "audit_page", "audit_csv",
-                   "cases_list", "api_cases_list"},
+    # issue 17: registers, documents, bank import, invoice settings, order read; no cases, no customer data
+    "accountant": {"api_read_orders", "manifest_today", "manifest_other_day", "registers", "bank_import"},
     "boarding": {"manifest_today", "api_checkin"},
 }
 

@@ -100,6 +100,7 @@ class World:
     seated_sailing: object
     single_event: object
     charter_day: object
+    bank_payment: object = None
     sms_token: str = "matrix-callback-token"
 
 
@@ -132,6 +133,12 @@ def world(organizer, series, sailing, boat, pier, customer, paid_order, offer, y
     attachment = attachments.store(case, SimpleUploadedFile("ticket.pdf", PDF, "application/pdf"), by_customer=True)
     w = World(organizer, other, series, sailing, boat, pier, paid_order, yookassa_payment, customer, case,
               attachment, charter, charter_order, seated_vessel, seated_event, seated_sailing, single_event, mon)
+    # an open payment document of a bank statement (ticketing_accounting's models, by label)
+    statement = apps.get_model("ticketing_accounting", "StatementImport").objects.create(
+        organizer=organizer, filename="v.txt", sha256="0" * 64)
+    w.bank_payment = apps.get_model("ticketing_accounting", "BankPayment").objects.create(
+        organizer=organizer, statement=statement, number="1", date=mon, amount=Decimal("10.00"),
+        purpose="Без кода", state="unmatched")
 
     return w
 
@@ -197,7 +204,8 @@ ANY_STAFF = {"boarding": "blind"}
 ADMIN = ("administrator",)
 SALES = ("administrator", "sales_manager")
 ORDERS = ("administrator", "sales_manager", "support_agent", "accountant")  # event.orders:read
-CASES = ("administrator", "sales_manager", "support_agent", "accountant")  # organizer.cases:read
+CASES = ("administrator", "sales_manager", "support_agent")  # organizer.cases:read
+ACCOUNTING = ("administrator", "accountant")  # ticketing_accounting's registers and bank import
 CONSOLE = ("administrator", "sales_manager", "support_agent")  # the console permission
 
 
@@ -232,6 +240,7 @@ PAY = "plugins:ticketing_yoomoney:"
 RENT = "plugins:ticketing_rentals:"
 SEAT = "plugins:ticketing_seating:"
 DESK = "plugins:ticketing_helpdesk:"
+ACC = "plugins:ticketing_accounting:"
 
 TABLE: dict[str, Row] = {
     # ---- ticketing_core: fleet, policy, notifications (back office; SMS callback; customer's choices)
@@ -321,13 +330,20 @@ TABLE: dict[str, Row] = {
     DESK + "manifest.detail": Row(lambda w: {**org(w), "ev": w.series.slug, "subevent": w.sailing.subevent_id},
                                   backoffice(*ORDERS)),
     DESK + "roles": Row(org, backoffice(*ADMIN)),
-    DESK + "audit": Row(org, backoffice("administrator", "accountant")),
+    DESK + "audit": Row(org, backoffice(*ADMIN)),
     DESK + "contact": Row(org, public()),
     DESK + "customer.case.guest": Row(guest_kw(), everyone()),
     DESK + "customer.case.guest.attachment": Row(guest_kw(pk=lambda w: w.attachment.pk), everyone()),
     DESK + "customer.cases": Row(org, customer_only()),
     DESK + "customer.case": Row(case_kw(), customer_only()),
     DESK + "customer.case.attachment": Row(case_kw(pk=lambda w: w.attachment.pk), customer_only()),
+    # ---- ticketing_accounting: registers, bank statement import (objects made by model label in ``world``)
+    ACC + "register": Row(lambda w: {**org(w), "register": "payments"}, backoffice(*ACCOUNTING)),
+    ACC + "bankimport": Row(org, backoffice(*ACCOUNTING)),
+    ACC + "bankimport.statement": Row(lambda w: {**org(w), "pk": w.bank_payment.statement_id},
+                                      backoffice(*ACCOUNTING)),
+    ACC + "bankimport.assign": Row(lambda w: {**org(w), "pk": w.bank_payment.pk}, backoffice(*ACCOUNTING), "post"),
+    ACC + "bankimport.ignore": Row(lambda w: {**org(w), "pk": w.bank_payment.pk}, backoffice(*ACCOUNTING), "post"),
     # ---- the REST API (pretix's routers, basenames "ticketing-…")
     "api-v1:ticketing-piers-list": Row(org, api(*ALL_ROLES)),
     "api-v1:ticketing-piers-detail": Row(lambda w: {**org(w), "pk": w.pier.pk}, api(*ALL_ROLES)),

@@ -152,6 +152,9 @@ def remote_payment_info(remote) -> dict:
         "test": bool(getattr(remote, "test", False)), "amount": str(remote.amount.value),
         "payment_method": method_info(remote), "receipt_status": getattr(remote, "receipt_registration", None) or "",
     }
+    income = getattr(remote, "income_amount", None)
+    if income is not None and getattr(income, "value", None) is not None:
+        info["income_amount"] = str(income.value)  # what YooKassa pays out: its commission is amount - this
     return {**info, **cancellation_of(remote)}
 
 
