@@ -251,6 +251,15 @@ TABLE: dict[str, Row] = {
     # pretix's order page: event.orders:write (the roles resend through the console instead)
     CORE + "notifications.resend": Row(ev(code=lambda w: w.order.code), backoffice(*ADMIN), "post"),
     CORE + "messages": Row(org, backoffice(*ALL_ROLES, **ANY_STAFF)),
+    # boarding (w.sailing departs in 3 days: boarding staff see and board today's sailings only)
+    CORE + "boarding": Row(org, backoffice(*ALL_ROLES)),
+    CORE + "manifest": Row(org, backoffice(*ALL_ROLES)),
+    CORE + "manifest.detail": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(*ORDERS)),
+    CORE + "boarding.sailing": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(*ADMIN)),
+    CORE + "boarding.search": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(*ADMIN)),
+    CORE + "boarding.scan": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(administrator="bad"),
+                                "post"),
+    CORE + "boarding.settings": Row(ev(), backoffice(*SALES)),
     CORE + "sms.settings": Row(org, backoffice(*ADMIN)),
     CORE + "sms.callback": Row(lambda w: {**org(w), "token": w.sms_token}, everyone("bad"), "post"),
     CORE + "customer.notifications": Row(org, customer_only()),
