@@ -63,7 +63,11 @@ def _redeem(app, organizer, clist_id, secret, **extra):
     return r.status_code, r.json()
 
 
-def test_pretixscan_device_boards_only_valid_tickets_of_this_sailing(organizer, series, day):
+def test_pretixscan_device_boards_only_valid_tickets_of_this_sailing(organizer, series, day, monkeypatch):
+    from ticketing_core.boarding import metrics
+
+    counted = []
+    monkeypatch.setattr(metrics.checkins_total, "inc", lambda amount=1, **labels: counted.append(labels))
     today = day["today"]
     bond = BoardingList.objects.get(sailing=today)
     assert bond.checkin_list.subevent_id == today.subevent_id
@@ -113,6 +117,10 @@ def test_pretixscan_device_boards_only_valid_tickets_of_this_sailing(organizer, 
     assert (status, body["reason"]) == (400, "rules")
     assert closes.astimezone(series.timezone).strftime("%H:%M") in body["reason_explanation"]
     assert Checkin.objects.filter(list_id=clist_id, successful=True).count() == 2
+    # the metric counts every scan that pretix recorded, by result (unknown codes have no position but count too)
+    results = [c["result"] for c in counted]
+    assert results.count("ok") == 2 and {"already_redeemed", "canceled", "unpaid", "rules", "invalid"} <= set(results)
+    assert {c["source"] for c in counted} == {"device"}
 
 
 def test_list_follows_the_sailing_and_the_grace_setting(organizer, series, day, boat):
