@@ -122,6 +122,21 @@ def test_pretixscan_device_boards_only_valid_tickets_of_this_sailing(organizer, 
     assert results.count("ok") == 2 and {"already_redeemed", "canceled", "unpaid", "rules", "invalid"} <= set(results)
     assert {c["source"] for c in counted} == {"device"}
 
+    # The web boarding page goes through the same pretix service and says the same, in the crew's words.
+    from ticketing_core.boarding.service import board
+
+    clist = bond.checkin_list
+    late = board(clist, today, secret=paid[1].secret, at=closes + timedelta(minutes=1))
+    assert (late.ok, late.reason) == (False, "closed")
+    assert closes.astimezone(series.timezone).strftime("%H:%M") in late.message
+    assert board(clist, today, secret=paid[0].secret).reason == "already_redeemed"
+    other = board(clist, today, secret=day["tomorrows"].positions.first().secret)
+    assert other.reason == "other_date" and not other.ok
+    assert board(clist, today, secret=day["other_event"].positions.first().secret).reason == "other_event"
+    ok = board(clist, today, secret=paid[1].secret, at=closes - timedelta(minutes=2))
+    assert ok.ok and ok.passenger["category"].startswith("детский")
+    assert counted[-1] == {"result": "ok", "source": "web"}
+
 
 def test_list_follows_the_sailing_and_the_grace_setting(organizer, series, day, boat):
     today = day["today"]
