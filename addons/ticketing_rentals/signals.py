@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from pretix.base.i18n import language
 from pretix.base.models import Event, Item, OrderPosition, SubEvent
 from pretix.base.services.cart import CartError
 from pretix.base.services.orders import OrderError
@@ -105,6 +106,16 @@ def charter_time_ticket(sender, instance, raw=False, **kwargs):
     """
     if not raw and instance.item_id:
         Item.objects.filter(pk=instance.item_id, generate_tickets__isnull=True).update(generate_tickets=True)
+
+
+@receiver(post_save, sender=RentalOffer, dispatch_uid="ticketing_rentals_charter_checkin_list")
+def charter_checkin_list(sender, instance, created, raw=False, **kwargs):
+    """pretixSCAN and the crew board a charter's guests with the charter's ticket, on the offer's one list."""
+    if not raw:
+        from ticketing_core.boarding.lists import ensure_event_list
+
+        with language(instance.event.settings.locale):
+            ensure_event_list(instance.event, str(_("Charter guests")))
 
 
 @receiver(post_save, sender=RentalOffer, dispatch_uid="ticketing_rentals_charter_mails")

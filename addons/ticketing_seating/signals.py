@@ -29,7 +29,7 @@ from pretix.plugins.ticketoutputpdf.signals import override_layout
 from pretix.presale.signals import html_head, order_info, render_seating_plan
 
 from ticketing_core.documents.layouts import layout_copy
-from ticketing_core.hooks import demo_loaders, seat_description
+from ticketing_core.hooks import demo_loaders, seat_description, seat_wheelchair
 from ticketing_core.models import Sailing, Vessel
 
 from . import logdisplay  # noqa: F401 - registers the log texts
@@ -251,3 +251,18 @@ def metrics_seat_holds(sender, **kwargs):
     from .metrics import update_holds
 
     update_holds()
+
+
+@receiver(seat_wheelchair, dispatch_uid="ticketing_seating_seat_wheelchair")
+def seat_is_wheelchair(sender, **kwargs):
+    """A seat of a category marked "wheelchair" on the vessel's seat map (the passenger manifest counts them)."""
+    from .services import layout
+    from .services.picker import seat_map_for_date
+
+    seat = sender
+    seat_map = seat_map_for_date(seat.event, seat.subevent)
+    plan = (seat.subevent or seat.event).seating_plan
+    if seat_map is None or plan is None:
+        return None
+    info = next((s for s in layout.seats(plan) if s.guid == seat.seat_guid), None)
+    return bool(info and ((seat_map.category_flags or {}).get(info.category) or {}).get("wheelchair"))

@@ -23,14 +23,24 @@ def today_bounds(tz: ZoneInfo, at: datetime | None = None) -> tuple[datetime, da
     return day_bounds(today, today, tz)
 
 
-def boarding_events(request):
-    return request.user.get_events_with_permission([CHECKIN, ORDERS_READ, "event.orders:write"],
-                                                    request=request).filter(organizer=request.organizer)
+ORDERS_WRITE = "event.orders:write"
 
 
-def todays_sailings(request, tz: ZoneInfo, pier: int | None = None):
+def boarding_events(request, board: bool = False):
+    """Events whose manifest the person may read (check-in or read orders); ``board``: where they may check in
+    (pretix's rule for its check-in API too: check-in or change orders)."""
+    perms = [CHECKIN, ORDERS_WRITE] if board else [CHECKIN, ORDERS_READ, ORDERS_WRITE]
+    return request.user.get_events_with_permission(perms, request=request).filter(organizer=request.organizer)
+
+
+def may_board(request, sailing: Sailing) -> bool:
+    return any(request.user.has_event_permission(request.organizer, sailing.event, p, request=request)
+               for p in (CHECKIN, ORDERS_WRITE))
+
+
+def todays_sailings(request, tz: ZoneInfo, pier: int | None = None, board: bool = False):
     start, end = today_bounds(tz)
-    qs = Sailing.objects.filter(event__in=boarding_events(request), canceled_at__isnull=True).select_related(
+    qs = Sailing.objects.filter(event__in=boarding_events(request, board), canceled_at__isnull=True).select_related(
         "event", "subevent", "vessel", "departure_pier")
     qs = [s for s in qs if start <= s.start < end]
     if pier:
@@ -42,12 +52,14 @@ def reads_orders(request, sailing: Sailing) -> bool:
     return request.user.has_event_permission(request.organizer, sailing.event, ORDERS_READ, request=request)
 
 
-def sailing_for(request, pk: int, tz: ZoneInfo) -> Sailing:
-    """The sailing if the person may board or read it (boarding staff: today's only), else 404/403."""
+def sailing_for(request, pk: int, tz: ZoneInfo, board: bool = False) -> Sailing:
+    """The sailing if the person may read (``board``: check in on) it (boarding staff: today's only), else 404/403."""
     sailing = Sailing.objects.filter(pk=pk, event__organizer=request.organizer).select_related(
         "event", "subevent", "vessel", "departure_pier", "arrival_pier").first()
     if sailing is None:
         raise Http404(_("This sailing does not exist."))
+    if board and not may_board(request, sailing):
+        raise PermissionDenied(_("You may not check in passengers of this sailing."))
     if reads_orders(request, sailing):
         return sailing
     if not request.user.has_event_permission(request.organizer, sailing.event, CHECKIN, request=request):

@@ -49,6 +49,7 @@ def _passengers(sailing, boarded_at):
                                      sales_channel=event.organizer.sales_channels.get(identifier="web"))
         pos = OrderPosition.objects.create(order=order, item=item, subevent=sailing.subevent, price=price,
                                            attendee_name_parts={"full_name": name})
+        order.create_transactions(is_new=True)  # pretix's ledger of what the order holds (checked at commit)
         if price:
             order.payments.create(provider="manual", amount=price, state=OrderPayment.PAYMENT_STATE_CREATED).confirm()
         else:

@@ -93,3 +93,16 @@ def resync_event(event: Event) -> int:
 def list_of(sailing: Sailing) -> CheckinList | None:
     bond = BoardingList.objects.filter(sailing=sailing).select_related("checkin_list").first()
     return bond.checkin_list if bond else sync_list(sailing)
+
+
+def ensure_event_list(event: Event, name: str) -> CheckinList:
+    """
+    One list over a whole event without dates of its own (a charter offer: each order is its party's boarding,
+    its charter time ticket boards the guests). Created once; kept if staff rename it.
+    """
+    clist = event.checkin_lists.filter(subevent__isnull=True, ticketing_boarding__isnull=True).order_by("pk").first()
+    if clist is None:
+        clist = event.checkin_lists.create(name=name[:190], all_products=True, include_pending=False,
+                                           allow_multiple_entries=False)
+        event.log_action("pretix.event.checkinlist.added", data={"id": clist.pk, "name": clist.name})
+    return clist

@@ -95,7 +95,7 @@ def build(sailing: Sailing, *, mask: bool, at: datetime | None = None) -> Manife
         paid_count += paid
         wheelchair += bool(op.seat_id and is_wheelchair_seat(op.seat))
         rows.append(Row(
-            number=n, name=op.attendee_name or "—", category=categories[op.item_id],
+            number=n, name=op.attendee_name_cached or op.attendee_name or "—", category=categories[op.item_id],
             product=str(op.item.name) + (f" – {op.variation}" if op.variation_id else ""),
             seat=describe_seat(op.seat) if op.seat_id else "",
             phone=mask_phone(phone) if mask else phone, boarded_at=op.boarded_at,

@@ -96,7 +96,9 @@ def render(m: Manifest) -> bytes:
                   colWidths=[45 * mm, 25 * mm])
     for t in (left, right):
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    story += [Table([[left, right]], colWidths=[145 * mm, 100 * mm], hAlign="LEFT"), Spacer(1, 4 * mm)]
+    head_table = Table([[left, right]], colWidths=[145 * mm, 100 * mm], hAlign="LEFT")
+    head_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    story += [head_table, Spacer(1, 4 * mm)]
 
     header = ["№", _("Passenger"), _("Category"), _("Seat"), _("Phone"), _("Boarded")]
     widths = [10, 62, 45, 40, 38, 28]

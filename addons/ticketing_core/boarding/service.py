@@ -42,7 +42,7 @@ class Result:
 def passenger_of(op: OrderPosition, tz: ZoneInfo | None = None) -> dict:
     checkin = op.checkins.filter(successful=True, type=Checkin.TYPE_ENTRY).order_by("datetime").first()
     return {
-        "name": op.attendee_name or op.order.email or "—",
+        "name": op.attendee_name_cached or op.attendee_name or op.order.email or "—",
         "category": category_label(op.item, op.variation),
         "seat": describe_seat(op.seat) if op.seat_id else "",
         "ticket": f"{op.order.code}-{op.positionid}",

@@ -29,6 +29,7 @@ from .xlsx import csv_response
 
 class BoardingMixin(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin):
     permission = None  # event permissions are checked per sailing (access.py)
+    board = True  # the boarding page checks in; the manifest only reads
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -36,7 +37,7 @@ class BoardingMixin(OrganizerDetailViewMixin, OrganizerPermissionRequiredMixin):
 
     @cached_property
     def sailing(self):
-        return sailing_for(self.request, int(self.kwargs["sailing"]), self.tz)
+        return sailing_for(self.request, int(self.kwargs["sailing"]), self.tz, board=self.board)
 
 
 class BoardingIndex(BoardingMixin, TemplateView):
@@ -51,7 +52,7 @@ class BoardingIndex(BoardingMixin, TemplateView):
         if pier is not None:
             self.request.session["ticketing_boarding_pier"] = int(pier) if pier.isdigit() else None
         chosen = self.request.session.get("ticketing_boarding_pier")
-        sailings = todays_sailings(self.request, self.tz)
+        sailings = todays_sailings(self.request, self.tz, board=self.kind == "boarding")
         piers = Pier.objects.filter(pk__in={s.departure_pier_id for s in sailings})
         ctx.update({"sailings": [s for s in sailings if not chosen or s.departure_pier_id == chosen],
                     "piers": piers, "chosen": chosen, "tz": self.tz, "today": now().astimezone(self.tz).date(),
@@ -95,8 +96,12 @@ class BoardingScan(BoardingMixin, View):
                 return JsonResponse({"ok": False, "reason": "invalid", "message": _("Unknown ticket.")}, status=404)
             result = board(clist, sailing, position=op, user=request.user)
         else:
-            result = board(clist, sailing, secret=str(data.get("secret", ""))[:300], user=request.user)
-        return JsonResponse(result.as_json(), status=200 if result.ok else 409)
+            secret = str(data.get("secret") or "").strip()
+            if not secret:
+                return JsonResponse({"ok": False, "reason": "invalid", "message": _("This is not a ticket code.")},
+                                    status=400)
+            result = board(clist, sailing, secret=secret[:300], user=request.user)
+        return JsonResponse(result.as_json())  # green or red is in the body: the scan itself was handled
 
 
 class BoardingSearch(BoardingMixin, View):
@@ -109,6 +114,8 @@ class BoardingSearch(BoardingMixin, View):
 
 class ManifestDetail(BoardingMixin, TemplateView):
     """The manifest on screen, as the PDF a captain signs (``?format=pdf``) and as a spreadsheet (``xlsx``)."""
+
+    board = False
 
     template_name = "ticketing_core/boarding/manifest.html"
 

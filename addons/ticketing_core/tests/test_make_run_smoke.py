@@ -89,6 +89,7 @@ def instance(tmp_path_factory):
 def test_banner_prints_urls_and_admin_login(instance):
     out = (instance["var"] / "server.log").read_text()
     assert "/neva/" in out and "/control/" in out
+    assert "/control/organizer/neva/boarding/" in out  # the crew's boarding page
     assert "admin@prichal.local" in out and "prichal-admin" in out
     assert f"http://127.0.0.1:{instance['yookassa_port']}/_emulator/state" in out
 

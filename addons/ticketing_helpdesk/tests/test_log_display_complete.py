@@ -100,7 +100,7 @@ def displayed_texts(actions: list[str]) -> dict[str, str]:
 def test_the_source_scan_finds_the_known_kinds_of_log_calls():
     found = logged_action_types()
     # one of each way we log: audit(), obj.log_action(), both branches of a conditional, send_mail's type
-    for action in ("ticketing_helpdesk.manifest.exported", "ticketing_seating.seat.blocked",
+    for action in ("ticketing_helpdesk.audit.exported", "ticketing_seating.seat.blocked",
                    "ticketing_core.sailing.added", "ticketing_core.sailing.changed",
                    "ticketing_yoomoney.late_payment.mail", "ticketing_website.privacy.consent"):
         assert action in found, action

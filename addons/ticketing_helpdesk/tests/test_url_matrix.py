@@ -260,6 +260,15 @@ TABLE: dict[str, Row] = {
     # pretix's order page: event.orders:write (the roles resend through the console instead)
     CORE + "notifications.resend": Row(ev(code=lambda w: w.order.code), backoffice(*ADMIN), "post"),
     CORE + "messages": Row(org, backoffice(*ALL_ROLES, **ANY_STAFF)),
+    # boarding (w.sailing departs in 3 days: boarding staff see and board today's sailings only)
+    CORE + "boarding": Row(org, backoffice(*ALL_ROLES)),
+    CORE + "manifest": Row(org, backoffice(*ALL_ROLES)),
+    CORE + "manifest.detail": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(*ORDERS)),
+    CORE + "boarding.sailing": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(*ADMIN)),
+    CORE + "boarding.search": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(*ADMIN)),
+    CORE + "boarding.scan": Row(lambda w: {**org(w), "sailing": w.sailing.pk}, backoffice(administrator="bad"),
+                                "post"),
+    CORE + "boarding.settings": Row(ev(), backoffice(*SALES)),
     CORE + "sms.settings": Row(org, backoffice(*ADMIN)),
     # the sales dashboard and its export: organizer.kpi:read (Administrator, Sales manager), no revenue for others
     CORE + "kpi.dashboard": Row(org, backoffice(*SALES)),

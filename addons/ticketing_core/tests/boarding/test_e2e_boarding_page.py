@@ -33,6 +33,8 @@ def test_crew_boards_by_scan_and_by_search_on_a_phone(live_server, browser_page)
     team.members.add(user)
 
     page = browser_page
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/control/login")
     page.fill("input[name=email]", "crew@example.org")
@@ -42,6 +44,7 @@ def test_crew_boards_by_scan_and_by_search_on_a_phone(live_server, browser_page)
     page.goto(f"{live_server.url}/control/organizer/{organizer.slug}/boarding/")
     page.locator(".tb-sailings a").first.click()
     page.wait_for_function("window.prichalBoarding !== undefined")
+    assert page.evaluate("typeof window.Html5Qrcode") == "function"  # the scanner library, from our static files
 
     page.evaluate("code => window.prichalBoarding.onScan(code)", anna.secret)
     expect(page.locator("#tb-result.tb-ok")).to_be_visible()
@@ -62,6 +65,7 @@ def test_crew_boards_by_scan_and_by_search_on_a_phone(live_server, browser_page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=_shot("boarding-phone-search"), full_page=True)
     assert Checkin.objects.filter(successful=True, list__subevent=sailing.subevent).count() == 2
+    assert not [e for e in errors if "Content Security Policy" in e], errors
     assert Checkin.all.filter(successful=False, error_reason="already_redeemed").count() == 1
 
 

@@ -63,7 +63,11 @@ def _redeem(app, organizer, clist_id, secret, **extra):
     return r.status_code, r.json()
 
 
-def test_pretixscan_device_boards_only_valid_tickets_of_this_sailing(organizer, series, day):
+def test_pretixscan_device_boards_only_valid_tickets_of_this_sailing(organizer, series, day, monkeypatch):
+    from ticketing_core.boarding import metrics
+
+    counted = []
+    monkeypatch.setattr(metrics.checkins_total, "inc", lambda amount=1, **labels: counted.append(labels))
     today = day["today"]
     bond = BoardingList.objects.get(sailing=today)
     assert bond.checkin_list.subevent_id == today.subevent_id
@@ -113,6 +117,25 @@ def test_pretixscan_device_boards_only_valid_tickets_of_this_sailing(organizer, 
     assert (status, body["reason"]) == (400, "rules")
     assert closes.astimezone(series.timezone).strftime("%H:%M") in body["reason_explanation"]
     assert Checkin.objects.filter(list_id=clist_id, successful=True).count() == 2
+    # the metric counts every scan that pretix recorded, by result (unknown codes have no position but count too)
+    results = [c["result"] for c in counted]
+    assert results.count("ok") == 2 and {"already_redeemed", "canceled", "unpaid", "rules", "invalid"} <= set(results)
+    assert {c["source"] for c in counted} == {"device"}
+
+    # The web boarding page goes through the same pretix service and says the same, in the crew's words.
+    from ticketing_core.boarding.service import board
+
+    clist = bond.checkin_list
+    late = board(clist, today, secret=paid[1].secret, at=closes + timedelta(minutes=1))
+    assert (late.ok, late.reason) == (False, "closed")
+    assert closes.astimezone(series.timezone).strftime("%H:%M") in late.message
+    assert board(clist, today, secret=paid[0].secret).reason == "already_redeemed"
+    other = board(clist, today, secret=day["tomorrows"].positions.first().secret)
+    assert other.reason == "other_date" and not other.ok
+    assert board(clist, today, secret=day["other_event"].positions.first().secret).reason == "other_event"
+    ok = board(clist, today, secret=paid[1].secret, at=closes - timedelta(minutes=2))
+    assert ok.ok and ok.passenger["category"].startswith("детский")
+    assert counted[-1] == {"result": "ok", "source": "web"}
 
 
 def test_list_follows_the_sailing_and_the_grace_setting(organizer, series, day, boat):
