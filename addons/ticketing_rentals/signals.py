@@ -76,6 +76,8 @@ def check_cart(sender, positions, **kwargs):
 
 @receiver(validate_order, dispatch_uid="ticketing_rentals_validate_order")
 def check_order(sender, positions, **kwargs):
+    if cart.offer_id_of(sender) is None:  # an excursion: pretix's cart queryset is not run for nothing (issue 21)
+        return
     try:
         cart.check_positions(sender, list(positions))
     except RentalError as e:

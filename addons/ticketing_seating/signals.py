@@ -105,7 +105,7 @@ def cart_rules(sender, positions, **kwargs):
 @receiver(validate_order, dispatch_uid="ticketing_seating_validate_order")
 def order_rules(sender, positions, **kwargs):
     try:
-        rules.check_positions(sender, list(positions.select_related("seat", "item")))
+        rules.check_positions(sender, list(positions.select_related("seat", "item", "subevent")))
     except SeatingError as e:
         raise OrderError(str(e)) from None
 

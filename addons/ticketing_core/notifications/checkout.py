@@ -42,9 +42,11 @@ def save_preferences(order: Order) -> ContactPreference | None:
     data = (order.meta_info_data or {}).get("contact_form_data") or {}
     if not any(k.startswith("ticketing_") for k in data):
         return None
-    pref, _created = ContactPreference.objects.update_or_create(order=order, defaults={
-        "sms": bool(data.get("ticketing_sms")),
-        "reminders": bool(data.get("ticketing_reminders", True)),
-        "phone": data.get("ticketing_sms_phone") or "",
-    })
+    # one INSERT … ON CONFLICT (order) DO UPDATE instead of update_or_create's row lock, two savepoints and a
+    # second statement: the same idempotent result on the order-placement path (issue 21)
+    pref = ContactPreference(order=order, sms=bool(data.get("ticketing_sms")),
+                             reminders=bool(data.get("ticketing_reminders", True)),
+                             phone=data.get("ticketing_sms_phone") or "")
+    ContactPreference.objects.bulk_create([pref], update_conflicts=True, unique_fields=["order"],
+                                          update_fields=["sms", "reminders", "phone", "changed"])
     return pref

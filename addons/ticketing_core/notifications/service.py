@@ -54,9 +54,16 @@ def sailing_facts(order: Order, subevent=None) -> dict:
         if own:  # a charter departs when it starts, from its offer's pier
             first = min(own, key=lambda d: d.start)
             return facts_of(first.start, first.pier, order.event, first.end)
-    if subevent is None:
-        subevents = {p.subevent for p in order.positions.select_related("subevent") if p.subevent_id}
-        subevent = min(subevents, key=lambda s: s.date_from) if subevents else None
+    if subevent is None and order.event.has_subevents:
+        # the order's earliest date with its sailing and pier in one statement (every order e-mail asks, issue 21)
+        from pretix.base.models import SubEvent
+
+        first = SubEvent.objects.filter(
+            pk__in=order.positions.filter(subevent__isnull=False).values("subevent_id")
+        ).select_related("ticketing_sailing__departure_pier").order_by("date_from", "pk").first()
+        if first is not None:
+            sailing = getattr(first, "ticketing_sailing", None)  # None when the date has no sailing
+            return facts_of(first.date_from, sailing.departure_pier if sailing else None, order.event)
     if subevent is not None:
         sailing = Sailing.objects.filter(subevent=subevent).select_related("departure_pier").first()
         start = subevent.date_from

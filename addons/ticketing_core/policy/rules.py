@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -71,8 +72,14 @@ def _compute_departures(order: Order, positions) -> list[tuple[datetime, str]]:
         return own
     if event.has_subevents:
         if positions is None:
-            dates = [_Date(pk, start) for pk, start in order.positions.filter(subevent__isnull=False).order_by()
-                     .values_list("subevent_id", "subevent__date_from").distinct()]
+            # the order's dates, their start and their sailing's pier time zone in one statement (a date has at
+            # most one sailing: Sailing.subevent is one-to-one)
+            pier_tz = Sailing.objects.filter(event_id=event.pk, subevent_id=OuterRef("subevent_id")).values(
+                "departure_pier__timezone")[:1]
+            rows = order.positions.filter(subevent__isnull=False).order_by().annotate(pier_tz=Subquery(pier_tz)) \
+                .values_list("subevent_id", "subevent__date_from", "pier_tz").distinct()
+            default_tz = event.settings.timezone
+            return [(start.astimezone(ZoneInfo("UTC")), tz or default_tz) for _pk, start, tz in rows]
         else:
             subevent_ids = {p.subevent_id for p in positions if p.subevent_id}
             dates = list(event.subevents.filter(pk__in=subevent_ids))
@@ -87,13 +94,6 @@ def _compute_departures(order: Order, positions) -> list[tuple[datetime, str]]:
         key = d.pk if event.has_subevents else None
         result.append((d.date_from.astimezone(ZoneInfo("UTC")), sailings.get(key, default_tz)))
     return result
-
-
-@dataclass(frozen=True)
-class _Date:
-    """A date of the order: pretix's subevent id and start, all that the deadline needs of it."""
-    pk: int
-    date_from: datetime
 
 
 def _own_departures(order: Order) -> list[tuple[datetime, str]]:

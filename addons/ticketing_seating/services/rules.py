@@ -40,8 +40,12 @@ def check_passengers_seated(event: Event, positions) -> None:
         return
     dates = {p.subevent_id for p in unseated}
     if event.has_subevents:
-        seated_dates = set(event.subevents.filter(pk__in=dates, seating_plan__isnull=False)
-                           .values_list("pk", flat=True))
+        loaded = [p.subevent for p in unseated if type(p).subevent.is_cached(p)]
+        if len(loaded) == len(unseated):  # pretix's cart and order positions come with their date: no query
+            seated_dates = {d.pk for d in loaded if d is not None and d.seating_plan_id}
+        else:
+            seated_dates = set(event.subevents.filter(pk__in=dates, seating_plan__isnull=False)
+                               .values_list("pk", flat=True))
     else:
         seated_dates = {None} if event.seating_plan_id else set()
     seatless = seatless_item_ids(event)

@@ -110,7 +110,9 @@ def cart_terms(event: Event, positions) -> SaleTerms | None:
         sailing = sailings.get(date.pk if date is not None else None)
         if sailing is None:
             continue
-        departures.append((sailing.start, sailing.departure_pier.timezone))
+        # the start of the position's own date (``Sailing.start`` would load the date again)
+        start = date.date_from if date is not None else event.date_from
+        departures.append((start, sailing.departure_pier.timezone))
     if not departures:
         return None
     start, tz = min(departures, key=lambda d: d[0])

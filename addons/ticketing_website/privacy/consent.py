@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pretix.base.models import Customer, Order, Organizer
 
 from .models import Consent, PolicyVersion
-from .policy import current_version, policy_url
+from .policy import current_version, find_version, policy_url
 
 FIELD = "ticketing_privacy_consent"
 VERSION_FIELD = "ticketing_privacy_version"
@@ -41,7 +41,7 @@ def consent_fields(organizer: Organizer) -> dict:
 def version_for(organizer: Organizer, shown: str | None) -> PolicyVersion:
     """The version the customer was shown (from the form), or the one in force if the form did not say."""
     if shown:
-        found = PolicyVersion.objects.filter(organizer=organizer, version=shown).first()
+        found = find_version(organizer, shown)
         if found:
             return found
     return current_version(organizer)

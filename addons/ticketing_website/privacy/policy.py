@@ -34,17 +34,38 @@ def version_of(data: dict) -> str:
     return hashlib.sha256(canonical).hexdigest()[:12]
 
 
+VERSION_CACHE_KEY = "ticketing_policy_version:{}"
+VERSION_CACHE_SECONDS = 3600
+
+
+def find_version(organizer: Organizer, version: str) -> PolicyVersion | None:
+    """
+    The stored wording ``version`` of the organizer's policy, or None. A version is the hash of its text and is
+    never changed or deleted (consents protect it), so once found it is kept on the organizer object (the checkout
+    asks up to three times per request) and in pretix's organizer cache (every checkout step and the order
+    placement ask: one query each before, issue 21). It enters the cache only once its row is committed, so a
+    rolled-back creation is never remembered.
+    """
+    known = organizer.__dict__.setdefault("_ticketing_policy_versions", {})
+    if version in known:
+        return known[version]
+    key = VERSION_CACHE_KEY.format(version)
+    found = organizer.cache.get(key)
+    if not isinstance(found, PolicyVersion) or found.organizer_id != organizer.pk or found.version != version:
+        found = PolicyVersion.objects.filter(organizer=organizer, version=version).first()
+        if found is None:
+            return None
+        transaction.on_commit(lambda: organizer.cache.set(key, found, VERSION_CACHE_SECONDS))
+    known[version] = found
+    return found
+
+
 def current_version(organizer: Organizer) -> PolicyVersion:
     """The version of the text in force now (created on first use, so every wording shown is kept)."""
     data = policy_data(organizer)
     version = version_of(data)
-    # a version is the hash of its text and never changes: the checkout asks up to three times per request
-    known = organizer.__dict__.setdefault("_ticketing_policy_versions", {})
-    if version in known:
-        return known[version]
-    found = PolicyVersion.objects.filter(organizer=organizer, version=version).first()
+    found = find_version(organizer, version)
     if found:
-        known[version] = found
         return found
     try:
         with transaction.atomic():

@@ -38,6 +38,33 @@ def test_the_version_changes_exactly_when_the_text_changes(account_shop):
     assert PolicyVersion.objects.filter(organizer=account_shop).count() == 2
 
 
+def test_a_committed_version_is_served_from_the_organizer_cache_and_a_rolled_back_one_never(
+        account_shop, settings, django_capture_on_commit_callbacks, django_assert_num_queries):
+    """Issue 21: every checkout step asked the database for the version in force; a committed one is cached."""
+    from django.core.cache import cache
+
+    from pretix.base.models import Organizer
+
+    from ticketing_website.privacy.policy import VERSION_CACHE_KEY, find_version
+
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "privacy-versions"}}
+    settings.REAL_CACHE_USED = True
+    cache.clear()
+    created = current_version(account_shop)
+    key = VERSION_CACHE_KEY.format(created.version)
+    with django_capture_on_commit_callbacks(execute=False):  # found, but its transaction never commits
+        assert find_version(Organizer.objects.get(pk=account_shop.pk), created.version) == created
+    assert account_shop.cache.get(key) is None  # so a rolled-back row is never remembered
+    with django_capture_on_commit_callbacks(execute=True):  # found and committed: remembered
+        found = find_version(Organizer.objects.get(pk=account_shop.pk), created.version)
+    assert found == created and account_shop.cache.get(key) == created
+    fresh = Organizer.objects.get(pk=account_shop.pk)  # the next request's organizer object
+    with django_assert_num_queries(0):
+        assert find_version(fresh, created.version) == created
+    cache.clear()
+
+
 def _edition_date(organizer) -> str:
     """The policy edition's date as the customer reads it (the organizer's time zone, the active language)."""
     created = localtime(current_version(organizer).created, ZoneInfo(organizer.settings.timezone))

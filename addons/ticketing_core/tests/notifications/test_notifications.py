@@ -235,6 +235,10 @@ def test_checkout_asks_for_sms_consent_and_a_mobile_number(series, order):
     pref = save_preferences(order)
     assert (pref.sms, pref.reminders, pref.phone) == (True, False, "+79161234567")
     assert save_preferences(order).pk == pref.pk  # idempotent
+    order.meta_info_data["contact_form_data"]["ticketing_sms"] = False  # placed again (a re-sent signal): updated
+    save_preferences(order)
+    assert ContactPreference.objects.filter(order=order).count() == 1
+    assert ContactPreference.objects.get(order=order).sms is False
 
 
 def test_the_profile_choice_applies_to_orders_of_the_customer(order):
