@@ -294,3 +294,26 @@ def test_dates_far_out_are_a_translated_answer_not_a_500(client, admin, organize
 def test_charter_form_with_a_far_out_day_shows_no_times_not_a_500(client, offer, yacht, day):
     resp = client.get(shop(offer), {"vessel": yacht.pk, "date": day, "duration": 120})
     assert resp.status_code == 200
+
+
+@pytest.mark.django_db
+def test_cart_line_of_the_charter_names_its_date_and_time_escaped_in_each_language(client, offer, yacht, mon):
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    yacht.name = "Чайка <b>&</b>"
+    yacht.save()
+    response = client.post(shop(offer), {"vessel": yacht.pk, "date": mon.isoformat(), "duration": 180,
+                                         "start": at(mon, 18).isoformat(), "guests": 4, "action": "book"})
+    assert response.status_code == 302
+    questions = f"/{offer.event.organizer.slug}/{offer.event.slug}/checkout/questions/"
+    for lang in ("ru", "en", "zh-hans"):
+        html = client.get(questions, HTTP_ACCEPT_LANGUAGE=lang, follow=True).content.decode()
+        row = html[html.index(f'data-article-id="item-{offer.item_id}"'):]
+        row = row[:row.index('role="cell" class="count"')] if 'role="cell" class="count"' in row else row[:3000]
+        with override(lang):
+            day = date_format(at(mon, 18), "DATE_FORMAT")
+        assert 'class="charter-cart-period"' in row, lang
+        assert day in row and "18:00–21:00" in row, lang
+        assert "Чайка &lt;b&gt;&amp;&lt;/b&gt;" in row and "<b>&</b>" not in html, lang
+    assert "Время аренды:" in client.get(questions, HTTP_ACCEPT_LANGUAGE="ru", follow=True).content.decode()
