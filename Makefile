@@ -12,7 +12,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk ticketing_accounting
 
 .PHONY: run test install system-deps gettext browser fonts messages migrations bench clean i18n-stats sast audit \
-	security-scan openapi
+	security-scan openapi journeys
 
 install: $(STAMP)
 
@@ -77,7 +77,13 @@ test: install messages browser fonts
 	@mkdir -p var/data
 	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
 	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not journey"
+
+# The journeys (pytest marker `journey`): whole customer and operator journeys in headless Chromium, clicked and
+# typed as a person does, about two minutes; CI runs them after `make test` (.ci/run). Screenshots: var/journeys/.
+journeys: install messages browser fonts
+	@$(PY) tools/check_postgres.py
+	$(PY) -m pytest -q -m journey --durations=10
 
 # Static analysis (SECURITY.md): bandit over shipped code, every accepted finding marked `# nosec <id>` where it
 # stands; semgrep with our own rules in .semgrep/ (each rule's sample next to it, checked by --test). semgrep pins
