@@ -77,10 +77,10 @@ test: install messages browser fonts
 	@mkdir -p var/data
 	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
 	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
-	$(PY) -m pytest -q -m "not journey"
+	$(PY) -m pytest -q
 
-# The journeys (pytest marker `journey`): whole customer and operator journeys in headless Chromium, clicked and
-# typed as a person does, about two minutes; CI runs them after `make test` (.ci/run). Screenshots: var/journeys/.
+# The journeys alone (pytest marker `journey`; `make test` runs them too, they take about a minute): whole customer
+# and operator journeys in headless Chromium, clicked and typed as a person does. Screenshots: var/journeys/.
 journeys: install messages browser fonts
 	@$(PY) tools/check_postgres.py
 	$(PY) -m pytest -q -m journey --durations=10

@@ -1,8 +1,8 @@
 """
-Helpers of the journey tests (marked ``journey``, run by ``make journeys``): one headless Chromium per test
-module, pages that record every browser console error, screenshots into var/journeys/. A journey opens only
-its first page by address (what a person types); everything after that is clicks on visible buttons and links
-and typing into visible fields.
+Helpers of the journey tests (marked ``journey``; part of ``make test``, alone by ``make journeys``): one headless
+Chromium per test module, pages that record every browser console error, screenshots into var/journeys/. A journey
+opens only its first page by address (what a person types); everything after that is clicks on visible buttons and
+links and typing into visible fields.
 """
 import os
 import re

@@ -1,5 +1,5 @@
 """
-Customer journeys as a person walks them (``make journeys``): from the shop's front page, only by clicking or
+Customer journeys as a person walks them (marker ``journey``, in ``make test``): from the shop's front page, only by clicking or
 tapping visible buttons and links and typing into visible fields, reading what the page says in the person's
 language, with no browser console errors.
 
