@@ -1,7 +1,7 @@
 """
-Customer journeys as a person walks them (marker ``journey``, in ``make test``): from the shop's front page, only by clicking or
-tapping visible buttons and links and typing into visible fields, reading what the page says in the person's
-language, with no browser console errors.
+Customer journeys as a person walks them (marker ``journey``, in ``make test``): from the shop's front page, only by
+clicking or tapping visible buttons and links and typing into visible fields, reading what the page says in the
+person's language, with no browser console errors.
 
 - buying within 24 hours of departure: the date page and, before payment, the confirmation step say the
   ticket is non-refundable, and ordering needs the buyer's tick (Russian desktop, Chinese 390 px phone);

@@ -1,7 +1,8 @@
 """
-An operator cancels a sailing for the weather as a person does in the back office (marker ``journey``, in ``make test``): logs in,
-opens the event from pretix's menu, the sailings from the event's menu, presses "Cancel sailing", types the
-reason and confirms; the customer's e-mail (Django's test outbox) names the sailing's date, time and reason.
+An operator cancels a sailing for the weather as a person does in the back office (marker ``journey``, in ``make
+test``): logs in, opens the event from pretix's menu, the sailings from the event's menu, presses "Cancel sailing",
+types the reason and confirms; the customer's e-mail (Django's test outbox) names the sailing's date, time and
+reason.
 """
 # ruff: noqa: F811 - the journey_browser fixture imported from ticketing_core.testing.journeys is an argument
 import re
