@@ -12,7 +12,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk ticketing_accounting
 
 .PHONY: run test install system-deps gettext browser fonts messages migrations bench clean i18n-stats sast audit \
-	security-scan openapi monitoring-deps monitoring-check observability-test infra-check
+	security-scan openapi monitoring-deps monitoring-check observability-test infra-check journeys
 
 install: $(STAMP)
 
@@ -98,6 +98,12 @@ monitoring-check: monitoring-deps
 observability-test: install messages fonts monitoring-deps
 	@$(PY) tools/check_postgres.py
 	PRICHAL_OBSERVABILITY_LIVE=1 $(PY) -m pytest -q -p no:cacheprovider tools/test_observability_live.py
+
+# The journeys alone (pytest marker `journey`; `make test` runs them too, they take about a minute): whole customer
+# and operator journeys in headless Chromium, clicked and typed as a person does. Screenshots: var/journeys/.
+journeys: install messages browser fonts
+	@$(PY) tools/check_postgres.py
+	$(PY) -m pytest -q -m journey --durations=10
 
 # Static analysis (SECURITY.md): bandit over shipped code, every accepted finding marked `# nosec <id>` where it
 # stands; semgrep with our own rules in .semgrep/ (each rule's sample next to it, checked by --test). semgrep pins

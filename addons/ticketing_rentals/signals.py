@@ -32,7 +32,7 @@ from pretix.base.signals import (
 from pretix.control.signals import nav_event, order_info
 from pretix.helpers.periodic import minimum_interval
 from pretix.multidomain.urlreverse import eventreverse
-from pretix.presale.signals import checkout_confirm_page_content, html_head, process_request
+from pretix.presale.signals import checkout_confirm_page_content, html_head, process_request, process_response
 from pretix.presale.signals import order_info as presale_order_info
 
 from ticketing_core.hooks import (
@@ -64,6 +64,18 @@ def rental_front_page(sender, request, **kwargs):
     if cart.offer_of(sender) is None:
         return None
     return HttpResponseRedirect(eventreverse(sender, f"plugins:{APP}:rentals.book"))
+
+
+@receiver(process_response, dispatch_uid="ticketing_rentals_cart_line")
+def charter_cart_line(sender, request, response, **kwargs):
+    """The charter's date and time on its line in pretix's cart (cartline.py: pretix has no cart-line signal)."""
+    from .cartline import add_charter_period
+
+    if getattr(response, "is_rendered", True):
+        add_charter_period(request, response)
+    else:  # a TemplateResponse is rendered after this signal
+        response.add_post_render_callback(lambda rendered: add_charter_period(request, rendered))
+    return response
 
 
 @receiver(validate_cart, dispatch_uid="ticketing_rentals_validate_cart")

@@ -310,3 +310,25 @@ def test_rentals_kill_switch_shows_a_notice_and_books_nothing(client, offer, yac
     assert client.get(shop(offer) + "availability.json").status_code == 503
     flags.switch("rentals", True, admin)
     assert client.get(shop(offer)).status_code == 200
+
+
+def test_cart_line_of_the_charter_names_its_date_and_time_escaped_in_each_language(client, offer, yacht, mon):
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    yacht.name = "Чайка <b>&</b>"
+    yacht.save()
+    response = client.post(shop(offer), {"vessel": yacht.pk, "date": mon.isoformat(), "duration": 180,
+                                         "start": at(mon, 18).isoformat(), "guests": 4, "action": "book"})
+    assert response.status_code == 302
+    questions = f"/{offer.event.organizer.slug}/{offer.event.slug}/checkout/questions/"
+    for lang in ("ru", "en", "zh-hans"):
+        html = client.get(questions, HTTP_ACCEPT_LANGUAGE=lang, follow=True).content.decode()
+        row = html[html.index(f'data-article-id="item-{offer.item_id}"'):]
+        row = row[:row.index('role="cell" class="count"')] if 'role="cell" class="count"' in row else row[:3000]
+        with override(lang):
+            day = date_format(at(mon, 18), "DATE_FORMAT")
+        assert 'class="charter-cart-period"' in row, lang
+        assert day in row and "18:00–21:00" in row, lang
+        assert "Чайка &lt;b&gt;&amp;&lt;/b&gt;" in row and "<b>&</b>" not in html, lang
+    assert "Время аренды:" in client.get(questions, HTTP_ACCEPT_LANGUAGE="ru", follow=True).content.decode()
