@@ -22,8 +22,16 @@ SETTINGS_PERMISSION = "organizer.settings.general:write"
 
 @receiver(contact_form_fields, dispatch_uid="ticketing_website_privacy_consent_field")
 def checkout_consent_field(sender, request=None, **kwargs):
-    """The contact step of the checkout asks for consent, with a link to the operator's policy."""
-    return consent_fields(sender.organizer)
+    """
+    The contact step of the checkout asks for consent, with a link to the operator's policy. pretix's confirmation
+    page lists every contact field with its value, so there the hidden version of the text (a hash, meaningless to
+    a customer) is left out; it stays in the checkout's stored answers, which the order keeps.
+    """
+    fields = consent_fields(sender.organizer)
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "event.checkout" and match.kwargs.get("step") == "confirm":
+        fields.pop(VERSION_FIELD, None)
+    return fields
 
 
 @receiver(order_placed, dispatch_uid="ticketing_website_privacy_consent_record")

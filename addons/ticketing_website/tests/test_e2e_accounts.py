@@ -161,6 +161,10 @@ def test_guest_checkout_records_the_consent_and_the_email_link_shows_the_tickets
     order = Order.objects.get(email="anna@example.org")
     consent = Consent.objects.get(order=order)
     assert consent.purpose == Consent.CHECKOUT and consent.customer is None
+    # the version the buyer was shown is recorded although the confirmation page no longer lists it
+    from ticketing_website.privacy.policy import current_version
+
+    assert consent.policy == current_version(organizer)
     order.payments.get().confirm()
     page.goto(f"{live_server.url}/{organizer.slug}/{event.slug}/order/{order.code}/{order.secret}/")
     page.wait_for_selector(".ticketing-qr-svg")
