@@ -3,5 +3,5 @@ The Django models of this app (label ``ticketing_core``), each defined in the sl
 for them here. The tables keep their names (``ticketing_core_<model>``), so no migration follows a move.
 """
 from .fleet.models import EventKind, Pier, Sailing, Vessel  # noqa: F401
-from .kpi.models import FunnelDay  # noqa: F401
+from .kpi.models import FunnelDay, SailingFigures  # noqa: F401
 from .notifications.models import ContactPreference, Notification  # noqa: F401

@@ -22,7 +22,7 @@ from django_scopes import scopes_disabled
 from pretix.api.signals import register_webhook_events
 from pretix.api.webhooks import ParametrizedOrderWebhookEvent
 from pretix.base.i18n import language
-from pretix.base.models import Event, Item, ItemVariation, Order, OrderPayment, OrderRefund, Quota, SubEvent
+from pretix.base.models import Checkin, Event, Item, ItemVariation, Order, OrderPayment, OrderRefund, Quota, SubEvent
 from pretix.base.signals import (
     event_live_issues,
     order_paid,
@@ -411,6 +411,39 @@ def funnel_placed(sender, order, **kwargs):
 def funnel_paid(sender, order, **kwargs):
     if _shop_order(order):
         record_step(sender, "paid")
+
+
+@receiver(post_save, sender=Order, dispatch_uid="ticketing_core_kpi_order_saved")
+@receiver(post_save, sender=OrderPayment, dispatch_uid="ticketing_core_kpi_payment_saved")
+@receiver(post_save, sender=OrderRefund, dispatch_uid="ticketing_core_kpi_refund_saved")
+@receiver(post_save, sender=Checkin, dispatch_uid="ticketing_core_kpi_checkin_saved")
+def kpi_figures_changed(sender, instance, **kwargs):
+    """
+    An order, payment, refund or scan was saved: its sailings' KPI summary rows are stale (marked after commit).
+    Django's model signals rather than pretix's order signals: they also fire for events without the plugin
+    active and for every state change that saves (refund done, payment confirmed, check-in annulled).
+    """
+    from .kpi.summary import mark_orders_changed
+
+    if sender is Order:
+        mark_orders_changed(instance.pk)
+    elif sender is Checkin:
+        mark_orders_changed(instance.position.order_id)
+    else:
+        mark_orders_changed(instance.order_id)
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_core_kpi_summary")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=1, minutes_after_error=5)
+def kpi_summary_refresh(sender, **kwargs):
+    """The KPI summary rows changed since their computation; every recent sailing's once an hour (safety net)."""
+    from django.core.cache import cache
+
+    from .kpi.summary import refresh_recent
+
+    full = cache.add("ticketing_core:kpi:summary:full", "1", 3600)
+    refresh_recent(full=full)
 
 
 @receiver(periodic_task, dispatch_uid="ticketing_core_funnel_flush")

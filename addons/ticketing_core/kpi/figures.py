@@ -66,6 +66,7 @@ class SailingFigures:
     sold: int = 0
     paid: int = 0
     no_shows: int | None = None  # None: boarding not closed yet
+    unscanned: int = 0  # paid places without an entry scan so far (the no-shows once boarding has closed)
     gross: Decimal = ZERO
     refunds: Decimal = ZERO
     refund_count: int = 0
@@ -108,6 +109,24 @@ def sailings_in(events, first: datetime, last: datetime, vessel=None, pier=None)
     return qs
 
 
+SAILING_FIELDS = ("id", "event_id", "subevent_id", "subevent__date_from", "event__date_from", "subevent__name",
+                  "event__name", "vessel__name", "vessel__capacity", "sellable_capacity", "departure_pier__name",
+                  "canceled_at")
+
+
+def sailing_row(s: dict, at: datetime) -> SailingFigures:
+    """A sailing's row without its order figures yet, from ``Sailing.objects.values(*SAILING_FIELDS)``."""
+    start = s["subevent__date_from"] or s["event__date_from"]
+    capacity = s["vessel__capacity"] if s["sellable_capacity"] is None else min(s["sellable_capacity"],
+                                                                                s["vessel__capacity"])
+    return SailingFigures(
+        sailing_id=s["id"], event_id=s["event_id"], subevent_id=s["subevent_id"],
+        event_name=str(s["subevent__name"] or s["event__name"]), start=start, vessel=s["vessel__name"],
+        pier=str(s["departure_pier__name"]), capacity=capacity, canceled=s["canceled_at"] is not None,
+        no_shows=0 if start + BOARDING_GRACE <= at else None,
+    )
+
+
 def sailing_figures(sailings, at: datetime | None = None) -> list[SailingFigures]:
     """
     Every figure of each sailing (module docstring), ordered by departure: three SQL statements whatever the
@@ -115,19 +134,8 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[SailingFigures
     compiles a list of thousands of ids slowly, and so does the database).
     """
     at = at or now()
-    rows: dict[tuple[int, int | None], SailingFigures] = {}
-    for s in sailings.values("id", "event_id", "subevent_id", "subevent__date_from", "event__date_from",
-                             "subevent__name", "event__name", "vessel__name", "vessel__capacity",
-                             "sellable_capacity", "departure_pier__name", "canceled_at"):
-        start = s["subevent__date_from"] or s["event__date_from"]
-        capacity = s["vessel__capacity"] if s["sellable_capacity"] is None else min(s["sellable_capacity"],
-                                                                                    s["vessel__capacity"])
-        rows[(s["event_id"], s["subevent_id"])] = SailingFigures(
-            sailing_id=s["id"], event_id=s["event_id"], subevent_id=s["subevent_id"],
-            event_name=str(s["subevent__name"] or s["event__name"]), start=start, vessel=s["vessel__name"],
-            pier=str(s["departure_pier__name"]), capacity=capacity, canceled=s["canceled_at"] is not None,
-            no_shows=0 if start + BOARDING_GRACE <= at else None,
-        )
+    rows: dict[tuple[int, int | None], SailingFigures] = {
+        (r.event_id, r.subevent_id): r for r in (sailing_row(s, at) for s in sailings.values(*SAILING_FIELDS))}
     if not rows:
         return []
     # an OR over both kinds of sailing keeps PostgreSQL from using the index on the date: only where needed
@@ -152,6 +160,7 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[SailingFigures
         row.sold += r["sold"]
         row.paid += r["paid"]
         row.channels[channel_of(r["order__sales_channel__type"], r["order__sales_channel__identifier"])] += r["sold"]
+        row.unscanned += r["unscanned"]
         if row.no_shows is not None:
             row.no_shows += r["unscanned"]
 
