@@ -433,6 +433,15 @@ def kpi_figures_changed(sender, instance, **kwargs):
         mark_orders_changed(instance.order_id)
 
 
+@receiver(post_save, sender=SubEvent, dispatch_uid="ticketing_core_kpi_date_saved")
+def kpi_date_changed(sender, instance, created, **kwargs):
+    """A sailing's date was saved (its departure may have moved): its booking pace and no-shows are stale."""
+    from .kpi.summary import mark_subevent_changed
+
+    if not created:
+        mark_subevent_changed(instance.pk)
+
+
 @receiver(periodic_task, dispatch_uid="ticketing_core_kpi_summary")
 @scopes_disabled()
 @minimum_interval(minutes_after_success=1, minutes_after_error=5)

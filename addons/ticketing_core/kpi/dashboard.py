@@ -47,7 +47,7 @@ def compute(organizer, events, data: dict) -> Dashboard:
     funnel_rows = funnel.funnel_rows(events, data["start"], data["end"])
     funnel_totals = {s: sum(r[s] for r in funnel_rows) for s in (*funnel.STEPS, "abandoned")}
     return Dashboard(start=data["start"], end=data["end"], rows=rows, totals=figures.totals_of(rows),
-                     pace=figures.booking_pace(events, first, last, data.get("vessel"), data.get("pier")),
+                     pace=summary.booking_pace(events, first, last, data.get("vessel"), data.get("pier")),
                      funnel_rows=funnel_rows, funnel_totals=funnel_totals)
 
 

@@ -305,14 +305,7 @@ def booking_pace(events, first: datetime, last: datetime, vessel=None, pier=None
     """
     current = _pace_counts(events, first, last, vessel, pier)
     prior = _pace_counts(events, first - timedelta(days=364), last - timedelta(days=364), vessel, pier)
-    names = {e.pk: str(e.name) for e in events}
-    out = []
-    for (event_id, year, week), (sailings, by_day) in sorted(current.items(), key=lambda kv: (
-            names.get(kv[0][0], ""), kv[0][1], kv[0][2])):
-        before = prior.get((event_id, year - 1, week))
-        out.append(PaceRow(event_id=event_id, route=names.get(event_id, ""), week=week, year=year,
-                           sailings=sailings, by_day=by_day, previous=before[1] if before else None))
-    return out
+    return pace_from((current, prior), {e.pk: str(e.name) for e in events})
 
 
 def _pace_counts(events, first, last, vessel, pier) -> dict:
@@ -337,6 +330,29 @@ def _pace_counts(events, first, last, vessel, pier) -> dict:
             for d in PACE_DAYS:
                 entry[1][d] += r[f"d{d}"]
     return found
+
+
+def pace_per_sailing(sailings) -> dict[int, dict[int, int]]:
+    """Subevent id → places sold (pending or paid) by each of :data:`PACE_DAYS` before departure, one statement."""
+    from django.db.models import F
+
+    buckets = {f"d{d}": Count("id", filter=Q(order__datetime__lte=F("subevent__date_from") - timedelta(days=d)))
+               for d in PACE_DAYS}
+    return {r["subevent_id"]: {d: r[f"d{d}"] for d in PACE_DAYS} for r in OrderPosition.objects.filter(
+        subevent_id__in=sailings.filter(subevent__isnull=False).values("subevent_id"), item__admission=True,
+        order__status__in=(Order.STATUS_PENDING, Order.STATUS_PAID)).values("subevent_id").annotate(**buckets)}
+
+
+def pace_from(per_week, names: dict) -> list[PaceRow]:
+    """``{(event_id, iso_year, week): (sailings, by_day)}`` of this period and the year before → the pace rows."""
+    current, prior = per_week
+    out = []
+    for (event_id, year, week), (sailings, by_day) in sorted(current.items(), key=lambda kv: (
+            names.get(kv[0][0], ""), kv[0][1], kv[0][2])):
+        before = prior.get((event_id, year - 1, week))
+        out.append(PaceRow(event_id=event_id, route=names.get(event_id, ""), week=week, year=year,
+                           sailings=sailings, by_day=by_day, previous=before[1] if before else None))
+    return out
 
 
 def period_days(start: date, end: date) -> int:

@@ -50,6 +50,15 @@ class SailingFigures(models.Model):
     backoffice = models.PositiveIntegerField(default=0)
     api = models.PositiveIntegerField(default=0)
     reseller = models.PositiveIntegerField(default=0)
+    # booking pace: places sold (pending or paid) by 60, 30, 21, 14, 7, 3, 1 and 0 days before departure
+    pace_60 = models.PositiveIntegerField(default=0)
+    pace_30 = models.PositiveIntegerField(default=0)
+    pace_21 = models.PositiveIntegerField(default=0)
+    pace_14 = models.PositiveIntegerField(default=0)
+    pace_7 = models.PositiveIntegerField(default=0)
+    pace_3 = models.PositiveIntegerField(default=0)
+    pace_1 = models.PositiveIntegerField(default=0)
+    pace_0 = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
     changed_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,7 +15,8 @@ payment, refund and scan of the season on each request.
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractIsoYear, ExtractWeek
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
 
@@ -24,17 +25,22 @@ from . import figures
 from .models import SailingFigures
 
 FIELDS = ("sold", "paid", "unscanned", "gross", "refunds", "refund_count", *figures.CHANNELS)
+PACE = tuple(f"pace_{d}" for d in figures.PACE_DAYS)
 
 
 def refresh(sailings, at: datetime | None = None) -> int:
     """Recompute the rows of ``sailings`` (a queryset) from the orders; returns how many were written."""
     started = now()
     rows = figures.sailing_figures(sailings, at or started)
+    pace = figures.pace_per_sailing(sailings)
+    nothing = dict.fromkeys(figures.PACE_DAYS, 0)
     SailingFigures.objects.bulk_create(
         [SailingFigures(sailing_id=r.sailing_id, sold=r.sold, paid=r.paid, unscanned=r.unscanned, gross=r.gross,
-                        refunds=r.refunds, refund_count=r.refund_count, computed_at=started, **r.channels)
+                        refunds=r.refunds, refund_count=r.refund_count, computed_at=started, **r.channels,
+                        **{f"pace_{d}": n for d, n in pace.get(r.subevent_id, nothing).items()})
          for r in rows],
-        update_conflicts=True, unique_fields=("sailing",), update_fields=(*FIELDS, "computed_at"), batch_size=1000)
+        update_conflicts=True, unique_fields=("sailing",), update_fields=(*FIELDS, *PACE, "computed_at"),
+        batch_size=1000)
     return len(rows)
 
 
@@ -50,9 +56,7 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[figures.Sailin
     then one statement reads the sailings with their rows.
     """
     at = at or now()
-    todo = stale(sailings)
-    if todo.exists():
-        refresh(Sailing.objects.filter(pk__in=todo.values("pk")), at)
+    ensure_fresh(sailings, at)
     out = []
     names = tuple(f"kpi_figures__{f}" for f in FIELDS)
     for s in sailings.values(*figures.SAILING_FIELDS, *names):
@@ -65,6 +69,29 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[figures.Sailin
             row.no_shows = row.unscanned
         out.append(row)
     return sorted(out, key=lambda r: (r.start, r.sailing_id))
+
+
+def ensure_fresh(sailings, at: datetime | None = None) -> None:
+    """Recompute the rows of ``sailings`` that are missing or stale (usually none: one cheap EXISTS)."""
+    todo = stale(sailings)
+    if todo.exists():
+        refresh(Sailing.objects.filter(pk__in=todo.values("pk")), at)
+
+
+def booking_pace(events, first: datetime, last: datetime, vessel=None, pier=None) -> list[figures.PaceRow]:
+    """Exactly ``figures.booking_pace``, summed from the summary rows (grouped by route, ISO year and week)."""
+    return figures.pace_from(
+        tuple(_pace_counts(figures.sailings_in(events, a, b, vessel, pier).filter(subevent__isnull=False))
+              for a, b in ((first, last), (first - timedelta(days=364), last - timedelta(days=364)))),
+        {e.pk: str(e.name) for e in events})
+
+
+def _pace_counts(sailings) -> dict:
+    ensure_fresh(sailings)
+    sums = {f"d{d}": Sum(f"kpi_figures__pace_{d}") for d in figures.PACE_DAYS}
+    return {(r["event_id"], r["y"], r["w"]): (r["n"], {d: r[f"d{d}"] or 0 for d in figures.PACE_DAYS})
+            for r in sailings.annotate(y=ExtractIsoYear("subevent__date_from"), w=ExtractWeek("subevent__date_from"))
+            .values("event_id", "y", "w").annotate(n=Count("id"), **sums)}
 
 
 def sailings_of_order(order_id: int):
@@ -89,6 +116,15 @@ def mark_orders_changed(*order_ids: int) -> None:
         stamp = now()
         for order_id in ids:
             SailingFigures.objects.filter(sailing__in=sailings_of_order(order_id)).update(changed_at=stamp)
+
+    transaction.on_commit(mark)
+
+
+def mark_subevent_changed(subevent_id: int) -> None:
+    """After commit: the row of the date's sailing is stale (its departure, hence its pace, may have moved)."""
+    @scopes_disabled()
+    def mark():
+        SailingFigures.objects.filter(sailing__subevent_id=subevent_id).update(changed_at=now())
 
     transaction.on_commit(mark)
 

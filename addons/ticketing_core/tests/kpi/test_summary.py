@@ -47,6 +47,20 @@ def test_summary_equals_live_computation_after_changes(season, django_capture_on
     assert SailingFigures.objects.get(sailing=season.future).changed_at is None  # other sailings untouched
 
 
+def test_pace_from_the_summary_equals_the_live_pace(season, django_capture_on_commit_callbacks):
+    dep = season.past.start
+    window = ([season.event], dep - timedelta(days=8), dep + timedelta(days=8))
+    assert summary.booking_pace(*window) == figures.booking_pace(*window)
+    assert sum(p.by_day[0] for p in summary.booking_pace(*window)) == 5  # past sailing 4, future 1
+    o5 = OrderPosition.objects.get(subevent=season.future.subevent).order
+    with django_capture_on_commit_callbacks(execute=True):  # the future sailing's order lost its payment
+        o5.status = o5.STATUS_CANCELED
+        o5.save()
+    pace = summary.booking_pace(*window)
+    assert pace == figures.booking_pace(*window)
+    assert sum(p.by_day[0] for p in pace) == 4  # the future sailing sold nothing now
+
+
 def test_periodic_refresh_recomputes_changed_rows_only(season, django_capture_on_commit_callbacks):
     _both(season)
     o5 = OrderPosition.objects.get(subevent=season.future.subevent).order
