@@ -17,10 +17,13 @@ Definitions (also the column help on the dashboard and in the XLSX):
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractIsoYear, ExtractWeek
+from django.db.models import Count, Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast, ExtractIsoYear, ExtractWeek
 from django.utils.timezone import now
+from django.utils.translation import get_language
+from i18nfield.strings import LazyI18nString
 
 from pretix.base.models import Checkin, Order, OrderPayment, OrderPosition, OrderRefund
 
@@ -109,9 +112,28 @@ def sailings_in(events, first: datetime, last: datetime, vessel=None, pier=None)
     return qs
 
 
-SAILING_FIELDS = ("id", "event_id", "subevent_id", "subevent__date_from", "event__date_from", "subevent__name",
-                  "event__name", "vessel__name", "vessel__capacity", "sellable_capacity", "departure_pier__name",
-                  "canceled_at")
+SAILING_FIELDS = ("id", "event_id", "subevent_id", "subevent__date_from", "event__date_from", "subevent_name",
+                  "event_name", "vessel__name", "vessel__capacity", "sellable_capacity", "pier_name", "canceled_at")
+
+
+def sailing_values(sailings, *extra):
+    """
+    ``sailings.values(*SAILING_FIELDS, *extra)``. The translated names come as their stored text and are read
+    once per distinct text (:func:`_text`), not once per row: a season repeats a handful of names 2 000 times.
+    """
+    return sailings.annotate(subevent_name=Cast("subevent__name", TextField()),
+                             event_name=Cast("event__name", TextField()),
+                             pier_name=Cast("departure_pier__name", TextField())).values(*SAILING_FIELDS, *extra)
+
+
+@lru_cache(maxsize=512)
+def _text_in(raw: str, language: str) -> str:
+    return str(LazyI18nString(raw))
+
+
+def _text(raw: str | None) -> str:
+    """The stored text of a translated name, in the active language (as ``str()`` of pretix's field)."""
+    return _text_in(raw, get_language() or "") if raw else ""
 
 
 def sailing_row(s: dict, at: datetime) -> SailingFigures:
@@ -121,8 +143,8 @@ def sailing_row(s: dict, at: datetime) -> SailingFigures:
                                                                                 s["vessel__capacity"])
     return SailingFigures(
         sailing_id=s["id"], event_id=s["event_id"], subevent_id=s["subevent_id"],
-        event_name=str(s["subevent__name"] or s["event__name"]), start=start, vessel=s["vessel__name"],
-        pier=str(s["departure_pier__name"]), capacity=capacity, canceled=s["canceled_at"] is not None,
+        event_name=_text(s["subevent_name"] or s["event_name"]), start=start, vessel=s["vessel__name"],
+        pier=_text(s["pier_name"]), capacity=capacity, canceled=s["canceled_at"] is not None,
         no_shows=0 if start + BOARDING_GRACE <= at else None,
     )
 
@@ -135,7 +157,7 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[SailingFigures
     """
     at = at or now()
     rows: dict[tuple[int, int | None], SailingFigures] = {
-        (r.event_id, r.subevent_id): r for r in (sailing_row(s, at) for s in sailings.values(*SAILING_FIELDS))}
+        (r.event_id, r.subevent_id): r for r in (sailing_row(s, at) for s in sailing_values(sailings))}
     if not rows:
         return []
     # an OR over both kinds of sailing keeps PostgreSQL from using the index on the date: only where needed

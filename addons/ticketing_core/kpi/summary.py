@@ -59,7 +59,7 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[figures.Sailin
     ensure_fresh(sailings, at)
     out = []
     names = tuple(f"kpi_figures__{f}" for f in FIELDS)
-    for s in sailings.values(*figures.SAILING_FIELDS, *names):
+    for s in figures.sailing_values(sailings, *names):
         row = figures.sailing_row(s, at)
         row.sold, row.paid, row.unscanned = s["kpi_figures__sold"], s["kpi_figures__paid"], s["kpi_figures__unscanned"]
         row.gross, row.refunds = s["kpi_figures__gross"], s["kpi_figures__refunds"]
