@@ -25,6 +25,7 @@ from . import figures
 from .models import SailingFigures
 
 FIELDS = ("sold", "paid", "unscanned", "gross", "refunds", "refund_count", *figures.CHANNELS)
+FEW = 100  # up to this many stale sailings are recomputed by id list, more through a subquery
 PACE = tuple(f"pace_{d}" for d in figures.PACE_DAYS)
 
 
@@ -74,8 +75,11 @@ def sailing_figures(sailings, at: datetime | None = None) -> list[figures.Sailin
 def ensure_fresh(sailings, at: datetime | None = None) -> None:
     """Recompute the rows of ``sailings`` that are missing or stale (usually none: one cheap EXISTS)."""
     todo = stale(sailings)
-    if todo.exists():
+    ids = list(todo.values_list("pk", flat=True)[:FEW + 1])
+    if len(ids) > FEW:  # a cold table: the sailings as a subquery (a long id list compiles slowly)
         refresh(Sailing.objects.filter(pk__in=todo.values("pk")), at)
+    elif ids:  # the usual case, a few changed sailings: by id, so the planner uses the primary keys
+        refresh(Sailing.objects.filter(pk__in=ids), at)
 
 
 def booking_pace(events, first: datetime, last: datetime, vessel=None, pier=None) -> list[figures.PaceRow]:
