@@ -4,5 +4,5 @@ for them here. The tables keep their names (``ticketing_core_<model>``), so no m
 """
 from .boarding.models import BoardingList  # noqa: F401
 from .fleet.models import EventKind, Pier, Sailing, Vessel  # noqa: F401
-from .kpi.models import FunnelDay  # noqa: F401
+from .kpi.models import FunnelDay, SailingFigures  # noqa: F401
 from .notifications.models import ContactPreference, Notification  # noqa: F401

@@ -492,6 +492,48 @@ def funnel_paid(sender, order, **kwargs):
         record_step(sender, "paid")
 
 
+@receiver(post_save, sender=Order, dispatch_uid="ticketing_core_kpi_order_saved")
+@receiver(post_save, sender=OrderPayment, dispatch_uid="ticketing_core_kpi_payment_saved")
+@receiver(post_save, sender=OrderRefund, dispatch_uid="ticketing_core_kpi_refund_saved")
+@receiver(post_save, sender=Checkin, dispatch_uid="ticketing_core_kpi_checkin_saved")
+def kpi_figures_changed(sender, instance, **kwargs):
+    """
+    An order, payment, refund or scan was saved: its sailings' KPI summary rows are stale (marked after commit).
+    Django's model signals rather than pretix's order signals: they also fire for events without the plugin
+    active and for every state change that saves (refund done, payment confirmed, check-in annulled).
+    """
+    from .kpi.summary import mark_orders_changed
+
+    if sender is Order:
+        mark_orders_changed(instance.pk)
+    elif sender is Checkin:
+        mark_orders_changed(instance.position.order_id)
+    else:
+        mark_orders_changed(instance.order_id)
+
+
+@receiver(post_save, sender=SubEvent, dispatch_uid="ticketing_core_kpi_date_saved")
+def kpi_date_changed(sender, instance, created, **kwargs):
+    """A sailing's date was saved (its departure may have moved): its booking pace and no-shows are stale."""
+    from .kpi.summary import mark_subevent_changed
+
+    if not created:
+        mark_subevent_changed(instance.pk)
+
+
+@receiver(periodic_task, dispatch_uid="ticketing_core_kpi_summary")
+@scopes_disabled()
+@minimum_interval(minutes_after_success=1, minutes_after_error=5)
+def kpi_summary_refresh(sender, **kwargs):
+    """The KPI summary rows changed since their computation; every recent sailing's once an hour (safety net)."""
+    from django.core.cache import cache
+
+    from .kpi.summary import refresh_recent
+
+    full = cache.add("ticketing_core:kpi:summary:full", "1", 3600)
+    refresh_recent(full=full)
+
+
 @receiver(periodic_task, dispatch_uid="ticketing_core_funnel_flush")
 @scopes_disabled()
 @minimum_interval(minutes_after_success=5, minutes_after_error=5)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ..dateranges import day_bounds
-from . import charts, figures, funnel
+from . import charts, figures, funnel, summary
 
 
 def channel_labels() -> dict[str, str]:
@@ -42,12 +42,12 @@ def compute(organizer, events, data: dict) -> Dashboard:
         events = list(events)
     first, last = day_bounds(data["start"], data["end"], tz)
     sailings = figures.sailings_in(events, first, last, data.get("vessel"), data.get("pier"))
-    rows = figures.sailing_figures(sailings)
+    rows = summary.sailing_figures(sailings)
     funnel.flush()  # today's Redis counters into the table first (a no-op without Redis)
     funnel_rows = funnel.funnel_rows(events, data["start"], data["end"])
     funnel_totals = {s: sum(r[s] for r in funnel_rows) for s in (*funnel.STEPS, "abandoned")}
     return Dashboard(start=data["start"], end=data["end"], rows=rows, totals=figures.totals_of(rows),
-                     pace=figures.booking_pace(events, first, last, data.get("vessel"), data.get("pier")),
+                     pace=summary.booking_pace(events, first, last, data.get("vessel"), data.get("pier")),
                      funnel_rows=funnel_rows, funnel_totals=funnel_totals)
 
 

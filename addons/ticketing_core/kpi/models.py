@@ -25,3 +25,41 @@ class FunnelDay(models.Model):
             models.CheckConstraint(condition=Q(step__in=("visit", "cart", "checkout", "placed", "paid")),
                                    name="ticketing_funnel_day_known_step"),
         ]
+
+
+class SailingFigures(models.Model):
+    """
+    The figures of one sailing that cost aggregating its orders (``figures.sailing_figures``), kept so the dashboard
+    reads one small row per sailing instead of grouping every place, payment and scan of the season.
+
+    ``computed_at`` is when the figures were read from the orders; ``changed_at`` is set (after commit) whenever
+    an order, payment, refund or scan of the sailing changes. A row is stale while ``changed_at >= computed_at``
+    and is recomputed before the dashboard reads it, so the page always equals the live computation. No-shows
+    are stored as ``unscanned`` (paid places without an entry scan); whether they count depends on the time of
+    reading (boarding closed or not), so that is decided then.
+    """
+
+    sailing = models.OneToOneField("ticketing_core.Sailing", on_delete=models.CASCADE, related_name="kpi_figures")
+    sold = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0)
+    unscanned = models.PositiveIntegerField(default=0)
+    gross = models.DecimalField(max_digits=13, decimal_places=2, default=0)
+    refunds = models.DecimalField(max_digits=13, decimal_places=2, default=0)
+    refund_count = models.PositiveIntegerField(default=0)
+    shop = models.PositiveIntegerField(default=0)
+    backoffice = models.PositiveIntegerField(default=0)
+    api = models.PositiveIntegerField(default=0)
+    reseller = models.PositiveIntegerField(default=0)
+    # booking pace: places sold (pending or paid) by 60, 30, 21, 14, 7, 3, 1 and 0 days before departure
+    pace_60 = models.PositiveIntegerField(default=0)
+    pace_30 = models.PositiveIntegerField(default=0)
+    pace_21 = models.PositiveIntegerField(default=0)
+    pace_14 = models.PositiveIntegerField(default=0)
+    pace_7 = models.PositiveIntegerField(default=0)
+    pace_3 = models.PositiveIntegerField(default=0)
+    pace_1 = models.PositiveIntegerField(default=0)
+    pace_0 = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organizer="sailing__event__organizer")

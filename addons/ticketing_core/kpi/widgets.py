@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from pretix.base.models import Organizer
 
 from ..permissions import KPI_READ
-from . import figures, funnel
+from . import figures, funnel, summary
 
 NUM_WIDGET = '<div class="numwidget"><span class="num">{num}</span><span class="text">{text}</span></div>'
 DAYS = 30
@@ -38,7 +38,7 @@ def event_widgets(event, subevent=None, lazy=False) -> list[dict]:
         sailings = sailings.filter(subevent=subevent)
     else:
         sailings = figures.sailings_in([event], at - timedelta(days=DAYS), at + timedelta(days=DAYS))
-    totals = figures.totals_of(figures.sailing_figures(sailings, at))
+    totals = figures.totals_of(summary.sailing_figures(sailings, at))
     today = funnel.today_of(event, at)
     week = funnel.funnel_rows([event], today - timedelta(days=6), today)
     visits, paid = sum(r["visit"] for r in week), sum(r["paid"] for r in week)
