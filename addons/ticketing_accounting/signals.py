@@ -13,6 +13,7 @@ from pretix.base.signals import (
     order_expired,
     order_placed,
     periodic_task,
+    register_data_shredders,
     register_payment_providers,
 )
 from pretix.control.signals import nav_event, nav_organizer
@@ -41,6 +42,12 @@ APP = "ticketing_accounting"
 def invoice_payment_provider(sender, **kwargs):
     from .payment import InvoicePayment
     return InvoicePayment
+
+
+@receiver(register_data_shredders, dispatch_uid="ticketing_accounting_b2b_shredder")
+def b2b_shredder(sender, **kwargs):
+    from .b2b.shredder import B2BContactShredder
+    return B2BContactShredder
 
 
 @receiver(contact_form_fields, dispatch_uid="ticketing_accounting_b2b_fields")

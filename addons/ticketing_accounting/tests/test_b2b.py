@@ -158,3 +158,23 @@ def test_the_b2b_invoice_kill_switch_withdraws_the_bank_invoice(school_order, mo
     flags.switch("b2b_invoice", True, admin_user)
     assert provider.is_allowed(object()) is False  # on: a private cart is still no B2B purchase
     assert len(asked) == 1
+
+
+@pytest.mark.django_db
+def test_the_shredder_removes_the_contact_person_and_keeps_the_requisites(school_order):
+    import json
+
+    from pretix.base.signals import register_data_shredders
+
+    from ..b2b.shredder import B2BContactShredder
+
+    event = school_order.event
+    assert B2BContactShredder in [r for _, r in register_data_shredders.send(event)]
+    shredder = B2BContactShredder(event)
+    exported = json.loads(next(iter(shredder.generate_files()))[2])
+    assert exported[0]["contact_person"] == SCHOOL["contact_person"]
+    shredder.shred_data()
+    buyer = school_order.ticketing_b2b_buyer
+    buyer.refresh_from_db()
+    assert (buyer.contact_person, buyer.documents_email) == ("", "")
+    assert (buyer.name, buyer.inn, buyer.kpp) == (SCHOOL["name"], SCHOOL["inn"], SCHOOL["kpp"])
