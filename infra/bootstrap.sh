@@ -24,10 +24,13 @@ case "${1:-}" in
         ENVIRONMENT="${2:?env: dev, staging or prod}"
         read -rsp "SMTP password: " MAIL && echo
         read -rsp "Redis password (new, 16+ characters): " REDIS && echo
+        # pretix's /metrics passphrase (monitoring/prometheus reads it from the same Lockbox secret)
+        METRICS="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
         yc lockbox secret add-version --name "prichal-$ENVIRONMENT-app" --payload "$(python3 -c '
 import json, sys
 print(json.dumps([{"key": "PRETIX_MAIL_PASSWORD", "text_value": sys.argv[1]},
-                  {"key": "PRETIX_REDIS_PASSWORD", "text_value": sys.argv[2]}]))' "$MAIL" "$REDIS")"
+                  {"key": "PRETIX_REDIS_PASSWORD", "text_value": sys.argv[2]},
+                  {"key": "PRETIX_METRICS_PASSPHRASE", "text_value": sys.argv[3]}]))' "$MAIL" "$REDIS" "$METRICS")"
         yc managed-redis cluster update --name "prichal-$ENVIRONMENT-redis" --password "$REDIS"
         echo "Lockbox prichal-$ENVIRONMENT-app has a new version; restart the groups to read it (docs/runbooks/secret-rotation.md)."
         ;;

@@ -26,6 +26,7 @@ def managed_environment() -> dict:
     assert "PRETIX_CELERY_$${n#*:}_URL=rediss://:$REDIS_PASSWORD@${redis_host}:6380/" in CLOUD_INIT.read_text()
     env.update({"PRETIX_SECRET_KEY": "x" * 50, "PRETIX_DB_PASSWORD": "pw", "PRETIX_MAIL_FROM": "t@example.ru",
                 "PRETIX_MAIL_HOST": "smtp.example.ru", "PRETIX_REDIS_PASSWORD": "redis-pw",
+                "PRETIX_METRICS_PASSPHRASE": "m" * 32,
                 "PRETIX_CELERY_BROKER_URL": "rediss://:redis-pw@c-def.rw.mdb.yandexcloud.net:6380/1?ssl_cert_reqs=required"
                                             "&ssl_ca_certs=/etc/ssl/yandex/root.crt"})
     return env

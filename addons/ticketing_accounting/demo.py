@@ -152,6 +152,7 @@ def load_registers(context) -> None:
                     order.status = Order.STATUS_CANCELED
                     order.save(update_fields=["status"])
                     order.positions.update(canceled=True)
+            order.create_transactions()  # pretix's transaction log (its reports read it; DEBUG checks it)
             context.tally.add("accounting demo order")
     _school_order(context, event, child, sailings["future"])
 
@@ -168,6 +169,7 @@ def _school_order(context, event: Event, child, subevent: SubEvent) -> None:
         OrderPosition.objects.create(order=order, item=child, subevent=subevent, price=SCHOOL_TOTAL / 20,
                                      tax_rate=Decimal("0"), tax_value=Decimal("0"),
                                      attendee_name_parts={"full_name": "Ученик 3 «А» класса"})
+    order.create_transactions()
     # the buyer as the B2B checkout stores it (ИНН in pretix's invoice address, КПП and the rest with the order)
     record_buyer(order, {"name": "ГБОУ Школа № 123", "inn": "7701234560", "kpp": "770101001",
                          "legal_address": "101000, Москва, ул. Мясницкая, д. 1",

@@ -143,7 +143,7 @@ def sailing_row(s: dict, at: datetime) -> SailingFigures:
                                                                                 s["vessel__capacity"])
     return SailingFigures(
         sailing_id=s["id"], event_id=s["event_id"], subevent_id=s["subevent_id"],
-        event_name=_text(s["subevent_name"] or s["event_name"]), start=start, vessel=s["vessel__name"],
+        event_name=_text(s["subevent_name"] or s["event_name"]), start=start, vessel=str(s["vessel__name"] or ""),
         pier=_text(s["pier_name"]), capacity=capacity, canceled=s["canceled_at"] is not None,
         no_shows=0 if start + BOARDING_GRACE <= at else None,
     )

@@ -194,7 +194,7 @@ def test_a_database_migrated_before_the_split_keeps_every_charter(scratch):
     assert _now_data(ALIAS) == {k: old[k] for k in ("offers", "vessels", "rates", "occupancy")}
     with scopes_disabled():
         offer = RentalOffer.objects.using(ALIAS).get(pk=old["offer"])
-        assert sorted(v.name for v in offer.vessels.all()) == ["Аврора", "Фонтанка"]
+        assert sorted(str(v.name) for v in offer.vessels.all()) == ["Аврора", "Фонтанка"]  # i18n names since core 0008
         assert offer.rates.filter(vessel__isnull=False).get().hourly_price == Decimal("9000.00")
     assert is_installed(scratch)  # the exclusion constraint on the very same table
     assert _content_type(scratch, old["content_type"]) == ("ticketing_rentals", "rentaloffer")

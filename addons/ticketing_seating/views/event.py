@@ -28,7 +28,7 @@ def event_categories(event) -> list[tuple[str, list[str]]]:
     found: dict[str, list[str]] = {}
     for m in maps:
         for c in assign.sellable_categories(m):
-            found.setdefault(c, []).append(m.vessel.name)
+            found.setdefault(c, []).append(str(m.vessel.name))
     return sorted(found.items())
 
 

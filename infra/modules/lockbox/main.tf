@@ -3,6 +3,7 @@
 # operator with `yc lockbox secret add-version` (infra/README.md, "Bootstrap"), so no value reaches state, plan or an
 # image. The instances read them at start (infra/modules/compute/cloud-init.yaml) into the container's environment.
 #   prichal-<env>-app:   PRETIX_SECRET_KEY (generated), PRETIX_MAIL_PASSWORD, PRETIX_REDIS_PASSWORD,
+#                        PRETIX_METRICS_PASSPHRASE (pretix's /metrics, infra/bootstrap.sh generates it),
 #                        AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (the backup account's static key)
 #   prichal-<env>-smoke: the smoke-test back-office user of deploy/release.sh
 # YooKassa and SMS.ru keys are per organizer in pretix's settings (back office), not in Lockbox.
