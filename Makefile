@@ -82,7 +82,7 @@ test: install messages browser fonts monitoring-deps
 	@mkdir -p var/data
 	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
 	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 # The monitoring configuration with the real tools (tools/test_monitoring.py checks the same inside pytest, plus
 # runbook links and test coverage of every alert).

@@ -238,7 +238,7 @@ def drill_databases(django_db_setup, django_db_blocker):
             _pg(f'DROP DATABASE IF EXISTS "{name}"')
         connection.close()
         # a template must have no other session: earlier tests' live-server threads may still hold one (idle)
-        _pg(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{base}' "
+        _pg(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{base}' "  # noqa: S608 - our test database's name
             "AND pid <> pg_backend_pid()")
         _pg(f'CREATE DATABASE "{names[0]}" TEMPLATE "{base}"')
         yield names
