@@ -101,6 +101,7 @@ class World:
     single_event: object
     charter_day: object
     bank_payment: object = None
+    document: object = None
     sms_token: str = "matrix-callback-token"
 
 
@@ -139,6 +140,10 @@ def world(organizer, series, sailing, boat, pier, customer, paid_order, offer, y
     w.bank_payment = apps.get_model("ticketing_accounting", "BankPayment").objects.create(
         organizer=organizer, statement=statement, number="1", date=mon, amount=Decimal("10.00"),
         purpose="Без кода", state="unmatched")
+    # a Счёт of the paid order, with its PDF (ticketing_accounting's model, by label)
+    w.document = apps.get_model("ticketing_accounting", "Document").objects.create(
+        organizer=organizer, order=paid_order, kind="invoice", year=mon.year, number=1, date=mon,
+        total=Decimal("10.00"), file=SimpleUploadedFile("schet.pdf", PDF, "application/pdf"))
 
     return w
 
@@ -275,6 +280,10 @@ TABLE: dict[str, Row] = {
     CORE + "kpi.export": Row(org, backoffice(*SALES)),
     CORE + "sms.callback": Row(lambda w: {**org(w), "token": w.sms_token}, everyone("bad"), "post"),
     CORE + "customer.notifications": Row(org, customer_only()),
+    # pretix's admin mode only (a staff session): no role of an organizer's team opens the feature flags
+    CORE + "flags": Row(lambda w: {}, backoffice()),
+    # the load balancer's probe: public, no data
+    CORE + "health": Row(lambda w: {}, everyone()),
     # ---- ticketing_website: storefront, accounts, privacy, boarding cards, robots.txt, settings
     WEB + "catalogue": Row(org, public()),
     WEB + "sitemap": Row(org, public()),
@@ -289,6 +298,12 @@ TABLE: dict[str, Row] = {
     WEB + "organizer.settings": Row(org, backoffice(*ADMIN)),
     WEB + "event.settings": Row(ev(), backoffice(*SALES)),
     WEB + "privacy.settings": Row(org, backoffice(*ADMIN)),
+    # pretix's own account pages under pretix's names, shown with the whole account menu
+    WEB + "organizer.customer.index": Row(org, customer_only()),
+    WEB + "organizer.customer.memberships": Row(org, customer_only()),
+    WEB + "organizer.customer.giftcards": Row(org, customer_only()),
+    WEB + "organizer.customer.addresses": Row(org, customer_only()),
+    WEB + "organizer.customer.profiles": Row(org, customer_only()),
     # ---- ticketing_yoomoney: the webhook, settings, the payer's return and status
     PAY + "webhook": Row(lambda w: {}, everyone("bad"), "post"),
     PAY + "organizer.settings": Row(org, backoffice(*ADMIN)),
@@ -353,6 +368,16 @@ TABLE: dict[str, Row] = {
                                       backoffice(*ACCOUNTING)),
     ACC + "bankimport.assign": Row(lambda w: {**org(w), "pk": w.bank_payment.pk}, backoffice(*ACCOUNTING), "post"),
     ACC + "bankimport.ignore": Row(lambda w: {**org(w), "pk": w.bank_payment.pk}, backoffice(*ACCOUNTING), "post"),
+    # documents: the buyer downloads through the order's secret link (as pretix's invoices), staff need to read
+    # orders; issuing takes the accounting documents permission (Accountant) or event.orders:write (Administrator)
+    ACC + "document.download": Row(ev(order=lambda w: w.order.code, secret=lambda w: w.order.secret,
+                                      document=lambda w: w.document.pk), everyone()),
+    ACC + "document.staff": Row(ev(code=lambda w: w.order.code, document=lambda w: w.document.pk),
+                                backoffice(*ORDERS)),
+    ACC + "document.issue": Row(ev(code=lambda w: w.order.code, kind=lambda w: "invoice"),
+                                backoffice(*ACCOUNTING), "post"),
+    ACC + "group_order": Row(ev(), backoffice(*ADMIN)),  # event.orders:write
+    ACC + "requisites": Row(org, backoffice(*ACCOUNTING)),  # organizer.accounting.documents:write
     # ---- the REST API (pretix's routers, basenames "ticketing-…")
     "api-v1:ticketing-piers-list": Row(org, api(*ALL_ROLES)),
     "api-v1:ticketing-piers-detail": Row(lambda w: {**org(w), "pk": w.pier.pk}, api(*ALL_ROLES)),
