@@ -238,10 +238,18 @@ def test_prometheus_scrapes_a_purchase_dashboards_have_data_and_lost_webhooks_al
     wait_until("the paid purchase in Prometheus", lambda: prom.query(
         'prichal_yookassa_payments_total{result="succeeded"} >= 1') and prom.query(
         'prichal_orders_total{state="paid"} >= 1') and prom.query('probe_success{job="dependencies"} == 1'))
+    def health_by_job() -> dict:
+        found: dict = {}
+        for t in prom.api("targets")["activeTargets"]:
+            found.setdefault(t["labels"]["job"], []).append(t["health"])
+        return found
+
+    # every target scraped at least once (a busy machine may not have reached the second storefront probe yet)
+    wait_until("every target up", lambda: all(
+        health_by_job().get(job) and all(h == "up" for h in health_by_job()[job])
+        for job in ("prichal", "site", "dependencies")))
     targets = prom.api("targets")["activeTargets"]
-    by_job = {}
-    for t in targets:
-        by_job.setdefault(t["labels"]["job"], []).append(t["health"])
+    by_job = health_by_job()
     for job in ("prichal", "site", "dependencies"):
         assert by_job.get(job) and all(h == "up" for h in by_job[job]), (job, targets)
     assert all(r["value"][1] == "1" for r in prom.query('probe_success{job=~"site|dependencies"}'))
