@@ -52,8 +52,17 @@ def b2b_shredder(sender, **kwargs):
 
 @receiver(contact_form_fields, dispatch_uid="ticketing_accounting_b2b_fields")
 def b2b_contact_fields(sender, request=None, **kwargs):
-    """"Покупаю как организация / ИП" and the buyer's requisites in the contact step of the checkout."""
-    from .b2b.checkout import b2b_fields
+    """
+    "Покупаю как организация / ИП" and the buyer's requisites in the contact step of the checkout. pretix's
+    confirmation page lists every contact field with its value: a private buyer's empty requisites are left out there.
+    """
+    from pretix.presale.views.cart import cart_session
+
+    from .b2b.checkout import b2b_fields, is_b2b
+    match = getattr(request, "resolver_match", None)
+    if (match is not None and match.url_name == "event.checkout" and match.kwargs.get("step") == "confirm"
+            and not is_b2b(cart_session(request).get("contact_form_data"))):
+        return {}
     return b2b_fields()
 
 

@@ -507,6 +507,8 @@ def kpi_figures_changed(sender, instance, **kwargs):
     if sender is Order:
         mark_orders_changed(instance.pk)
     elif sender is Checkin:
+        if instance.position_id is None:  # a code nobody knows was scanned (pretix keeps the failed scan): no order
+            return
         mark_orders_changed(instance.position.order_id)
     else:
         mark_orders_changed(instance.order_id)
