@@ -58,10 +58,10 @@ def b2b_contact_fields(sender, request=None, **kwargs):
     """
     from pretix.presale.views.cart import cart_session
 
+    from ticketing_core.urlmatch import is_checkout_step
+
     from .b2b.checkout import b2b_fields, is_b2b
-    match = getattr(request, "resolver_match", None)
-    if (match is not None and match.url_name == "event.checkout" and match.kwargs.get("step") == "confirm"
-            and not is_b2b(cart_session(request).get("contact_form_data"))):
+    if is_checkout_step(request, "confirm") and not is_b2b(cart_session(request).get("contact_form_data")):
         return {}
     return b2b_fields()
 

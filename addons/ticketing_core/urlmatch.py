@@ -16,3 +16,12 @@ def url_match(request: HttpRequest) -> ResolverMatch:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
         setattr(request, _ATTR, match)
     return match
+
+
+def is_checkout_step(request: HttpRequest | None, step: str) -> bool:
+    """
+    Whether ``request`` shows pretix's checkout step ``step``. Contact-form receivers use it because pretix's
+    confirmation page lists every contact field with its value, and some fields mean nothing there.
+    """
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "event.checkout" and match.kwargs.get("step") == step

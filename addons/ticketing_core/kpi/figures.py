@@ -55,21 +55,15 @@ def channel_of(channel_type: str | None, identifier: str | None = None) -> str:
     return "backoffice"
 
 
-@dataclass
-class SailingFigures:
-    sailing_id: int
-    event_id: int
-    subevent_id: int | None
-    event_name: str
-    start: datetime
-    vessel: str
-    pier: str
-    capacity: int
-    canceled: bool = False
+@dataclass(kw_only=True)
+class Figures:
+    """
+    What one sailing and a sum of sailings have alike, so that net, load factor and revenue per seat have one
+    definition (the module docstring's) for the rows and their totals.
+    """
+    capacity: int = 0
     sold: int = 0
     paid: int = 0
-    no_shows: int | None = None  # None: boarding not closed yet
-    unscanned: int = 0  # paid places without an entry scan so far (the no-shows once boarding has closed)
     gross: Decimal = ZERO
     refunds: Decimal = ZERO
     refund_count: int = 0
@@ -85,9 +79,21 @@ class SailingFigures:
 
     @property
     def revenue_per_seat(self) -> Decimal | None:
-        if not self.capacity:
-            return None
-        return money(self.net / self.capacity)
+        return money(self.net / self.capacity) if self.capacity else None
+
+
+@dataclass(kw_only=True)
+class SailingFigures(Figures):
+    sailing_id: int
+    event_id: int
+    subevent_id: int | None
+    event_name: str
+    start: datetime
+    vessel: str
+    pier: str
+    canceled: bool = False
+    no_shows: int | None = None  # None: boarding not closed yet
+    unscanned: int = 0  # paid places without an entry scan so far (the no-shows once boarding has closed)
 
 
 def pct(part, whole) -> Decimal | None:
@@ -251,29 +257,10 @@ def _money(rows, sailings, has_singles: bool) -> None:
                 row.refund_count = int(refund_count or 0)
 
 
-@dataclass
-class Totals:
+@dataclass(kw_only=True)
+class Totals(Figures):
     sailings: int = 0
-    capacity: int = 0
-    sold: int = 0
-    paid: int = 0
     no_shows: int = 0
-    gross: Decimal = ZERO
-    refunds: Decimal = ZERO
-    refund_count: int = 0
-    channels: dict = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
-
-    @property
-    def net(self) -> Decimal:
-        return self.gross - self.refunds
-
-    @property
-    def load_factor(self) -> Decimal | None:
-        return pct(self.paid, self.capacity)
-
-    @property
-    def revenue_per_seat(self) -> Decimal | None:
-        return money(self.net / self.capacity) if self.capacity else None
 
     @property
     def no_show_rate(self) -> Decimal | None:

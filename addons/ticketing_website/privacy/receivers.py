@@ -12,6 +12,8 @@ from pretix.control.signals import nav_organizer, order_info
 from pretix.multidomain.urlreverse import eventreverse
 from pretix.presale.signals import contact_form_fields, global_footer_link
 
+from ticketing_core.urlmatch import is_checkout_step
+
 from . import logdisplay, settings  # noqa: F401 - our log entry texts, our settings' defaults
 from .consent import FIELD, VERSION_FIELD, consent_fields, record_consent
 from .models import Consent
@@ -28,8 +30,7 @@ def checkout_consent_field(sender, request=None, **kwargs):
     a customer) is left out; it stays in the checkout's stored answers, which the order keeps.
     """
     fields = consent_fields(sender.organizer)
-    match = getattr(request, "resolver_match", None)
-    if match is not None and match.url_name == "event.checkout" and match.kwargs.get("step") == "confirm":
+    if is_checkout_step(request, "confirm"):
         fields.pop(VERSION_FIELD, None)
     return fields
 
