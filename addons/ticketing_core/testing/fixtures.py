@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from . import factories
 
@@ -71,6 +72,10 @@ def admin_client(client, admin):
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make browser`; downloads are impossible here
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+# Playwright's assertions wait 5 s by default; the pages' own actions wait 20 s (set per page below). On the busy
+# 2-core CI machine a request can take longer than 5 s, so assertions wait as long as actions do.
+# Every test module's browser (these fixtures, the journeys, the seat picker's own) shares this setting.
+expect.set_options(timeout=20000)
 
 
 @pytest.fixture

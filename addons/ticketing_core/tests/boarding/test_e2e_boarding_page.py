@@ -47,14 +47,31 @@ def test_crew_boards_by_scan_and_by_search_on_a_phone(live_server, browser_page)
     assert page.evaluate("typeof window.Html5Qrcode") == "function"  # the scanner library, from our static files
 
     page.evaluate("code => window.prichalBoarding.onScan(code)", anna.secret)
-    expect(page.locator("#tb-result.tb-ok")).to_be_visible()
+    expect(page.locator("#tb-result.tb-ok")).to_be_visible(timeout=20000)
     expect(page.locator("#tb-result .tb-name")).to_have_text("Иван Петров")
     expect(page.locator("#tb-result .tb-detail")).to_contain_text("взрослый")
     page.screenshot(path=_shot("boarding-phone-ok"), full_page=True)
+    # A slow network answers an unknown code's scan after the next passenger's: the crew must keep seeing the
+    # newest scan's verdict. The first scan's answer is held back until the second one is on screen.
+    held = []
+
+    def hold_unknown_code(route):
+        if '"x"' in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/scan", hold_unknown_code)
     page.evaluate("code => { window.prichalBoarding.onScan('x'); return window.prichalBoarding.onScan(code); }",
                   anna.secret)
-    expect(page.locator("#tb-result.tb-refused")).to_be_visible()
+    expect(page.locator("#tb-result.tb-refused")).to_be_visible(timeout=20000)
     expect(page.locator("#tb-result .tb-message")).to_contain_text("уже отсканирован")
+    assert len(held) == 1
+    with page.expect_response("**/scan"):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # the late answer is handled by then
+    expect(page.locator("#tb-result .tb-message")).to_contain_text("уже отсканирован")
+    page.unroute("**/scan")
     page.screenshot(path=_shot("boarding-phone-refused"), full_page=True)
 
     page.fill("#tb-q", "Миша")

@@ -6,7 +6,13 @@
     var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
     var box = document.getElementById("tb-result");
     var last = {text: null, at: 0};
+    var sent = 0;  // scans answer out of order on a slow network: only the newest one's answer is shown
     var camera = null;
+
+    function countBoarded() {
+        var n = document.getElementById("tb-boarded");
+        n.textContent = String(parseInt(n.textContent, 10) + 1);
+    }
 
     function show(data) {
         box.className = "tb-result " + (data.ok ? "tb-ok" : "tb-refused");
@@ -16,20 +22,22 @@
         var detail = [p.category, p.seat ? cfg.texts.seat + " " + p.seat : "", p.ticket].filter(Boolean);
         box.querySelector(".tb-detail").textContent = detail.join(" · ");
         box.querySelector(".tb-message").textContent = data.message || "";
-        if (data.ok) {
-            var n = document.getElementById("tb-boarded");
-            n.textContent = String(parseInt(n.textContent, 10) + 1);
-        }
+        if (data.ok) { countBoarded(); }
         if (navigator.vibrate) { navigator.vibrate(data.ok ? 80 : [200, 100, 200]); }
     }
 
     function post(payload) {
+        var mine = ++sent;
         return fetch(cfg.scan, {
             method: "POST", credentials: "same-origin",
             headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
             body: JSON.stringify(payload)
-        }).then(function (r) { return r.json(); }).then(show).catch(function () {
-            show({ok: false, message: cfg.texts.error});
+        }).then(function (r) { return r.json(); }).then(function (data) {
+            // An older scan's late answer must not replace the passenger now in front of the crew; a boarding it
+            // confirmed still counts.
+            if (mine === sent) { show(data); } else if (data.ok) { countBoarded(); }
+        }).catch(function () {
+            if (mine === sent) { show({ok: false, message: cfg.texts.error}); }
         });
     }
 
