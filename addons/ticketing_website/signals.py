@@ -24,7 +24,10 @@ from ticketing_core.hooks import demo_loaders
 from ticketing_core.urlmatch import url_match
 
 from .catalogue import cache, checkout, event_page
-from .orders import invoice_address  # noqa: F401  (pretix's default: no invoice address from retail buyers)
+from .orders import (
+    invoice_address,  # noqa: F401  (pretix's default: no invoice address from retail buyers)
+    manual_payment,  # noqa: F401  (pretix's manual payment without texts showed "None")
+)
 from .orders.labels import translate_hidden_labels
 from .public_name import localize_organizer
 from .theme.head import theme_head
