@@ -159,6 +159,7 @@ class Charter:
         self.total = f"{3 * hourly + 9000:,}".replace(",", " ") + ",00 ₽"
         with override("ru"):
             self.long_date = date_format(self.start, "DATE_FORMAT")  # «11 декабря 2026 г.»
+            self.weekday = date_format(self.start, "l").lower()  # «пятница», as inside a sentence
         self.short_date = f"{self.day:%d.%m.%Y}"
         self.wrong_date = f"{event.date_from.astimezone(MSK):%d.%m.%Y}"  # the rental event's own date in pretix
 
@@ -168,7 +169,7 @@ def _to_the_confirm_step(person: Person, organizer, charter: Charter, payment: s
     page = person.page
     _book_on_the_form(person, organizer, charter.day, charter.total)
     cart_line = _text(page.inner_text(".charter-cart-period"))
-    assert charter.long_date in cart_line and "18:00–21:00" in cart_line and "Аврора" in cart_line, cart_line
+    assert f"{charter.long_date} ({charter.weekday}), 18:00–21:00, Аврора" in cart_line, cart_line
     person.shot("cart")
     _checkout(person, payment)
     confirm = _text(page.inner_text("body"))
@@ -212,7 +213,7 @@ def test_charter_booked_and_paid_on_a_desktop_shows_its_date_everywhere(live_ser
     order = Order.objects.get(email=EMAIL)
     assert order.status == Order.STATUS_PAID and order.total == charter.amount
     summary = _text(page.inner_text(".charter-summary"))
-    assert charter.long_date in summary and "18:00–21:00" in summary
+    assert f"{charter.long_date} ({charter.weekday}), 18:00–21:00" in summary, summary
     cards = page.locator(".ticketing-qr-card")
     assert cards.count() == 1, page.inner_text("#ticketing-tickets")  # the charter's; the photographer boards none
     card = _text(cards.first.inner_text())

@@ -351,3 +351,14 @@ def test_cart_line_of_the_charter_names_its_date_and_time_escaped_in_each_langua
         assert day in row and "18:00–21:00" in row, lang
         assert "Чайка &lt;b&gt;&amp;&lt;/b&gt;" in row and "<b>&</b>" not in html, lang
     assert "Время аренды:" in client.get(questions, HTTP_ACCEPT_LANGUAGE="ru", follow=True).content.decode()
+
+
+@pytest.mark.parametrize("lang,expected", [("ru", "пятница"), ("en", "Friday"), ("zh-hans", "星期五")])
+def test_charter_weekday_reads_as_inside_a_sentence(lang, expected):
+    """"11 декабря 2026 г. (пятница)": Russian writes weekdays lower-case (the cart line, confirm and order pages)."""
+    from django.utils.translation import override
+
+    from ..cartline import weekday_text
+
+    with override(lang):
+        assert weekday_text(datetime(2026, 12, 11, 18, tzinfo=MSK)) == expected
