@@ -273,10 +273,20 @@ def customer_notifications_entry(sender, request, **kwargs):
 
 @receiver(contact_form_fields, dispatch_uid="ticketing_core_contact_form_fields")
 def contact_fields(sender, request=None, **kwargs):
-    """SMS (opt-in, with a mobile number) and reminders (opt-out) on pretix's checkout contact step."""
+    """
+    SMS (opt-in, with a mobile number) and reminders (opt-out) on pretix's checkout contact step. pretix's
+    confirmation page lists every contact field with its value: an SMS number nobody typed is left out there.
+    """
     if APP not in (sender.plugins or ""):
         return {}
-    return checkout_fields()
+    fields = checkout_fields()
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "event.checkout" and match.kwargs.get("step") == "confirm":
+        from pretix.presale.views.cart import cart_session
+
+        if not (cart_session(request).get("contact_form_data") or {}).get("ticketing_sms_phone"):
+            del fields["ticketing_sms_phone"]
+    return fields
 
 
 def _active(event) -> bool:

@@ -9,11 +9,17 @@ import re
 
 from django.utils.formats import date_format
 from django.utils.html import escape
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from .cart import cart_hold, offer_of
 from .models import VesselOccupancy
 from .services import offer_timezone
+
+
+def weekday_text(moment) -> str:
+    """The weekday as it reads inside a sentence: "Friday", "星期五", but "пятница" (Russian writes it lower-case)."""
+    name = date_format(moment, "l")
+    return name.lower() if (get_language() or "").startswith("ru") else name
 
 
 def period_text(charter: VesselOccupancy) -> str:
@@ -21,7 +27,7 @@ def period_text(charter: VesselOccupancy) -> str:
     tz = offer_timezone(charter.offer)
     start, end = charter.starts_at.astimezone(tz), charter.ends_at.astimezone(tz)
     return pgettext("charter cart line", "{date} ({weekday}), {start}–{end}, {vessel}").format(
-        date=date_format(start, "DATE_FORMAT"), weekday=date_format(start, "l"),
+        date=date_format(start, "DATE_FORMAT"), weekday=weekday_text(start),
         start=f"{start:%H:%M}", end=f"{end:%H:%M}", vessel=str(charter.vessel.name))
 
 

@@ -29,7 +29,9 @@ class CharterForm(forms.Form):
     """
 
     vessel = forms.ChoiceField(label=gettext_lazy("Vessel"))
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # a date input's value is yyyy-mm-dd in every language (Chromium empties a localised "07.12.2026")
+    date = forms.DateField(label=gettext_lazy("Date"),
+                           widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     duration = forms.TypedChoiceField(label=gettext_lazy("Duration"), coerce=int)
     start = forms.ChoiceField(label=gettext_lazy("Start time"), required=False)
     guests = forms.IntegerField(label=gettext_lazy("Number of guests"), min_value=1, initial=2)

@@ -230,11 +230,14 @@ def charter_order_head(sender, request, **kwargs):
 
 
 def _summary(charter, request) -> str:
+    from .cartline import weekday_text
     from .services import offer_timezone
 
     offer = charter.offer
+    tz = offer_timezone(offer) if offer else None
     return get_template("ticketing_rentals/charter_summary.html").render({
-        "charter": charter, "tz": offer_timezone(offer) if offer else None, "pier": offer.pier if offer else None,
+        "charter": charter, "tz": tz, "pier": offer.pier if offer else None,
+        "weekday": weekday_text(charter.starts_at.astimezone(tz) if tz else charter.starts_at),
     }, request=request)
 
 

@@ -26,7 +26,7 @@ from pretix.base.signals import (
 from pretix.control.signals import nav_event, nav_organizer, subevent_detail_html
 from pretix.helpers.periodic import minimum_interval
 from pretix.plugins.ticketoutputpdf.signals import override_layout
-from pretix.presale.signals import html_head, order_info, render_seating_plan
+from pretix.presale.signals import html_head, order_info, process_response, render_seating_plan
 
 from ticketing_core.documents.layouts import layout_copy
 from ticketing_core.hooks import demo_loaders, seat_description, seat_wheelchair
@@ -36,7 +36,7 @@ from . import logdisplay  # noqa: F401 - registers the log texts
 from . import settings as _settings  # noqa: F401 - registers the setting defaults
 from .services import assign, rules
 from .services.errors import SeatingError
-from .services.labels import describe, labels_for
+from .services.labels import describe, labels_for, translate_pretix_seats
 
 APP = "ticketing_seating"
 
@@ -266,3 +266,13 @@ def seat_is_wheelchair(sender, **kwargs):
         return None
     info = next((s for s in layout.seats(plan) if s.guid == seat.seat_guid), None)
     return bool(info and ((seat_map.category_flags or {}).get(info.category) or {}).get("wheelchair"))
+
+
+@receiver(process_response, dispatch_uid="ticketing_seating_seat_decks")
+def seat_decks_in_language(sender, request, response, **kwargs):
+    """pretix's cart and order lines name a seat's deck in the shopper's language (services/labels.py)."""
+    if getattr(response, "is_rendered", True):
+        translate_pretix_seats(request, response)
+    else:  # a TemplateResponse is rendered after this signal
+        response.add_post_render_callback(lambda rendered: translate_pretix_seats(request, rendered))
+    return response

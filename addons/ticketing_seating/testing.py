@@ -26,8 +26,12 @@ def small_spec(rows: int = 3, seats: int = 6, decks: int = 2, aisle: int | None 
 
 
 def make_seated(organizer, *, rows: int = 3, seats: int = 6, decks: int = 2, capacity: int = 200,
-                crew_guids: tuple = (), wheelchair_category: bool = False, pier=None):
-    """A vessel with assigned seating and a map, a series whose "Window"/"Standard" categories sell products."""
+                crew_guids: tuple = (), wheelchair_category: bool = False, pier=None,
+                category_labels: dict | None = None):
+    """
+    A vessel with assigned seating and a map, a series whose "Window"/"Standard" categories sell products;
+    ``category_labels`` (category → {language: name}) names the categories as staff do in the map editor.
+    """
     from ticketing_seating.models import EventSeatCategory
     from ticketing_seating.services import assign, generator
 
@@ -43,7 +47,8 @@ def make_seated(organizer, *, rows: int = 3, seats: int = 6, decks: int = 2, cap
     if wheelchair_category:
         flags["Window"] = {"wheelchair": True}
     labels = {"zones": {"Главная палуба": {"en": "Main deck", "zh-hans": "主甲板"},
-                        "Верхняя палуба": {"en": "Upper deck", "zh-hans": "上层甲板"}}}
+                        "Верхняя палуба": {"en": "Upper deck", "zh-hans": "上层甲板"}},
+              **({"categories": category_labels} if category_labels else {})}
     assign.save_seat_map(vessel, layout, flags, labels)
     event = factories.make_series(organizer, slug="seated", with_addon=False)
     window = Item.objects.create(event=event, name={"ru": "У окна", "en": "Window seat"},

@@ -37,9 +37,10 @@ event_patterns = [
               accounts.BoardingView.as_view(), name="boarding", require_live=False),
 ]
 
-# not below an organizer: robots.txt at the root of the shop's host
+# not below an organizer: robots.txt and favicon.ico at the root of the shop's host
 urlpatterns = [
     re_path(r"^robots\.txt$", seo.robots_txt, name="robots"),
+    re_path(r"^favicon\.ico$", seo.favicon, name="favicon"),
     re_path(r"^control/organizer/(?P<organizer>[^/]+)/storefront/$", backoffice.OrganizerStorefrontSettings.as_view(),
             name="organizer.settings"),
     re_path(r"^control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/storefront/$",

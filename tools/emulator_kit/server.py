@@ -67,6 +67,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._control(method, path[len("/_emulator"):] or "/", parse_qs(url.query), raw)
             elif path == "/" and method == "GET":
                 self.send_html(200, self.index_page(self.emulator.store.snapshot(), self.server.base_url))
+            elif path == "/favicon.ico" and method == "GET":  # a browser on a payment page: no icon, no error
+                self.send_body(204, b"", "image/x-icon")
             else:
                 self.route(method, path, url.query, raw)
         except Dropped:

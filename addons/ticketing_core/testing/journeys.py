@@ -36,6 +36,14 @@ def journey_browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@pytest.fixture
+def styled(settings):
+    """pretix's stylesheets compiled as in production (the test settings skip SCSS): the phone's layout is real."""
+    settings.COMPRESS_ENABLED = True
+    settings.COMPRESS_PRECOMPILERS = settings.COMPRESS_PRECOMPILERS_ORIGINAL
+    settings.COMPRESS_CACHE_BACKEND = "default"
+
+
 class Person:
     """A browser tab of one person: their language and device, and the console errors their pages logged."""
 

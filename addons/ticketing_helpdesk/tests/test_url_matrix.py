@@ -295,6 +295,7 @@ TABLE: dict[str, Row] = {
     WEB + "boarding": Row(ev(order=lambda w: w.order.code, secret=lambda w: w.order.secret,
                              position=lambda w: w.order.positions.first().positionid), everyone()),
     WEB + "robots": Row(lambda w: {}, public()),
+    WEB + "favicon": Row(lambda w: {}, public()),
     WEB + "organizer.settings": Row(org, backoffice(*ADMIN)),
     WEB + "event.settings": Row(ev(), backoffice(*SALES)),
     WEB + "privacy.settings": Row(org, backoffice(*ADMIN)),

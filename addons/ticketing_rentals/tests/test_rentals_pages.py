@@ -46,6 +46,25 @@ def test_form_lists_free_start_times_and_prices_the_chosen_one(client, offer, ya
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "en", "zh-hans"])
+def test_date_field_holds_the_day_in_the_browsers_format_in_every_language(client, offer, mon, lang):
+    """
+    A date input's value must be yyyy-mm-dd whatever the language: Chromium empties a Russian "07.12.2026" (the
+    customer saw no date, only its placeholder) and logs a warning.
+    """
+    response = client.get(shop(offer), HTTP_ACCEPT_LANGUAGE=lang)
+    assert re.search(r'type="date" name="date" value="\d{4}-\d{2}-\d{2}"', response.content.decode())
+    response = client.get(shop(offer), {"date": mon.isoformat(), "fragment": 1}, HTTP_ACCEPT_LANGUAGE=lang)
+    assert f'value="{mon.isoformat()}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_start_times_are_said_in_moscow_time_not_by_the_zone_identifier(client, offer):
+    html = client.get(shop(offer), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Europe/Moscow" not in html and "Часовой пояс: время московское." in html
+
+
+@pytest.mark.django_db
 def test_fragment_is_the_form_alone(client, offer, yacht, mon):
     response = client.get(shop(offer), {"vessel": yacht.pk, "date": mon.isoformat(), "duration": 60, "guests": 2,
                                         "fragment": 1})
@@ -332,3 +351,14 @@ def test_cart_line_of_the_charter_names_its_date_and_time_escaped_in_each_langua
         assert day in row and "18:00–21:00" in row, lang
         assert "Чайка &lt;b&gt;&amp;&lt;/b&gt;" in row and "<b>&</b>" not in html, lang
     assert "Время аренды:" in client.get(questions, HTTP_ACCEPT_LANGUAGE="ru", follow=True).content.decode()
+
+
+@pytest.mark.parametrize("lang,expected", [("ru", "пятница"), ("en", "Friday"), ("zh-hans", "星期五")])
+def test_charter_weekday_reads_as_inside_a_sentence(lang, expected):
+    """"11 декабря 2026 г. (пятница)": Russian writes weekdays lower-case (the cart line, confirm and order pages)."""
+    from django.utils.translation import override
+
+    from ..cartline import weekday_text
+
+    with override(lang):
+        assert weekday_text(datetime(2026, 12, 11, 18, tzinfo=MSK)) == expected

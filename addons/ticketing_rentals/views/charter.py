@@ -31,6 +31,13 @@ FRAGMENT = "ticketing_rentals/book_form.html"
 UNAVAILABLE = "ticketing_rentals/unavailable.html"
 
 
+def _zone_name(tz) -> str:
+    """The pier's time zone as customers say it ("время московское"), else its UTC offset; never "Europe/Moscow"."""
+    from ticketing_core.policy.rules import zone_label
+
+    return zone_label(str(tz)) or "UTC" + now().astimezone(tz).strftime("%z")[:3]
+
+
 class CharterBooking(View):
     """``/<organizer>/<event>/rentals/``: GET shows the form, POST books (``action=book``) or removes."""
 
@@ -77,7 +84,7 @@ class CharterBooking(View):
         held = rental_cart.cart_hold(self.offer, cart_id) if cart_id else None
         return {
             "event": self.request.event, "offer": self.offer, "form": form, "quote": q, "quote_error": quote_error,
-            "slots": getattr(form, "_slots", {}), "held": held, "tz": form.tz,
+            "slots": getattr(form, "_slots", {}), "held": held, "tz": _zone_name(form.tz),
             "extras_fields": [form[f"extra_{i.pk}"] for i in self.extras],
             "checkout_url": eventreverse(self.request.event, "presale:event.checkout.start"),
         }

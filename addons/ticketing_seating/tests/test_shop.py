@@ -137,3 +137,21 @@ def test_seat_picker_kill_switch_shows_a_notice_and_the_endpoints_answer_503(sea
     html = client.get(_url(event, f"{sailing.subevent_id}/")).content.decode()
     assert 'id="ts-picker"' in html and 'id="seat-picker-unavailable"' not in html
     assert client.get(_url(event, f"seating/availability.json?subevent={sailing.subevent_id}")).status_code == 200
+
+
+@pytest.mark.parametrize("lang,deck", [("zh-hans", "主甲板"), ("en", "Main deck")])
+def test_cart_names_the_seats_deck_in_the_shoppers_language(seated, lang, deck):
+    """
+    pretix writes a seat in its cart, checkout and order lines as the deck name staff typed ("Главная палуба"):
+    on Chinese and English pages the deck is named as the seat map's labels name it.
+    """
+    _v, event, sailing, products = seated
+    buyer = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    buyer.get(_url(event, f"{sailing.subevent_id}/"))
+    html = _add(buyer, event, sailing.subevent, {"d1-r2-s3": products["Standard"]}).content.decode()
+    assert 'class="cart-icon-details"' in html
+    assert deck in html.split('class="cart-icon-details"')[1].split("</dd>")[0]
+    assert "Главная палуба" not in html
+    ru = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    ru.get(_url(event, f"{sailing.subevent_id}/"))
+    assert "Главная палуба" in _add(ru, event, sailing.subevent, {"d1-r2-s4": products["Standard"]}).content.decode()

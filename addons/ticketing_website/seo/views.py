@@ -1,6 +1,8 @@
-"""sitemap.xml per operator and robots.txt for the shop's host."""
-from django.http import Http404, HttpResponse
+"""sitemap.xml per operator, robots.txt and favicon.ico for the shop's host."""
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import get_template
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.timezone import now
 
 from pretix.base.models import Organizer
@@ -47,3 +49,13 @@ def robots_txt(request) -> HttpResponse:
         if _listed(organizer):
             lines.append("Sitemap: " + absolute(request, f"/{organizer.slug}/sitemap.xml"))
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request) -> HttpResponse:
+    """
+    /favicon.ico, which browsers fetch where a page names no icon (a ticket PDF in Chromium's viewer): pretix's
+    icon, as its pages name it, instead of a 404.
+    """
+    response = HttpResponsePermanentRedirect(static("pretixbase/img/favicon.ico"))
+    patch_cache_control(response, max_age=86400)
+    return response

@@ -23,7 +23,7 @@ from pretix.base.models import Customer, Order
 from ticketing_core.models import Pier
 from ticketing_core.policy.rules import NON_REFUNDABLE_CONFIRMATION, NON_REFUNDABLE_NOTICE
 from ticketing_core.testing import factories
-from ticketing_core.testing.journeys import CYRILLIC, Person, journey_browser  # noqa: F401 - fixture
+from ticketing_core.testing.journeys import CYRILLIC, Person, journey_browser, styled  # noqa: F401 - fixtures
 from ticketing_website.public_name import SETTING as PUBLIC_NAME
 from ticketing_website.testing import PASSWORD, adult, enable_accounts
 
@@ -150,14 +150,6 @@ def test_registered_customer_downloads_her_personal_data_from_the_account(live_s
     text = json.dumps(data, ensure_ascii=False)
     assert customer.email in text and order.code in text
     person.close()
-
-
-@pytest.fixture
-def styled(settings):
-    """pretix's stylesheets compiled as in production (the test settings skip SCSS): the phone's layout is real."""
-    settings.COMPRESS_ENABLED = True
-    settings.COMPRESS_PRECOMPILERS = settings.COMPRESS_PRECOMPILERS_ORIGINAL
-    settings.COMPRESS_CACHE_BACKEND = "default"
 
 
 def test_purchase_in_english_on_a_phone_shows_no_cyrillic(live_server, styled, journey_browser):

@@ -107,6 +107,16 @@ def test_robots_txt_keeps_crawlers_out_of_carts_orders_and_back_office(client, o
         assert line in body.splitlines()
 
 
+def test_favicon_at_the_root_leads_to_the_shops_icon(client, organizer):
+    """
+    Browsers ask for /favicon.ico where a page names no icon (a ticket PDF opened in Chromium's viewer): a 404
+    there was a console error on every opened ticket.
+    """
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 301 and resp["Location"].endswith("pretixbase/img/favicon.ico")
+    assert resp.get("Cache-Control", "").startswith("max-age=")
+
+
 def test_catalogue_lists_its_departures_as_an_item_list_of_events(client, organizer, catalogue):
     soup = BeautifulSoup(client.get(f"/{organizer.slug}/").content.decode(), "html.parser")
     data = [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]

@@ -148,6 +148,12 @@ def test_control_api_and_delivery(emulator, receiver):
     assert control(base_url, "POST", "/reset", [1], expect=400) == {"error": "body must be a JSON object"}
 
 
+def test_favicon_is_an_empty_answer_not_a_404(emulator):
+    """Browsers on an emulator's page (a payment page) ask for /favicon.ico; a 404 was a console error there."""
+    response = requests.get(emulator.base_url + "/favicon.ico", timeout=5)
+    assert response.status_code == 204 and response.content == b""
+
+
 def test_request_faults_and_retries(emulator, receiver):
     base_url = emulator.base_url
     assert requests.get(base_url + "/api", timeout=5).json() == {"ok": "/api"}

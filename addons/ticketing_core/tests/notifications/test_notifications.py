@@ -214,6 +214,22 @@ def test_a_lost_task_is_sent_by_the_sweep_and_a_stuck_one_is_flagged(order):
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.parametrize("phone,listed", [("", False), ("+79161234567", True)])
+def test_confirmation_page_lists_the_sms_number_only_when_one_was_typed(series, monkeypatch, phone, listed):
+    """The confirm step showed "Мобильный телефон для SMS" with nothing after it for every buyer without SMS."""
+    from types import SimpleNamespace
+
+    from pretix.presale.views import cart
+
+    from ticketing_core.signals import contact_fields
+
+    monkeypatch.setattr(cart, "cart_session", lambda request: {"contact_form_data": {"ticketing_sms_phone": phone}})
+    confirm = SimpleNamespace(resolver_match=SimpleNamespace(url_name="event.checkout", kwargs={"step": "confirm"}))
+    assert ("ticketing_sms_phone" in contact_fields(sender=series, request=confirm)) is listed
+    questions = SimpleNamespace(resolver_match=SimpleNamespace(url_name="event.checkout", kwargs={"step": "questions"}))
+    assert "ticketing_sms_phone" in contact_fields(sender=series, request=questions)  # asked, of course
+
+
 def test_checkout_asks_for_sms_consent_and_a_mobile_number(series, order):
     from django import forms
 
