@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
@@ -14,6 +15,13 @@ def _no_scopes():
     """Tests see every organizer's data; scoping is tested where it matters, explicitly."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _language_fresh():
+    """A language a test (or pretix's middleware in the test client) left active does not leak into the next test."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
