@@ -23,7 +23,7 @@ from pretix.presale.signals import (
 from ticketing_core.hooks import demo_loaders
 from ticketing_core.urlmatch import url_match
 
-from .catalogue import cache, checkout, event_page
+from .catalogue import cache, cart_page, checkout, event_page
 from .orders import invoice_address  # noqa: F401  (pretix's default: no invoice address from retail buyers)
 from .orders.labels import translate_hidden_labels
 from .public_name import localize_organizer
@@ -62,7 +62,14 @@ def serve_shared_event_page(sender, request, **kwargs):
     """
     localize_organizer(request)  # the operator's public name in pretix's header (public_name.py)
     page = request._ticketing_shared_page = _shared_event_page(sender, request)
-    return cache.shared_page(request, page) if page else None
+    if page:
+        return cache.shared_page(request, page)
+    # a visitor holding a cart: the page shared by such visitors with their own cart and messages (cart_page.py)
+    match = url_match(request)
+    if match.namespace == "presale" and cart_page.eligible(request, sender, match.url_name, match.kwargs):
+        key = request._ticketing_cart_page = cart_page.page_key(request, sender)
+        return cart_page.serve(request, key, match.kwargs)
+    return None
 
 
 @receiver(process_response, dispatch_uid="ticketing_website_process_response")
@@ -74,6 +81,17 @@ def store_shared_event_page(sender, request, response, **kwargs):
             translate_hidden_labels(response)
         else:
             response.add_post_render_callback(translate_hidden_labels)
+        cart_key = getattr(request, "_ticketing_cart_page", None)
+        if cart_key is not None:
+            kwargs = url_match(request).kwargs
+
+            def store(rendered):
+                cart_page.store(request, cart_key, kwargs, rendered)
+
+            if getattr(response, "is_rendered", True):
+                store(response)
+            else:
+                response.add_post_render_callback(store)
         return response
     if getattr(response, "is_rendered", True):
         cache.share_page(request, page, response)
