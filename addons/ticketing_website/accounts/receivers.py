@@ -30,7 +30,7 @@ def order_tickets_panel(sender, request, order, **kwargs):
     """
     if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
         return ""
-    ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order)}
+    ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order, request)}
     return get_template("ticketing_website/accounts/order_tickets.html").render(ctx, request=request)
 
 
