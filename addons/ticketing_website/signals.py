@@ -67,8 +67,8 @@ def serve_shared_event_page(sender, request, **kwargs):
     # a visitor holding a cart: the page shared by such visitors with their own cart and messages (cart_page.py)
     match = url_match(request)
     if match.namespace == "presale" and cart_page.eligible(request, sender, match.url_name, match.kwargs):
-        key = request._ticketing_cart_page = cart_page.page_key(request, sender)
-        return cart_page.serve(request, key, match.kwargs)
+        request._ticketing_cart_page = True
+        return cart_page.serve(request, sender, match.kwargs)
     return None
 
 
@@ -81,12 +81,11 @@ def store_shared_event_page(sender, request, response, **kwargs):
             translate_hidden_labels(response)
         else:
             response.add_post_render_callback(translate_hidden_labels)
-        cart_key = getattr(request, "_ticketing_cart_page", None)
-        if cart_key is not None:
+        if getattr(request, "_ticketing_cart_page", False):
             kwargs = url_match(request).kwargs
 
             def store(rendered):
-                cart_page.store(request, cart_key, kwargs, rendered)
+                cart_page.store(request, sender, kwargs, rendered)
 
             if getattr(response, "is_rendered", True):
                 store(response)
