@@ -183,6 +183,9 @@ def store(request: HttpRequest, sender, url_kwargs: dict, response: HttpResponse
     """Keep a computed page with this visitor's parts cut out, if each is found in it exactly once."""
     if hasattr(request, _PROBE) or not _storable(response):
         return
+    drawn = getattr(response, "context_data", None)
+    if not isinstance(drawn, dict) or not drawn.get("show_cart"):
+        return  # an empty cart: pretix's page has no cart box and is not shared
     if len(get_messages(request)):
         _cut_and_store(request, sender, url_kwargs, response)
         return

@@ -91,7 +91,7 @@ def test_a_visitor_with_a_cart_gets_the_shared_page_with_their_own_cart_as_preti
         stored = _stored()
         assert len(stored) == 1 and b"\x00messages\x00" in stored[0] and b"\x00title\x00" in stored[0]
         assert not any(f'value="{pk}"'.encode() in stored[0] for pk in _cart_of(anna, event))
-        assert f'value="{next(iter(_cart_of(anna, event)))}"'.encode() in first.content
+        assert any(f'value="{pk}"'.encode() in first.content for pk in _cart_of(anna, event))  # her remove button
 
         _add(boris, event, subevent, adult, 1)
         _add(boris, event, subevent, adult, 1)  # as many tickets as Anna ("2× in your cart"), in a cart of his own
