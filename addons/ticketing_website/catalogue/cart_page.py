@@ -30,6 +30,7 @@ visitor's own held seats), an empty cart, any query string but the calendar's na
 ``?require_cookie=true`` pretix adds after "add to cart" (with the session cookie present).
 """
 import re
+from collections import Counter
 from functools import lru_cache
 
 from django.contrib.messages import DEFAULT_LEVELS, INFO, get_messages
@@ -141,25 +142,32 @@ def _parts(request: HttpRequest, url_kwargs: dict, drawn: dict | None = None) ->
     }, context["cart"]
 
 
-def page_key(request: HttpRequest, sender, cart: dict) -> str:
+def page_key(request: HttpRequest, sender, itemvarsums) -> str:
     """
     Per address, language and sales channel as the anonymous page, and per what the cart holds of each product:
     pretix's product list marks each product with "N× in your cart" (``cart.itemvarsums``), so only visitors
     with the same numbers of the same products (the usual: one or two adult tickets) share a page.
     """
-    sums = sorted((type(k).__name__, k.pk, n) for k, n in cart["itemvarsums"].items())
+    sums = sorted((type(k).__name__, k.pk, n) for k, n in itemvarsums.items())
     return cache.page_key(request, "event-cart", sender.pk, sums)
 
 
 def serve(request: HttpRequest, sender, url_kwargs: dict) -> HttpResponse | None:
     """The shared page with this visitor's parts, or None (then pretix computes it and ``store`` may keep it)."""
+    from pretix.presale.views import get_cart
+
+    # the key from pretix's cart positions of this request (shared with pretix's view on a miss), counted as
+    # pretix counts them for its product list; the cart itself (fees, expiry) is computed only on a hit
+    positions = list(get_cart(request))
+    if not positions:
+        return None
+    content = django_cache.get(page_key(request, sender, Counter(p.variation or p.item for p in positions)))
+    if content is None:
+        return None
     found = _parts(request, url_kwargs)
     if found is None:
         return None
-    parts, cart = found
-    content = django_cache.get(page_key(request, sender, cart))
-    if content is None:
-        return None
+    parts, _cart = found
     for name, value in parts.items():
         content = content.replace(_PART[name], value)
     return cache.with_csrf(request, content)
@@ -226,4 +234,4 @@ def _cut_and_store(request: HttpRequest, sender, url_kwargs: dict, response: Htt
         if content.count(value) != 1:
             return
         content = content.replace(value, _PART[name])
-    django_cache.set(page_key(request, sender, cart), content, cache.TIMEOUT)
+    django_cache.set(page_key(request, sender, cart["itemvarsums"]), content, cache.TIMEOUT)
