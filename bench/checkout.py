@@ -17,7 +17,9 @@ server so drift hits both alike. Reported per side, median and range over the ro
   figure on a shared host; tasks run eagerly, so all of the purchase's work is in there),
 * checkouts/s, p50/p99 of the whole purchase and p50/p99 of every step (client-side),
 * SQL queries per checkout and per step, from an in-process purchase (Django's test client with
-  ``CaptureQueriesContext``, warm cache), and the CPU and queries of the date page for a visitor holding a cart,
+  ``CaptureQueriesContext``, warm cache), CPU per checkout and per step in-process (median of ``--cpu-repeats``
+  purchases; process CPU of the test client and the server code together), and the CPU and queries of the date
+  page for a visitor holding a cart,
 * the oversell count on a small date (``--small-capacity`` places, three times as many buyers).
 
 ``--profile`` adds an in-process cProfile of ``--profile-checkouts`` purchases per side and prints the top
