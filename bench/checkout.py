@@ -17,7 +17,9 @@ server so drift hits both alike. Reported per side, median and range over the ro
   figure on a shared host; tasks run eagerly, so all of the purchase's work is in there),
 * checkouts/s, p50/p99 of the whole purchase and p50/p99 of every step (client-side),
 * SQL queries per checkout and per step, from an in-process purchase (Django's test client with
-  ``CaptureQueriesContext``, warm cache), and the CPU and queries of the date page for a visitor holding a cart,
+  ``CaptureQueriesContext``, warm cache), CPU per checkout and per step in-process (median of ``--cpu-repeats``
+  purchases; process CPU of the test client and the server code together), and the CPU and queries of the date
+  page for a visitor holding a cart,
 * the oversell count on a small date (``--small-capacity`` places, three times as many buyers).
 
 ``--profile`` adds an in-process cProfile of ``--profile-checkouts`` purchases per side and prints the top
@@ -354,11 +356,12 @@ class Browser:
         self.origin, self.client, self.on_request = origin, client, on_request
         self.session = None if client else requests.Session()
         self.timings: list[tuple[str, float]] = []
+        self.cpu: list[tuple[str, float]] = []  # process CPU per request: server and client, in-process only
         self.trail: list[str] = []  # status and path of each request, for error messages
 
     def _one(self, method: str, path: str, data=None, referer=None):
         name = step_name(method, path)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         if self.client is not None:
             extra = {"HTTP_REFERER": referer} if referer else {}
             resp = (self.client.post(path, data, **extra) if method == "POST" else self.client.get(path))
@@ -371,6 +374,7 @@ class Browser:
             status, location, body = r.status_code, r.headers.get("Location"), r.text
         elapsed = time.perf_counter() - started
         self.timings.append((name, elapsed))
+        self.cpu.append((name, time.process_time() - cpu_started))
         self.trail.append(f"{method} {path} {status}")
         if self.on_request:
             self.on_request(name)
@@ -483,14 +487,21 @@ def computed_date_page(port: int, org: str, subevent: int, item: int, repeats: i
     return {"cpu_ms_median": round(statistics.median(cpu), 1), "queries": int(statistics.median(queries))}
 
 
-def in_process_cpu_per_checkout(port: int, org: str, subevent: int, item: int, repeats: int) -> float:
-    browser_cpu = []
+def in_process_cpu_per_checkout(port: int, org: str, subevent: int, item: int, repeats: int) -> tuple[float, dict]:
+    """Median CPU of a whole purchase and of each step (a step's requests summed per purchase), in ms."""
+    browser_cpu, steps = [], defaultdict(list)
     for _ in range(repeats):
         browser = Browser(f"http://127.0.0.1:{port}", client=in_process_client(port))
         t0 = time.process_time()
         purchase(browser, org, subevent, item)
         browser_cpu.append((time.process_time() - t0) * 1000)
-    return round(statistics.median(browser_cpu), 1)
+        agg = defaultdict(float)
+        for name, cpu in browser.cpu:
+            agg[name] += cpu * 1000
+        for name, cpu in agg.items():
+            steps[name].append(cpu)
+    return (round(statistics.median(browser_cpu), 1),
+            {k: round(statistics.median(v + [0.0] * (repeats - len(v))), 1) for k, v in steps.items()})
 
 
 def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: int) -> str:
@@ -623,6 +634,7 @@ def main() -> int:
     parser.add_argument("--in-process-only", action="store_true", help="queries, date page and profile only")
     parser.add_argument("--http-only", action="store_true", help="the rounds over HTTP only")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--cpu-repeats", type=int, default=5, help="in-process purchases timed for CPU per step")
     args = parser.parse_args()
 
     os.environ.setdefault("PRICHAL_DEMO", "1")  # the throw-away benchmark database holds the demo operator
@@ -648,7 +660,7 @@ def main() -> int:
     item_a, item_b = ticket_item(ORG_A), ticket_item(ORG_B)
     pairs = date_pairs(2 * args.pairs + 2)
     result = {"python": platform.python_version(), "buyers": args.buyers, "workers": args.workers,
-              "loadavg_before": loadavg(), "command": " ".join(sys.argv)}
+              "loadavg_before": loadavg(), "command": " ".join(sys.argv), "cpu_repeats": args.cpu_repeats}
     sides = {"A": (ORG_A, item_a, 0), "B": (ORG_B, item_b, 1)}
 
     inproc = {}
@@ -658,8 +670,9 @@ def main() -> int:
         purchase(Browser(f"http://127.0.0.1:{port}", client=in_process_client(port)), org, se, item)  # warm-up
         q = [queries_of_purchase(port, org, se, item) for _ in range(3)]
         best = min(q, key=lambda x: x["total"])
+        cpu_total, cpu_steps = in_process_cpu_per_checkout(port, org, se, item, args.cpu_repeats)
         inproc[key] = {"queries_per_checkout": best["total"], "queries_per_step": best["steps"],
-                       "cpu_ms_per_checkout_in_process": in_process_cpu_per_checkout(port, org, se, item, 3),
+                       "cpu_ms_per_checkout_in_process": cpu_total, "cpu_ms_per_step": cpu_steps,
                        "date_page_with_cart": computed_date_page(port, org, se, item, 7)}
     result["in_process"] = inproc
     if args.profile and not args.http_only:
@@ -746,17 +759,23 @@ def print_report(r: dict) -> None:
         qa, qb = ip["A"]["queries_per_checkout"], ip["B"]["queries_per_checkout"]
         print(f"| SQL queries per checkout (in-process) | {qa} | {qb} | {qa / qb:.2f} |")
         ca, cb = ip["A"]["cpu_ms_per_checkout_in_process"], ip["B"]["cpu_ms_per_checkout_in_process"]
-        print(f"| CPU per checkout in-process, ms (median of 3) | {ca} | {cb} | {ca / cb:.2f} |")
+        print(f"| CPU per checkout in-process, ms (median of {r.get('cpu_repeats', 3)}) | {ca} | {cb} | "
+              f"{ca / cb:.2f} |")
         da, db = ip["A"]["date_page_with_cart"], ip["B"]["date_page_with_cart"]
         print(f"| date page with a cart: CPU ms / queries | {da['cpu_ms_median']} / {da['queries']} | "
               f"{db['cpu_ms_median']} / {db['queries']} | {da['cpu_ms_median'] / db['cpu_ms_median']:.2f} |")
         steps = sorted(set(ip["A"]["queries_per_step"]) | set(ip["B"]["queries_per_step"]))
-        print("\n| step | queries Prichal | queries plain | p50/p99 ms Prichal | p50/p99 ms plain |")
-        print("|---|---:|---:|---:|---:|")
+        print("\n| step | queries Prichal | queries plain | CPU ms in-process Prichal | plain | ratio "
+              "| p50/p99 ms Prichal | p50/p99 ms plain |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for s in steps:
             ta = r.get("sides", {}).get("A", {}).get("steps_ms", {}).get(s, "")
             tb = r.get("sides", {}).get("B", {}).get("steps_ms", {}).get(s, "")
+            pa = ip["A"].get("cpu_ms_per_step", {}).get(s)
+            pb = ip["B"].get("cpu_ms_per_step", {}).get(s)
+            ratio = f"{pa / pb:.2f}" if pa is not None and pb else ""
             print(f"| {s} | {ip['A']['queries_per_step'].get(s, 0)} | {ip['B']['queries_per_step'].get(s, 0)} | "
+                  f"{pa if pa is not None else ''} | {pb if pb is not None else ''} | {ratio} | "
                   f"{'/'.join(map(str, ta)) if ta else ''} | {'/'.join(map(str, tb)) if tb else ''} |")
     if not ip and "sides" in r:
         print("\n| step | p50/p99 ms Prichal | p50/p99 ms plain |\n|---|---:|---:|")

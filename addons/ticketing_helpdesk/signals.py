@@ -71,7 +71,7 @@ def order_contact_link(sender, request, order, **kwargs):
         return ""
     url = eventreverse(sender.organizer, f"plugins:{APP}:contact") + "?" + \
         f"order={order.code}&secret={order.tagged_secret('ticketing_helpdesk')}"
-    return get_template("ticketing_helpdesk/customer/order_link.html").render({"url": url}, request=request)
+    return get_template("ticketing_helpdesk/customer/order_link.html").render({"url": url})  # no shop context needed
 
 
 @receiver(global_footer_link, dispatch_uid="ticketing_helpdesk_footer_links")

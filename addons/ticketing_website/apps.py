@@ -23,8 +23,10 @@ class WebsiteApp(PluginConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .accounts.middleware import install as install_order_page_context
         from .catalogue.cache import allow_pretix_fragment_cache
         from .seo.middleware import install
 
         install()
+        install_order_page_context()
         allow_pretix_fragment_cache()

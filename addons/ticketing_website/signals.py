@@ -23,7 +23,7 @@ from pretix.presale.signals import (
 from ticketing_core.hooks import demo_loaders
 from ticketing_core.urlmatch import url_match
 
-from .catalogue import cache, checkout, event_page
+from .catalogue import cache, cart_page, checkout, event_page
 from .orders import (
     invoice_address,  # noqa: F401  (pretix's default: no invoice address from retail buyers)
     manual_payment,  # noqa: F401  (pretix's manual payment without texts showed "None")
@@ -65,7 +65,14 @@ def serve_shared_event_page(sender, request, **kwargs):
     """
     localize_organizer(request)  # the operator's public name in pretix's header (public_name.py)
     page = request._ticketing_shared_page = _shared_event_page(sender, request)
-    return cache.shared_page(request, page) if page else None
+    if page:
+        return cache.shared_page(request, page)
+    # a visitor holding a cart: the page shared by such visitors with their own cart and messages (cart_page.py)
+    match = url_match(request)
+    if match.namespace == "presale" and cart_page.eligible(request, sender, match.url_name, match.kwargs):
+        request._ticketing_cart_page = True
+        return cart_page.serve(request, sender, match.kwargs)
+    return None
 
 
 @receiver(process_response, dispatch_uid="ticketing_website_process_response")
@@ -77,6 +84,16 @@ def store_shared_event_page(sender, request, response, **kwargs):
             translate_hidden_labels(response)
         else:
             response.add_post_render_callback(translate_hidden_labels)
+        if getattr(request, "_ticketing_cart_page", False):
+            kwargs = url_match(request).kwargs
+
+            def store(rendered):
+                cart_page.store(request, sender, kwargs, rendered)
+
+            if getattr(response, "is_rendered", True):
+                store(response)
+            else:
+                response.add_post_render_callback(store)
         return response
     if getattr(response, "is_rendered", True):
         cache.share_page(request, page, response)

@@ -202,8 +202,9 @@ class YooKassaProvider(BasePaymentProvider):
         return True
 
     def payment_form_render(self, request, total=None, order=None) -> str:
+        # no request: the text needs none of pretix's shop context, whose processors cost more than the text
         return get_template("ticketing_yoomoney/checkout_info.html").render(
-            {"test_mode": self.settings.get("test_mode", as_type=bool)}, request)
+            {"test_mode": self.settings.get("test_mode", as_type=bool)})
 
     def checkout_confirm_render(self, request, order=None, info_data=None) -> str:
         return self.payment_form_render(request, order=order)

@@ -31,9 +31,15 @@ REPLACED = {"Open Sans", "Helvetica"}
 settings_hierarkey.add_default("invoice_renderer_font", FONT, str)
 
 
+_found = False  # once found, the installed package stays (pretix asks for its fonts on every shop page)
+
+
 def available() -> bool:
     """The font package is installed (its files are reached through the static links)."""
-    return all(finders.find(path) for path in FILES.values())
+    global _found
+    if not _found:
+        _found = all(finders.find(path) for path in FILES.values())
+    return _found
 
 
 @receiver(register_fonts, dispatch_uid="ticketing_core_pdf_font")

@@ -1,6 +1,7 @@
 """Where the account feature touches pretix: the order page's boarding panel and the one phone number."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.translation import gettext
 
@@ -30,8 +31,10 @@ def order_tickets_panel(sender, request, order, **kwargs):
     """
     if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
         return ""
-    ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order)}
-    return get_template("ticketing_website/accounts/order_tickets.html").render(ctx, request=request)
+    # the CSRF token of the boarding form, not the request: pretix's shop context processors are not needed here
+    ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order, request),
+           "csrf_token": get_token(request)}
+    return get_template("ticketing_website/accounts/order_tickets.html").render(ctx)
 
 
 @receiver(account_menu, dispatch_uid="ticketing_website_account_menu")

@@ -83,13 +83,30 @@ def tickets_of(order: Order) -> list[Ticket]:
     return result
 
 
-def refund_context(order: Order) -> dict:
+CANCEL_ALLOWED_ATTR = "_ticketing_user_cancel_allowed"
+
+
+def remember_cancel_allowed(request, response) -> None:
+    """Keep pretix's own ``user_cancel_allowed`` of the order page being drawn (``middleware.py``)."""
+    data = getattr(response, "context_data", None)
+    if isinstance(data, dict) and "user_cancel_allowed" in data and getattr(data.get("order"), "pk", None):
+        setattr(request, CANCEL_ALLOWED_ATTR, (data["order"].pk, bool(data["user_cancel_allowed"])))
+
+
+def _user_cancel_allowed(order: Order, request=None) -> bool:
+    known = getattr(request, CANCEL_ALLOWED_ATTR, None) if request is not None else None
+    if known is not None and known[0] == order.pk:
+        return known[1]
+    return order.user_cancel_allowed
+
+
+def refund_context(order: Order, request=None) -> dict:
     """
     The way to pretix's cancellation (which refunds through the payment provider) while the policy allows it.
     The deadline itself is stated once on the page, by ticketing_core's order notice.
     """
     decision: RefundDecision = check_refund(order)
-    show_button = decision.allowed and order.user_cancel_allowed
+    show_button = decision.allowed and _user_cancel_allowed(order, request)
     return {
         "decision": decision,
         "refund_url": eventreverse(order.event, "presale:event.order.cancel", kwargs={

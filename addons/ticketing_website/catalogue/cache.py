@@ -88,9 +88,18 @@ def shared_page(request: HttpRequest, page: str) -> HttpResponse | None:
     content = cache.get(page)
     if content is None:
         return None
+    return with_csrf(request, content)
+
+
+def with_csrf(request: HttpRequest, content: bytes) -> HttpResponse:
+    """A stored page as a response, with this visitor's own CSRF token where the stored one was cut out."""
     if _CSRF_PLACEHOLDER in content:
         content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
     return HttpResponse(content)
+
+
+def without_csrf(content: bytes) -> bytes:
+    return _CSRF_VALUE.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", content)
 
 
 def share_page(request: HttpRequest, page: str, response: HttpResponse, cart_shown: bool = True) -> None:
@@ -99,4 +108,4 @@ def share_page(request: HttpRequest, page: str, response: HttpResponse, cart_sho
         return
     if getattr(getattr(request, "session", None), "modified", False) or _personal(request, cart_shown):
         return
-    cache.set(page, _CSRF_VALUE.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content), TIMEOUT)
+    cache.set(page, without_csrf(response.content), TIMEOUT)

@@ -376,3 +376,28 @@ def test_an_attendees_ticket_page_shows_only_that_ticket_and_no_order_secret(cli
     assert resp.status_code == 200
     assert re.findall(r'data-secret="([^"]+)"', html) == [position.secret]
     assert paid_order.secret not in html and "ticketing-refund-button" not in html
+
+
+def test_refund_button_follows_pretix_own_cancel_answer_computed_once(client, paid_order):
+    """The button reads the ``user_cancel_allowed`` pretix computed for its order page (not a second computation),
+    so it disappears exactly when pretix's own answer is no."""
+    from unittest import mock
+
+    from pretix.base.models import Order as PretixOrder
+
+    calls = []
+    original = PretixOrder.user_cancel_allowed
+
+    def counted(order):
+        calls.append(order.pk)
+        return original.fget(order)
+
+    with mock.patch.object(PretixOrder, "user_cancel_allowed", property(counted)):
+        html = client.get(order_url(paid_order), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'id="ticketing-refund-button"' in html and calls == [paid_order.pk]
+
+    paid_order.event.settings.cancel_allow_user_paid = False
+    calls.clear()
+    with mock.patch.object(PretixOrder, "user_cancel_allowed", property(counted)):
+        html = client.get(order_url(paid_order), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'id="ticketing-refund-button"' not in html and calls == [paid_order.pk]
