@@ -30,7 +30,9 @@ def order_tickets_panel(sender, request, order, **kwargs):
     """
     if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
         return ""
-    ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order)}
+    tickets = tickets_of(order)
+    # the cards' PDF buttons are then the one way to the PDF: pretix's own buttons are hidden (one_download.css)
+    ctx = {"order": order, "tickets": tickets, "with_pdf": any(t.pdf_url for t in tickets), **refund_context(order)}
     return get_template("ticketing_website/accounts/order_tickets.html").render(ctx, request=request)
 
 
