@@ -32,6 +32,7 @@ from pretix.base.signals import (
 from pretix.control.signals import nav_event, order_info
 from pretix.helpers.periodic import minimum_interval
 from pretix.multidomain.urlreverse import eventreverse
+from pretix.plugins.ticketoutputpdf.signals import override_layout
 from pretix.presale.signals import checkout_confirm_page_content, html_head, process_request, process_response
 from pretix.presale.signals import order_info as presale_order_info
 
@@ -341,9 +342,29 @@ def charter_ticket_dates(sender, **kwargs):
     """The PDF ticket of a charter prints the charter's date and time where the layout prints the event's."""
     if cart.offer_of(sender) is None:
         return {}
-    from .documents import charter_date_variables
+    from .documents import charter_date_variables, charter_variable
 
-    return charter_date_variables(lambda event, op: charter_position_departure(event, op))
+    return {**charter_date_variables(lambda event, op: charter_position_departure(event, op)),
+            **charter_variable(lambda event, op: cart.charter_of_position(op),
+                               lambda event, op: charter_position_departure(event, op))}
+
+
+@receiver(override_layout, dispatch_uid="ticketing_rentals_ticket_layout")
+def charter_ticket_layout(sender, layout, orderposition, **kwargs):
+    """A charter's ticket prints its booked period and vessel where the layout prints the start time."""
+    if layout is None or charter_position_departure(sender, orderposition) is None:
+        return layout
+    import json
+
+    from ticketing_core.documents.layouts import layout_copy
+
+    from .documents import with_charter_period
+
+    try:
+        elements = json.loads(layout.layout)
+    except (TypeError, ValueError):
+        return layout
+    return layout_copy(layout, elements, sender) if with_charter_period(elements) else layout
 
 
 @receiver(event_without_fixed_departure, dispatch_uid="ticketing_rentals_event_without_departure")

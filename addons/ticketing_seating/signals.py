@@ -37,6 +37,7 @@ from . import settings as _settings  # noqa: F401 - registers the setting defaul
 from .services import assign, rules
 from .services.errors import SeatingError
 from .services.labels import describe, labels_for, translate_pretix_seats
+from .services.mailparts import append_html
 
 APP = "ticketing_seating"
 
@@ -212,18 +213,7 @@ def email_seats(sender, message, order=None, **kwargs):
     text = "\n\n{}:\n{}".format(title, "\n".join(f"- {line}" for line in lines))
     message.body = (message.body or "") + text
     html = "<p><strong>{}:</strong><br>{}</p>".format(escape(title), "<br>".join(escape(line) for line in lines))
-    alternatives = []
-    for alternative in getattr(message, "alternatives", []):
-        content, mimetype = alternative
-        if mimetype == "text/html" and isinstance(content, str):
-            marker = content.rfind("</body>")
-            content = content[:marker] + html + content[marker:] if marker >= 0 else content + html
-            # Django's EmailAlternative is a named tuple; keep its type
-            alternative = alternative._replace(content=content) if hasattr(alternative, "_replace") else (
-                content, mimetype)
-        alternatives.append(alternative)
-    if alternatives:
-        message.alternatives = alternatives
+    append_html(message, html)  # pretix's HTML part as a string or, as its mail task sends it, multipart/related
     return message
 
 

@@ -224,8 +224,8 @@ def test_charter_booked_and_paid_on_a_desktop_shows_its_date_everywhere(live_ser
     reader = PdfReader(BytesIO(_open_pdf(person, cards.first.get_by_role("button", name="Билет в PDF"))))
     assert len(reader.pages) == 1  # the charter's ticket; the photographer gets none
     text = _text("\n".join(p.extract_text() for p in reader.pages))
-    # pretix's ticket layout prints the start (event_begin), here the charter's own
-    assert f"{charter.short_date} 18:00" in text and charter.wrong_date not in text, text
+    # where pretix's ticket layout prints the start (event_begin): the charter's booked range and the vessel
+    assert f"{charter.short_date} 18:00–21:00, Аврора" in text and charter.wrong_date not in text, text
     assert "₽" in text and PHOTOGRAPHER["ru"] not in text, text
     person.close()
 

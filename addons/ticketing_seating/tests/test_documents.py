@@ -1,6 +1,7 @@
 """The seat as "deck, row, seat" in the customer's language: order page, e-mail, ticket PDF layout."""
 import json
 
+import pytest
 from django.core import mail
 from django.test import Client
 from i18nfield.strings import LazyI18nString
@@ -83,3 +84,35 @@ def test_cancelled_order_mail_does_not_list_seats(seated):
     order.save()
     msg = EmailMultiAlternatives("Subject", "Body", to=["a@example.org"])
     assert "Your seats" not in email_seats(event, message=msg, order=order).body
+
+
+def _html_of(message) -> str:
+    """The HTML part as a mail client shows it (pretix sends it as multipart/related with inline images)."""
+    for content, _mimetype in message.alternatives:
+        if isinstance(content, str):
+            return content
+        return "".join(part.get_payload(decode=True).decode() for part in content.walk()
+                       if part.get_content_type() == "text/html")
+    return ""
+
+
+@pytest.mark.parametrize(("locale", "seat"), [("zh-hans", "主甲板，第 1 排，2 号座"),
+                                              ("en", "Main deck, row 1, seat 2")])
+def test_pretix_order_placed_mail_names_the_seat_in_its_html_in_the_orders_language(seated, locale, seat):
+    """What a mail client shows is the HTML part: the seat is there too, in the order's language, deck included."""
+    from pretix.base.email import get_email_context
+    from pretix.base.i18n import language
+
+    _v, event, sailing, products = seated
+    order, _p = _order(event, sailing, products["Window"], "d1-r1-s2", locale)
+    mail.outbox = []
+    with language(locale):
+        order.send_mail(event.settings.mail_subject_order_placed, event.settings.mail_text_order_placed,
+                        get_email_context(event=event, order=order, payments=[]),
+                        "pretix.event.order.email.order_placed")
+    [letter] = mail.outbox
+    html = _html_of(letter)
+    assert seat in letter.body and seat in html, html
+    assert "палуба" not in letter.body and "палуба" not in html
+    # with the order's own text, before pretix's "You are receiving this email because…" footer block
+    assert html.index(seat) < html.index('class="order-info"')

@@ -31,9 +31,11 @@ def order_tickets_panel(sender, request, order, **kwargs):
     """
     if order.status not in (Order.STATUS_PAID, Order.STATUS_PENDING):
         return ""
+    tickets = tickets_of(order)
+    # the cards' PDF buttons are then the one way to the PDF: pretix's own buttons are hidden (one_download.css);
     # the CSRF token of the boarding form, not the request: pretix's shop context processors are not needed here
-    ctx = {"order": order, "tickets": tickets_of(order), **refund_context(order, request),
-           "csrf_token": get_token(request)}
+    ctx = {"order": order, "tickets": tickets, "with_pdf": any(t.pdf_url for t in tickets),
+           **refund_context(order, request), "csrf_token": get_token(request)}
     return get_template("ticketing_website/accounts/order_tickets.html").render(ctx)
 
 

@@ -123,6 +123,8 @@ def test_register_see_the_qr_code_refund_and_no_refund_after_the_deadline(live_s
     assert page.locator(".ticketing-qr-card").first.get_attribute("data-secret") == order.positions.get(
         positionid=1).secret
     _shot(page, f"{tag}-3-order")
+    # one way to each PDF: the card's button; pretix's download block and per-line buttons are not shown
+    assert page.locator("form.download-btn-form button:visible").count() == 2
     page.locator(".ticketing-qr-actions a").first.click()
     page.wait_for_selector(".ticketing-qr-large")
     assert page.locator(".ticketing-qr-large svg").bounding_box()["width"] >= min(PHONE["width"], 390) - 40
