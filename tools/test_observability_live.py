@@ -51,8 +51,6 @@ NOT_EXPORTED_HERE = ("pg_", "node_", "pretix_celery_tasks_queued", "prichal_back
 
 from ticketing_core.observability.testing import metrics  # noqa: E402, F401 - fixture
 from ticketing_yoomoney.tests.conftest import (  # noqa: E402, F401 - fixtures
-    _emulator_server,
-    emulator,
     new_payment,
     paying,
     pending_order,

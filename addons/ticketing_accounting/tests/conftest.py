@@ -12,8 +12,6 @@ from ticketing_core.testing import factories
 
 # YooKassa's emulator, from ticketing_yoomoney's tests (card payments, refunds and receipts in the registers)
 from ticketing_yoomoney.tests.conftest import (  # noqa: E402,F401
-    _emulator_server,
-    emulator,
     rf_request,
     shop,
 )

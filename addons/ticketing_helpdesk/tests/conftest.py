@@ -1,8 +1,6 @@
 """Fixtures shared by the helpdesk tests (each part keeps its own in a module and imports it here)."""
 # YooKassa's emulator and a paid YooKassa order, from ticketing_yoomoney's tests (refunds go through YooKassa)
 from ticketing_yoomoney.tests.conftest import (  # noqa: E402,F401
-    _emulator_server,
-    emulator,
     paid,
     paying,
     pending_order,

@@ -25,7 +25,6 @@ from ticketing_core.testing import factories
 from ticketing_core.testing.journeys import CYRILLIC, Person, journey_browser, styled  # noqa: F401 - fixtures
 from ticketing_seating.testing import make_seated
 from ticketing_website.testing import enable_accounts
-from ticketing_yoomoney.tests.conftest import _emulator_server, configure, emulator  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.e2e, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 SEAT = {"ru": "Место «Стандарт»", "en": "Standard seat", "zh-hans": "标准座位"}
@@ -43,7 +42,7 @@ CATEGORIES = {"Window": {"ru": "У окна", "en": "Window", "zh-hans": "靠窗
 ENGLISH = ("Standard", "Window", "Adult", "Child", "Concession", "Main deck", "Upper deck", "Seat:", "Status")
 
 
-def _seated_shop(live_server, settings, emulator):
+def _seated_shop(live_server, settings, emulator, configure_yookassa):
     """One seated sailing in three days; its standard seats sell adult, child and concession places (variations)."""
     from django.urls import get_resolver
 
@@ -60,7 +59,7 @@ def _seated_shop(live_server, settings, emulator):
         name=LazyI18nString({"ru": "Москва-7", "en": "Moskva-7", "zh-hans": "莫斯科7号"}).data)
     for key, value in MANUAL_PAYMENT.items():
         event.settings.set(key, value)
-    configure(organizer, emulator)
+    configure_yookassa(organizer, emulator)
     event.settings.payment_yookassa__enabled = True
     emulator.webhook_url(live_server.url + "/_yookassa/webhook/")
     standard = products["Standard"]
@@ -92,8 +91,8 @@ def _in_her_language(person: Person, lang: str, step: str) -> None:
 
 @pytest.mark.parametrize("lang,device", [("ru", "desktop"), ("zh-hans", "phone")])
 def test_family_chooses_seats_for_adult_child_and_concession_and_sees_them_on_the_boarding_cards(
-        live_server, settings, styled, journey_browser, emulator, lang, device):
-    organizer, event, sailing = _seated_shop(live_server, settings, emulator)
+        live_server, settings, styled, journey_browser, emulator, configure_yookassa, lang, device):
+    organizer, event, sailing = _seated_shop(live_server, settings, emulator, configure_yookassa)
     prices = {kind: _money(price, event, lang) for kind, (_names, price) in PASSENGERS.items()}
     total = _money(sum(price for _names, price in PASSENGERS.values()), event, lang)
     person = Person(journey_browser, lang, device, f"seats-family-{lang}-{device}")

@@ -32,7 +32,6 @@ from ticketing_rentals.models import VesselOccupancy
 from ticketing_rentals.questions import ensure_charter_questions
 from ticketing_rentals.testing import RATES
 from ticketing_website.testing import enable_accounts
-from ticketing_yoomoney.tests.conftest import _emulator_server, configure, emulator  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.e2e, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 EMAIL = "olga@example.org"
@@ -191,9 +190,9 @@ def _letters_name_the_charter(charter: Charter) -> list:
 
 
 def test_charter_booked_and_paid_on_a_desktop_shows_its_date_everywhere(live_server, settings, styled,
-                                                                         journey_browser, emulator):
+                                                                         journey_browser, emulator, configure_yookassa):
     organizer, event, offer, yacht = _charter_shop(live_server, settings)
-    configure(organizer, emulator)
+    configure_yookassa(organizer, emulator)
     event.settings.payment_yookassa__enabled = True
     emulator.webhook_url(live_server.url + "/_yookassa/webhook/")
     charter = Charter(event)
