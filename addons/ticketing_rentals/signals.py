@@ -46,6 +46,7 @@ from ticketing_core.hooks import (
     sailing_changed,
     vessel_time_check,
 )
+from ticketing_core.responses import after_render
 from ticketing_core.urlmatch import url_match
 
 from . import cart
@@ -72,10 +73,7 @@ def charter_cart_line(sender, request, response, **kwargs):
     """The charter's date and time on its line in pretix's cart (cartline.py: pretix has no cart-line signal)."""
     from .cartline import add_charter_period
 
-    if getattr(response, "is_rendered", True):
-        add_charter_period(request, response)
-    else:  # a TemplateResponse is rendered after this signal
-        response.add_post_render_callback(lambda rendered: add_charter_period(request, rendered))
+    after_render(response, lambda rendered: add_charter_period(request, rendered))
     return response
 
 
@@ -354,17 +352,11 @@ def charter_ticket_layout(sender, layout, orderposition, **kwargs):
     """A charter's ticket prints its booked period and vessel where the layout prints the start time."""
     if layout is None or charter_position_departure(sender, orderposition) is None:
         return layout
-    import json
-
-    from ticketing_core.documents.layouts import layout_copy
+    from ticketing_core.documents.layouts import edited_layout
 
     from .documents import with_charter_period
 
-    try:
-        elements = json.loads(layout.layout)
-    except (TypeError, ValueError):
-        return layout
-    return layout_copy(layout, elements, sender) if with_charter_period(elements) else layout
+    return edited_layout(layout, sender, with_charter_period)
 
 
 @receiver(event_without_fixed_departure, dispatch_uid="ticketing_rentals_event_without_departure")

@@ -1,5 +1,4 @@
 """Every place where the seat-map addon touches pretix; the logic lives in services/."""
-import json
 
 from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_save, pre_save
@@ -28,9 +27,10 @@ from pretix.helpers.periodic import minimum_interval
 from pretix.plugins.ticketoutputpdf.signals import override_layout
 from pretix.presale.signals import html_head, order_info, process_response, render_seating_plan
 
-from ticketing_core.documents.layouts import layout_copy
+from ticketing_core.documents.layouts import edited_layout
 from ticketing_core.hooks import demo_loaders, seat_description, seat_wheelchair
 from ticketing_core.models import Sailing, Vessel
+from ticketing_core.responses import after_render
 
 from . import logdisplay  # noqa: F401 - registers the log texts
 from . import settings as _settings  # noqa: F401 - registers the setting defaults
@@ -186,16 +186,17 @@ def ticket_layout(sender, layout, orderposition, **kwargs):
     """pretix's default "seat" text on tickets becomes our "deck, row, seat" in the customer's language."""
     if layout is None or not _seat_of(orderposition):
         return layout
-    try:
-        elements = json.loads(layout.layout)
-    except (TypeError, ValueError):
-        return layout
-    if not any(e.get("content") == "seat" for e in elements if isinstance(e, dict)):
-        return layout
+    return edited_layout(layout, sender, _seat_text_ours)
+
+
+def _seat_text_ours(elements: list) -> bool:
+    """pretix's "seat" text elements print ours; True when the layout had one."""
+    changed = False
     for e in elements:
         if isinstance(e, dict) and e.get("content") == "seat":
             e["content"] = "ticketing_seat"
-    return layout_copy(layout, elements, sender)
+            changed = True
+    return changed
 
 
 @receiver(email_filter, dispatch_uid="ticketing_seating_email_seats")
@@ -261,8 +262,5 @@ def seat_is_wheelchair(sender, **kwargs):
 @receiver(process_response, dispatch_uid="ticketing_seating_seat_decks")
 def seat_decks_in_language(sender, request, response, **kwargs):
     """pretix's cart and order lines name a seat's deck in the shopper's language (services/labels.py)."""
-    if getattr(response, "is_rendered", True):
-        translate_pretix_seats(request, response)
-    else:  # a TemplateResponse is rendered after this signal
-        response.add_post_render_callback(lambda rendered: translate_pretix_seats(request, rendered))
+    after_render(response, lambda rendered: translate_pretix_seats(request, rendered))
     return response

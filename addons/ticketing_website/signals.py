@@ -21,6 +21,7 @@ from pretix.presale.signals import (
 )
 
 from ticketing_core.hooks import demo_loaders
+from ticketing_core.responses import after_render
 from ticketing_core.urlmatch import url_match
 
 from .catalogue import cache, cart_page, checkout, event_page
@@ -80,25 +81,12 @@ def store_shared_event_page(sender, request, response, **kwargs):
     # the key found on the way in; share_page checks the session again, as the view may have filled it
     page = getattr(request, "_ticketing_shared_page", None)
     if page is None:
-        if getattr(response, "is_rendered", True):
-            translate_hidden_labels(response)
-        else:
-            response.add_post_render_callback(translate_hidden_labels)
+        after_render(response, translate_hidden_labels)
         if getattr(request, "_ticketing_cart_page", False):
             kwargs = url_match(request).kwargs
-
-            def store(rendered):
-                cart_page.store(request, sender, kwargs, rendered)
-
-            if getattr(response, "is_rendered", True):
-                store(response)
-            else:
-                response.add_post_render_callback(store)
+            after_render(response, lambda rendered: cart_page.store(request, sender, kwargs, rendered))
         return response
-    if getattr(response, "is_rendered", True):
-        cache.share_page(request, page, response)
-    else:  # a TemplateResponse is rendered after this signal
-        response.add_post_render_callback(lambda rendered: cache.share_page(request, page, rendered))
+    after_render(response, lambda rendered: cache.share_page(request, page, rendered))
     return response
 
 

@@ -18,7 +18,7 @@ from pretix.plugins.ticketoutputpdf.models import TicketLayout
 from pretix.plugins.ticketoutputpdf.signals import override_layout
 from pretix.presale.style import register_fonts
 
-from .layouts import layout_copy
+from .layouts import edited_layout
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +68,7 @@ def ticket_font(sender, layout, orderposition, **kwargs):
     """Tickets drawn with pretix's default layout (or any in Open Sans) use the font that has ₽ and Chinese."""
     if layout is None or not available():
         return layout
-    try:
-        elements = json.loads(layout.layout)
-    except (TypeError, ValueError):
-        return layout
-    return layout_copy(layout, elements, sender) if with_font(elements) else layout
+    return edited_layout(layout, sender, with_font)
 
 
 @receiver(pre_save, sender=TicketLayout, dispatch_uid="ticketing_core_new_layout_font")

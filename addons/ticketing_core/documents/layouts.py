@@ -1,5 +1,6 @@
 """Changing a PDF ticket layout for one ticket (pretix's ``override_layout``) without touching the stored one."""
 import json
+from collections.abc import Callable
 
 from pretix.plugins.ticketoutputpdf.models import TicketLayout
 
@@ -10,3 +11,15 @@ def layout_copy(layout: TicketLayout, elements: list, event) -> TicketLayout:
                         layout=json.dumps(elements), background=layout.background)
     copy.pk = layout.pk
     return copy
+
+
+def edited_layout(layout: TicketLayout, event, edit: Callable[[list], bool]) -> TicketLayout:
+    """
+    ``layout`` with its elements changed by ``edit`` (which returns whether it changed anything), as a copy for one
+    ticket; the stored layout, or an unreadable one, is returned unchanged.
+    """
+    try:
+        elements = json.loads(layout.layout)
+    except (TypeError, ValueError):
+        return layout
+    return layout_copy(layout, elements, event) if edit(elements) else layout
