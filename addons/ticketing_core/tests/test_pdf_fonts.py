@@ -1,10 +1,6 @@
 """PDF tickets and invoices draw the rouble sign and Chinese: the text read back from the PDFs has them."""
-import os
-import shutil
-import subprocess
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -16,13 +12,9 @@ from pretix.plugins.ticketoutputpdf.ticketoutput import PdfTicketOutput
 
 from ticketing_core.documents import fonts
 from ticketing_core.testing import factories
+from ticketing_core.testing.pdf import pdf_png, pdf_text
 
-SHOTS = os.environ.get("PRICHAL_SCREENSHOTS", str(Path(__file__).resolve().parents[3] / "var" / "screenshots"))
 NAME = {"ru": "Взрослый «成人船票»", "en": "Adult «成人船票»", "zh-hans": "成人船票"}
-
-
-def _text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
 def _embedded_fonts(data: bytes) -> set[str]:
@@ -31,16 +23,6 @@ def _embedded_fonts(data: bytes) -> set[str]:
         for font in (page.get("/Resources", {}).get("/Font") or {}).values():
             found.add(str(font.get_object().get("/BaseFont")))
     return found
-
-
-def _png(data: bytes, name: str) -> None:
-    """A picture of the first page to look at (pdftoppm, where poppler-utils is installed)."""
-    if not shutil.which("pdftoppm"):
-        return
-    os.makedirs(SHOTS, exist_ok=True)
-    pdf = os.path.join(SHOTS, f"{name}.pdf")
-    Path(pdf).write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", pdf, pdf[:-4]], check=True)
 
 
 @pytest.fixture
@@ -68,18 +50,18 @@ def test_the_font_is_installed_and_has_rouble_cyrillic_and_chinese():
 
 def test_ticket_pdf_shows_rouble_sign_and_chinese(chinese_order):
     _name, _type, data = PdfTicketOutput(chinese_order.event).generate_order(chinese_order)
-    text = _text(data).replace("\xa0", " ").replace("\u202f", " ")
+    text = pdf_text(data).replace("\xa0", " ").replace("\u202f", " ")
     assert "1 500,00 ₽" in text and "Взрослый «成人船票»" in text and "王小明" in text
     assert any("LXGW" in f for f in _embedded_fonts(data))
-    _png(data, "pdf-ticket")
+    pdf_png(data, "pdf-ticket")
 
 
 def test_ticket_pdf_of_a_chinese_order_is_in_chinese(chinese_order):
     chinese_order.locale = "zh-hans"
     chinese_order.save()
     data = PdfTicketOutput(chinese_order.event).generate_order(chinese_order)[2]
-    assert "晚间游船" in _text(data) and "成人船票" in _text(data)
-    _png(data, "pdf-ticket-zh")
+    assert "晚间游船" in pdf_text(data) and "成人船票" in pdf_text(data)
+    pdf_png(data, "pdf-ticket-zh")
 
 
 def test_invoice_pdf_shows_rouble_sign_and_chinese(chinese_order):
@@ -87,10 +69,10 @@ def test_invoice_pdf_shows_rouble_sign_and_chinese(chinese_order):
     invoice_pdf_task(invoice.pk)
     invoice.refresh_from_db()
     data = invoice.file.read()
-    text = _text(data).replace("\xa0", " ").replace("\u202f", " ")
+    text = pdf_text(data).replace("\xa0", " ").replace("\u202f", " ")
     assert "1 500,00 ₽" in text and "成人船票" in text and "Причал" in text
     assert any("LXGW" in f for f in _embedded_fonts(data))
-    _png(data, "pdf-invoice")
+    pdf_png(data, "pdf-invoice")
 
 
 def test_a_layout_staff_create_starts_in_the_font(series):

@@ -3,38 +3,22 @@ A charter's PDF ticket prints what was booked: the date with the time range in t
 vessel, in the order's language — not the rental event's first day, nor only the start (pretix's default
 layout prints ``event_begin``).
 """
-import os
-import shutil
-import subprocess
 from datetime import timedelta
-from io import BytesIO
-from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from pretix.plugins.ticketoutputpdf.ticketoutput import PdfTicketOutput
 
-from .test_rentals_checkout import at, book, place
+from ticketing_core.testing.pdf import pdf_png, pdf_text
 
-SHOTS = os.environ.get("PRICHAL_SCREENSHOTS", str(Path(__file__).resolve().parents[3] / "var" / "screenshots"))
+from .test_rentals_checkout import at, book, place
 
 pytestmark = pytest.mark.django_db
 
 
 def _text(data: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+    text = pdf_text(data)
     return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
-
-
-def _png(data: bytes, name: str) -> None:
-    """A picture of the first page to look at (pdftoppm, where poppler-utils is installed)."""
-    if not shutil.which("pdftoppm"):
-        return
-    os.makedirs(SHOTS, exist_ok=True)
-    pdf = os.path.join(SHOTS, f"{name}.pdf")
-    Path(pdf).write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", pdf, pdf[:-4]], check=True)
 
 
 @pytest.fixture
@@ -57,7 +41,7 @@ def test_charter_ticket_pdf_prints_the_booked_date_time_range_and_vessel(charter
     day = f"{mon:%d.%m.%Y}" if locale == "ru" else f"{mon.year}年{mon.month}月{mon.day}日"
     booked = f"{day} 18:00–21:00, Аврора" if locale == "ru" else f"{day} 18:00–21:00，Аврора"
     assert booked in text, text
-    _png(data, f"pdf-charter-ticket-{locale}")
+    pdf_png(data, f"pdf-charter-ticket-{locale}")
 
 
 def test_single_position_pdf_of_a_charter_prints_the_range_as_well(charter_order, mon):
