@@ -3,7 +3,7 @@ The demo's boarding day: a sailing today with boarded and not-yet-boarded passen
 no-shows (its summary logged as the periodic task would). Idempotent: a sailing that already has demo passengers
 is left alone.
 """
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,27 +14,59 @@ from pretix.base.models import Checkin, Order, OrderPayment, OrderPosition, SubE
 from ..errors import TicketingError
 from ..fleet.models import Sailing
 from ..fleet.sailings import save_sailing
+from ..fleet.schedule import check_schedule
 from .lists import list_of
 from .noshows import summarize_closed
 
 EMAIL = "boarding-demo@example.org"
+DURATION = timedelta(minutes=90)
 PASSENGERS = [("Анна Смирнова", 0, True), ("Миша Смирнов", 1, True), ("Пётр Иванов", 0, False),
               ("Ольга Кузнецова", 0, False), ("Li Wei", 0, True), ("Дарья Орлова", 1, False)]
 
 
-def _sailing(event, vessels, piers, start):
-    """A sailing of ``event`` at ``start`` (or the nearest free hour after it) on any demo vessel."""
-    for shift in range(0, 6):
-        dt = start + timedelta(hours=shift)
+def _sailing(event, vessels, piers, candidates):
+    """
+    A sailing of ``event`` at the first of ``candidates`` its vessel is free at. The demo's own timetable (and
+    the addons' charters) fill much of a day, so the caller offers every quarter hour it would accept.
+    """
+    for dt in candidates:
         for vessel in vessels:
             try:
-                se = SubEvent.objects.create(event=event, name=event.name, date_from=dt,
-                                             date_to=dt + timedelta(minutes=90), active=True, is_public=True)
-                return save_sailing(event, se, vessel=vessel, departure_pier=piers[0], arrival_pier=piers[0],
-                                    duration=timedelta(minutes=90))
+                check_schedule(vessel, dt, dt + DURATION)
             except TicketingError:
-                SubEvent.objects.filter(event=event, date_from=dt, ticketing_sailing__isnull=True).delete()
+                continue
+            se = SubEvent.objects.create(event=event, name=event.name, date_from=dt, date_to=dt + DURATION,
+                                         active=True, is_public=True)
+            return save_sailing(event, se, vessel=vessel, departure_pier=piers[0], arrival_pier=piers[0],
+                                duration=DURATION)
     return None
+
+
+def _quarters(first: datetime, last: datetime, backwards: bool = False):
+    """Every quarter hour from ``first`` to ``last`` (down to it when ``backwards``); none when the range is empty."""
+    step = timedelta(minutes=-15 if backwards else 15)
+    dt = first
+    while (dt >= last) if backwards else (dt <= last):
+        yield dt
+        dt += step
+
+
+def _next_quarter(dt: datetime) -> datetime:
+    return dt.replace(second=0, microsecond=0) + timedelta(minutes=-dt.minute % 15)
+
+
+def _today_candidates(local_now: datetime):
+    """
+    Today's sailing departs later today, so its crew is still boarding (the first passengers aboard, the rest
+    awaited): ideally from 10:00 and not within the next 45 minutes, else as soon as the timetable lets it (on
+    a summer evening the route's boat sails until 22:30). Only past 23:40 does it fall back to one that left
+    earlier today (everyone who came is aboard, the others are no-shows).
+    """
+    midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    last = midnight.replace(hour=23, minute=45)
+    yield from _quarters(_next_quarter(max(local_now + timedelta(minutes=45), midnight.replace(hour=10))), last)
+    yield from _quarters(_next_quarter(local_now + timedelta(minutes=5)), last)
+    yield from _quarters(_next_quarter(local_now) - timedelta(minutes=45), midnight, backwards=True)
 
 
 def _passengers(sailing, boarded_at):
@@ -76,13 +108,9 @@ def load_boarding_demo(context) -> None:
     if Order.objects.filter(event=event, email=EMAIL).exists():
         return
     local_now = now().astimezone(tz)
-    today_start = max(local_now + timedelta(minutes=45), local_now.replace(hour=10, minute=0, second=0,
-                                                                           microsecond=0))
-    if today_start.date() != local_now.date():  # late at night: today's sailing left an hour ago
-        today_start = local_now - timedelta(minutes=30)
-    today = _sailing(event, vessels, piers, today_start.replace(second=0, microsecond=0))
-    yesterday = _sailing(event, vessels, piers, (local_now - timedelta(days=1)).replace(
-        hour=12, minute=0, second=0, microsecond=0))
+    today = _sailing(event, vessels, piers, _today_candidates(local_now))
+    noon = (local_now - timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
+    yesterday = _sailing(event, vessels, piers, _quarters(noon, noon + timedelta(hours=10)))
     for sailing in (today, yesterday):
         if sailing is not None:  # boarding runs until departure: today's first passengers are aboard already
             _passengers(sailing, min(now(), sailing.start))

@@ -227,8 +227,12 @@ def _assert_boarding_day():
 
     with scopes_disabled():
         positions = OrderPosition.objects.filter(order__email=EMAIL).select_related("subevent")
-        assert len({p.subevent_id for p in positions}) == 2
+        days = sorted({p.subevent for p in positions}, key=lambda se: se.date_from)
+        assert len(days) == 2
+        yesterday, today = days
+        assert yesterday.date_from.astimezone(today.event.timezone).date() == (
+            today.date_from.astimezone(today.event.timezone).date() - timedelta(days=1))
         boarded = Checkin.objects.filter(position__in=positions, successful=True).count()
         assert 0 < boarded < positions.count()
-        summary = LogEntry.objects.get(action_type="ticketing_core.boarding.closed")
+        summary = LogEntry.objects.get(action_type="ticketing_core.boarding.closed", object_id=yesterday.pk)
         assert summary.parsed_data["noshows"] == 3
