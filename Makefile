@@ -75,6 +75,11 @@ i18n-stats:
 run: install messages fonts
 	PRICHAL_DEMO=1 $(DEV) $(PY) tools/devserver.py
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; a test file stays in one process, so a file's tests share
+# their fixtures and never race each other). Each process builds its own PostgreSQL database (test_prichal_gw0, …)
+# from the models; the migrations themselves run once, in test_make_run_smoke.py. TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= 2
+
 test: install messages browser fonts monitoring-deps
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
@@ -82,7 +87,7 @@ test: install messages browser fonts monitoring-deps
 	@mkdir -p var/data
 	@$(DEV) $(PY) -m pretix makemigrations --check --dry-run $(ADDONS) >var/makemigrations.log 2>&1 || \
 	  { cat var/makemigrations.log; echo "Model changes without a migration: run make migrations"; exit 1; }
-	$(PY) -m pytest -q --durations=25
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 # The monitoring configuration with the real tools (tools/test_monitoring.py checks the same inside pytest, plus
 # runbook links and test coverage of every alert).
