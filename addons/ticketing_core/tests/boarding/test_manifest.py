@@ -88,7 +88,6 @@ def test_old_helpdesk_manifest_address_redirects(client, organizer, admin, day):
     assert r.status_code == 302 and r["Location"] == url(day["today"])
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils are installed by make test")
 def test_manifest_pdf_is_the_document_a_captain_signs(client, organizer, admin, day, tmp_path):
     c = login(client, admin)
     with freeze_time(NOON + timedelta(minutes=5)):
