@@ -11,7 +11,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 
 ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk ticketing_accounting
 
-.PHONY: run test install system-deps gettext browser fonts pdf-tools messages migrations bench clean i18n-stats sast audit \
+.PHONY: run test install system-deps gettext browser fonts pdf-tools deploy-tools messages migrations bench clean i18n-stats sast audit \
 	security-scan openapi monitoring-deps monitoring-check observability-test infra-check journeys
 
 install: $(STAMP)
@@ -42,6 +42,10 @@ browser:
 fonts:
 	$(call apt_install,$(if $(wildcard /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf),,fonts-lxgw-wenkai))
 
+# nginx: the production proxy's configuration (deploy/nginx.conf) is checked with `nginx -t` (test_deploy_config.py).
+deploy-tools:
+	$(call apt_install,$(if $(shell command -v nginx),,nginx))
+
 # poppler-utils: tests read a rendered PDF's laid-out text (pdftotext) and draw its first page to look at (pdftoppm).
 pdf-tools:
 	$(call apt_install,$(if $(shell command -v pdftotext),,poppler-utils))
@@ -51,7 +55,7 @@ pdf-tools:
 monitoring-deps:
 	$(call apt_install,$(strip $(if $(shell command -v promtool),,prometheus) $(if $(shell command -v amtool),,prometheus-alertmanager) $(if $(shell command -v prometheus-blackbox-exporter),,prometheus-blackbox-exporter)))
 
-system-deps: gettext browser fonts pdf-tools monitoring-deps
+system-deps: gettext browser fonts pdf-tools deploy-tools monitoring-deps
 
 %.mo: %.po
 	msgfmt --check -o $@ $<
@@ -84,7 +88,7 @@ run: install messages fonts
 # from the models; the migrations themselves run once, in test_make_run_smoke.py. TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= 2
 
-test: install messages browser fonts pdf-tools monitoring-deps
+test: install messages browser fonts pdf-tools deploy-tools monitoring-deps
 	@$(PY) tools/check_postgres.py
 	$(PY) -m ruff check addons tools bench deploy
 	$(MAKE) --no-print-directory sast audit monitoring-check infra-check
