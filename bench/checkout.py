@@ -63,6 +63,7 @@ base.DATA_DIR = base.OUT / "data"
 base.CONFIG_PATH = base.OUT / "pretix-bench.cfg"
 storefront.ACCESS_LOG = base.OUT / "access.log"
 RESULTS_PATH = base.OUT / "results.json"
+CPU_LOG = base.OUT / "cpu.log"  # each request's worker CPU over HTTP (bench/gunicorn_cpu.py)
 
 ORG_A, ORG_B = "neva", "neva-plain"
 EVENT = "evening-canals"
@@ -541,6 +542,21 @@ def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: 
 # Rounds over HTTP
 # --------------------------------------------------------------------------------------------
 
+def server_cpu_per_step(offset: int, checkouts: int) -> tuple[int, dict[str, float]]:
+    """The workers' CPU per step of the requests logged since ``offset`` (ms per completed checkout)."""
+    if not CPU_LOG.exists():
+        return offset, {}
+    with open(CPU_LOG, "rb") as f:
+        f.seek(offset)
+        data = f.read()
+    per_step: dict[str, float] = defaultdict(float)
+    for line in data.decode("utf-8", "replace").splitlines():
+        parts = line.split(" ")
+        if len(parts) == 4:
+            per_step[step_name(parts[0], parts[1])] += float(parts[3])
+    return offset + len(data), {k: round(v / checkouts, 1) for k, v in per_step.items()} if checkouts else {}
+
+
 def run_round(origin: str, org: str, subevent: int, item: int, buyers: int, checkouts: int, server_pid: int,
               stop_when_sold_out: bool = False) -> dict:
     lock = threading.Lock()
@@ -574,6 +590,7 @@ def run_round(origin: str, org: str, subevent: int, item: int, buyers: int, chec
                 for name, t in agg.items():
                     steps[name].append(t)
 
+    log_offset = CPU_LOG.stat().st_size if CPU_LOG.exists() else 0
     cpu0 = base.server_cpu_seconds(server_pid)
     started = time.perf_counter()
     threads = [threading.Thread(target=buyer, daemon=True) for _ in range(buyers)]
@@ -583,12 +600,14 @@ def run_round(origin: str, org: str, subevent: int, item: int, buyers: int, chec
         t.join(timeout=1800)
     wall = time.perf_counter() - started
     cpu = base.server_cpu_seconds(server_pid) - cpu0
+    time.sleep(0.2)  # the last post_request hooks write after their response reached the buyer
+    _offset, step_cpu = server_cpu_per_step(log_offset, state["done"])
     return {"org": org, "subevent": subevent, "done": state["done"], "failed": state["failed"],
             "refused": state["sold_out"], "errors": state["errors"][:5], "wall_s": round(wall, 2),
             "server_cpu_s": round(cpu, 2),
             "cpu_ms_per_checkout": round(cpu * 1000 / state["done"], 1) if state["done"] else None,
             "checkouts_per_s": round(state["done"] / wall, 3), "totals": totals,
-            "steps": {k: v for k, v in steps.items()}}
+            "steps": {k: v for k, v in steps.items()}, "server_cpu_ms_per_step": step_cpu}
 
 
 def pct(values, p):
@@ -618,6 +637,9 @@ def summarize_side(rounds: list[dict]) -> dict:
         "checkouts_per_s_median": round(statistics.median(rate), 3),
         "purchase_p50_ms": round(pct(totals, 50) * 1000), "purchase_p99_ms": round(pct(totals, 99) * 1000),
         "steps_ms": {k: [round(pct(v, 50) * 1000), round(pct(v, 99) * 1000)] for k, v in sorted(steps.items())},
+        "server_cpu_ms_per_step": {k: round(statistics.median([r.get("server_cpu_ms_per_step", {}).get(k, 0.0)
+                                                                for r in rounds]), 1)
+                                   for k in sorted({k for r in rounds for k in r.get("server_cpu_ms_per_step", {})})},
     }
 
 
@@ -683,7 +705,8 @@ def main() -> int:
 
     if not args.in_process_only:
         storefront.ACCESS_LOG.write_text("")
-        server = storefront.start_server(port, args.workers)
+        CPU_LOG.write_text("")
+        server = storefront.start_server(port, args.workers, cpu_log=CPU_LOG)
         origin = f"http://127.0.0.1:{port}"
         rounds = {"A": [], "B": []}
         try:
@@ -782,6 +805,14 @@ def print_report(r: dict) -> None:
         sa, sb = r["sides"]["A"]["steps_ms"], r["sides"]["B"]["steps_ms"]
         for s in sorted(set(sa) | set(sb)):
             print(f"| {s} | {'/'.join(map(str, sa.get(s, [])))} | {'/'.join(map(str, sb.get(s, [])))} |")
+    if "sides" in r and r["sides"]["A"].get("server_cpu_ms_per_step"):
+        ca, cb = r["sides"]["A"]["server_cpu_ms_per_step"], r["sides"]["B"]["server_cpu_ms_per_step"]
+        print("\n| step (over HTTP) | worker CPU ms per checkout, Prichal | plain | ratio |\n|---|---:|---:|---:|")
+        for s in sorted(set(ca) | set(cb)):
+            a, b = ca.get(s, 0.0), cb.get(s, 0.0)
+            print(f"| {s} | {a} | {b} | {f'{a / b:.2f}' if b else ''} |")
+        ta, tb = sum(ca.values()), sum(cb.values())
+        print(f"| all steps | {ta:.1f} | {tb:.1f} | {f'{ta / tb:.2f}' if tb else ''} |")
     for text in r.get("profile", {}).values():
         print("\n" + text)
     print(f"\nraw figures: {RESULTS_PATH}")
