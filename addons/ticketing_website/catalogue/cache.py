@@ -7,9 +7,15 @@ a place twice. Without a real cache (no Redis configured) nothing is cached and 
 A whole page is shared only with visitors whose session is empty: no cart, no customer or staff login, no
 pending message (pretix keeps messages in the session), no access to a hidden shop. Whatever such a page holds
 is the same for all of them except Django's CSRF token, which is cut out before storing and put back per visitor.
+
+When a stored page expires, or a new date goes on sale, visitors arrive together: each of them found the page
+missing and computed it (pretix's page ~100 ms, several times at once on a busy server). Now the first claims the
+computation and the others wait for its result (``lookup``), up to ``WAIT`` seconds, polling the cache; if the
+page is not stored by then (the first visitor's page was not for sharing, or it failed) they compute their own.
 """
 import hashlib
 import re
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,6 +24,9 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
 TIMEOUT = 15
+WAIT = 2.0  # the longest a visitor waits for the page another request is computing (a claim expires then too)
+POLL = 0.02
+_CLAIMS = "_ticketing_cache_claims"  # the pages this request claimed to compute, released with its response
 
 
 def enabled() -> bool:
@@ -83,9 +92,44 @@ def page_key(request: HttpRequest, *parts) -> str:
     return key("page", host, request.get_full_path(), request.LANGUAGE_CODE, channel, *parts)
 
 
+def lookup(request: HttpRequest, page: str) -> bytes | None:
+    """
+    The stored ``page``; on a miss, waits while another request computes it. None means this request computes
+    it: it claimed the computation (``release`` ends the claim once the page is stored or found not shareable),
+    or the wait ran out.
+    """
+    content = cache.get(page)
+    if content is not None:
+        return content
+    claim = page + ":computing"
+    deadline = time.monotonic() + WAIT
+    while True:
+        if cache.add(claim, 1, WAIT):
+            claims = getattr(request, _CLAIMS, None)
+            if claims is None:
+                claims = []
+                setattr(request, _CLAIMS, claims)
+            claims.append(claim)
+            return None
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(POLL)
+        content = cache.get(page)
+        if content is not None:
+            return content
+
+
+def release(request: HttpRequest) -> None:
+    """The pages this request claimed are no longer being computed (stored, or not for sharing)."""
+    claims = getattr(request, _CLAIMS, None)
+    if claims:
+        cache.delete_many(claims)
+        claims.clear()
+
+
 def shared_page(request: HttpRequest, page: str) -> HttpResponse | None:
     """The page stored for this address and language, with this visitor's own CSRF token, if there is one."""
-    content = cache.get(page)
+    content = lookup(request, page)
     if content is None:
         return None
     return with_csrf(request, content)
@@ -104,8 +148,11 @@ def without_csrf(content: bytes) -> bytes:
 
 def share_page(request: HttpRequest, page: str, response: HttpResponse, cart_shown: bool = True) -> None:
     """Store a freshly rendered page, unless rendering it touched the session, set a cookie or failed."""
-    if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
-        return
-    if getattr(getattr(request, "session", None), "modified", False) or _personal(request, cart_shown):
-        return
-    cache.set(page, without_csrf(response.content), TIMEOUT)
+    try:
+        if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
+            return
+        if getattr(getattr(request, "session", None), "modified", False) or _personal(request, cart_shown):
+            return
+        cache.set(page, without_csrf(response.content), TIMEOUT)
+    finally:
+        release(request)
