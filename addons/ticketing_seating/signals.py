@@ -160,7 +160,8 @@ def order_seats(sender, order, request=None, **kwargs):
     """The customer's order page lists the seats as "deck, row, seat" in the customer's language."""
     if order.status not in (Order.STATUS_PENDING, Order.STATUS_PAID):
         return ""  # a cancelled or expired order holds no seats any more
-    positions = [p for p in order.positions.select_related("seat", "item") if p.seat_id]
+    # the seated positions only: an order on a general-admission sailing (most of them) loads no position here
+    positions = list(order.positions.filter(seat__isnull=False).select_related("seat", "item"))
     if not positions:
         return ""
     labels = labels_for(order.event_id, positions[0].subevent_id)
