@@ -184,6 +184,7 @@ def ensure_twin() -> None:
                     free_price=item.free_price, max_per_order=item.max_per_order)
             CheckinList.objects.create(event=ev_b, name="Посадка", all_products=True)
         items = {str(i.name): i for i in ev_b.items.all()}
+        _copy_pricing(ev_a, ev_b, items)
         have = set(ev_b.subevents.values_list("date_from", flat=True))
         for se in ev_a.subevents.filter(active=True).prefetch_related("quotas__items", "subeventitem_set"):
             if se.date_from in have:
@@ -196,6 +197,31 @@ def ensure_twin() -> None:
             for q in se.quotas.all():
                 tq = Quota.objects.create(event=ev_b, subevent=twin, name=q.name, size=q.size)
                 tq.items.set([items[str(i.name)] for i in q.items.all()])
+
+
+def _copy_pricing(ev_a, ev_b, items: dict) -> None:
+    """
+    pretix's discounts and event-wide vouchers of the demo event (the family discount, the promo code): pretix
+    applies them to every cart and order (``apply_discounts``), so a twin without them did less pricing work on
+    each step than the same shop with them. Not copied: vouchers bound to a product, date, quota or seat.
+    """
+    from pretix.base.models import Discount, Voucher
+
+    skipped = {"id", "event"}
+    for d in ev_a.discounts.all():
+        if ev_b.discounts.filter(internal_name=d.internal_name).exists():
+            continue
+        twin = Discount.objects.create(event=ev_b, **{f.attname: getattr(d, f.attname) for f in d._meta.concrete_fields
+                                                      if f.name not in skipped})
+        twin.condition_limit_products.set([items[str(i.name)] for i in d.condition_limit_products.all()])
+        twin.benefit_limit_products.set([items[str(i.name)] for i in d.benefit_limit_products.all()])
+        twin.limit_sales_channels.set(ev_b.organizer.sales_channels.filter(
+            identifier__in=d.limit_sales_channels.values_list("identifier", flat=True)))
+    for v in ev_a.vouchers.filter(item__isnull=True, quota__isnull=True, subevent__isnull=True, seat__isnull=True):
+        if not ev_b.vouchers.filter(code=v.code).exists():
+            Voucher.objects.create(event=ev_b, code=v.code, max_usages=v.max_usages, price_mode=v.price_mode,
+                                   value=v.value, valid_until=v.valid_until, allow_ignore_quota=v.allow_ignore_quota,
+                                   comment=v.comment)
 
 
 def date_pairs(count: int) -> list[tuple[int, int]]:
