@@ -205,7 +205,7 @@ def email_seats(sender, message, order=None, **kwargs):
     """Order e-mails name the seats ("deck, row, seat") in the order's language."""
     if order is None or order.status not in (Order.STATUS_PENDING, Order.STATUS_PAID):
         return message
-    positions = [p for p in order.positions.select_related("seat") if p.seat_id]
+    positions = list(order.positions.filter(seat__isnull=False).select_related("seat"))  # seated ones only
     if not positions:
         return message
     labels = labels_for(order.event_id, positions[0].subevent_id)
