@@ -1,6 +1,6 @@
 """Every place where the seat-map addon touches pretix; the logic lives in services/."""
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.template.loader import get_template
@@ -105,6 +105,13 @@ def cart_rules(sender, positions, **kwargs):
 
 @receiver(validate_order, dispatch_uid="ticketing_seating_validate_order")
 def order_rules(sender, positions, **kwargs):
+    """
+    The seat rules once more as the order is placed. Only positions with a seat or on a date with a seat map can
+    break one (a seat too many, a single gap, a passenger without a seat on a seated date): the others are left in
+    the database, so an order on a general-admission sailing loads nothing here.
+    """
+    if not sender.seating_plan_id:
+        positions = positions.filter(Q(seat__isnull=False) | Q(subevent__seating_plan__isnull=False))
     try:
         rules.check_positions(sender, list(positions.select_related("seat", "item", "subevent")))
     except SeatingError as e:
