@@ -514,21 +514,30 @@ def computed_date_page(port: int, org: str, subevent: int, item: int, repeats: i
     return {"cpu_ms_median": round(statistics.median(cpu), 1), "queries": int(statistics.median(queries))}
 
 
-def in_process_cpu_per_checkout(port: int, org: str, subevent: int, item: int, repeats: int) -> tuple[float, dict]:
-    """Median CPU of a whole purchase and of each step (a step's requests summed per purchase), in ms."""
-    browser_cpu, steps = [], defaultdict(list)
-    for _ in range(repeats):
-        browser = Browser(f"http://127.0.0.1:{port}", client=in_process_client(port))
-        t0 = time.process_time()
-        purchase(browser, org, subevent, item)
-        browser_cpu.append((time.process_time() - t0) * 1000)
-        agg = defaultdict(float)
-        for name, cpu in browser.cpu:
-            agg[name] += cpu * 1000
-        for name, cpu in agg.items():
-            steps[name].append(cpu)
-    return (round(statistics.median(browser_cpu), 1),
-            {k: round(statistics.median(v + [0.0] * (repeats - len(v))), 1) for k, v in steps.items()})
+def in_process_cpu_per_checkout(port: int, sides: dict[str, tuple[str, int, int]],
+                                 repeats: int) -> dict[str, tuple[float, dict]]:
+    """
+    Median CPU of a whole purchase and of each step (a step's requests summed per purchase), in ms, per side.
+    The sides' purchases alternate in ABBA order, as the HTTP rounds do, so a change of the machine's load during
+    the measurement falls on both sides alike (one side's purchases after the other's moved the ratio by ±10 %).
+    """
+    browser_cpu, steps = defaultdict(list), defaultdict(lambda: defaultdict(list))
+    keys = list(sides)
+    for n in range(repeats):
+        for key in (keys if n % 2 == 0 else keys[::-1]):
+            org, subevent, item = sides[key]
+            browser = Browser(f"http://127.0.0.1:{port}", client=in_process_client(port))
+            t0 = time.process_time()
+            purchase(browser, org, subevent, item)
+            browser_cpu[key].append((time.process_time() - t0) * 1000)
+            agg = defaultdict(float)
+            for name, cpu in browser.cpu:
+                agg[name] += cpu * 1000
+            for name, cpu in agg.items():
+                steps[key][name].append(cpu)
+    return {key: (round(statistics.median(browser_cpu[key]), 1),
+                  {k: round(statistics.median(v + [0.0] * (repeats - len(v))), 1) for k, v in steps[key].items()})
+            for key in keys}
 
 
 def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: int) -> str:
@@ -718,10 +727,14 @@ def main() -> int:
         purchase(Browser(f"http://127.0.0.1:{port}", client=in_process_client(port)), org, se, item)  # warm-up
         q = [queries_of_purchase(port, org, se, item) for _ in range(3)]
         best = min(q, key=lambda x: x["total"])
-        cpu_total, cpu_steps = in_process_cpu_per_checkout(port, org, se, item, args.cpu_repeats)
         inproc[key] = {"queries_per_checkout": best["total"], "queries_per_step": best["steps"],
-                       "cpu_ms_per_checkout_in_process": cpu_total, "cpu_ms_per_step": cpu_steps,
                        "date_page_with_cart": computed_date_page(port, org, se, item, 7)}
+    if not args.http_only:
+        base.log(f"In-process: CPU per checkout and step, {args.cpu_repeats} purchases per side in ABBA order")
+        cpu = in_process_cpu_per_checkout(port, {key: (org, pairs[-1][idx], item)
+                                                 for key, (org, item, idx) in sides.items()}, args.cpu_repeats)
+        for key, (cpu_total, cpu_steps) in cpu.items():
+            inproc[key].update({"cpu_ms_per_checkout_in_process": cpu_total, "cpu_ms_per_step": cpu_steps})
     result["in_process"] = inproc
     if args.profile and not args.http_only:
         base.log("In-process: cProfile")
