@@ -226,6 +226,8 @@ def _copy_pricing(ev_a, ev_b, items: dict) -> None:
 
 def date_pairs(count: int) -> list[tuple[int, int]]:
     """(Prichal date, plain date) pairs at the same time, the fullest-emptiest first, ``count`` of them."""
+    from datetime import timedelta
+
     from django_scopes import scopes_disabled
 
     from pretix.base.models import SubEvent
@@ -235,7 +237,10 @@ def date_pairs(count: int) -> list[tuple[int, int]]:
                                                                     active=True, date_from__gt=_now())}
         b = {se.date_from: se.pk for se in SubEvent.objects.filter(event__organizer__slug=ORG_B, event__slug=EVENT,
                                                                     active=True, date_from__gt=_now())}
-    pairs = [(a[d], b[d]) for d in sorted(set(a) & set(b))][2:]  # not the dates about to close
+    # not the dates about to close: pretix stops selling before departure, and a date within 24 hours sells
+    # non-refundable tickets only (an extra checkbox); once the later dates have sales, the emptiest were today's
+    soon = _now() + timedelta(days=1)
+    pairs = [(a[d], b[d]) for d in sorted(set(a) & set(b)) if d > soon]
     if len(pairs) < count:
         raise RuntimeError(f"{len(pairs)} common dates on both sides, {count} needed")
     # the emptiest dates first: every run sells tickets, and a later run must not meet a sold-out date
