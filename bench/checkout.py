@@ -243,9 +243,10 @@ def date_pairs(count: int) -> list[tuple[int, int]]:
     pairs = [(a[d], b[d]) for d in sorted(set(a) & set(b)) if d > soon]
     if len(pairs) < count:
         raise RuntimeError(f"{len(pairs)} common dates on both sides, {count} needed")
-    # the emptiest dates first: every run sells tickets, and a later run must not meet a sold-out date
-    sold = {se: sold_on(se) for pair in pairs for se in pair}
-    return sorted(pairs, key=lambda pair: max(sold[pair[0]], sold[pair[1]]))[:count]
+    # the dates with the most places left first: every run sells tickets, and a later run must not meet a
+    # sold-out date (the oversell check's small dates are sold out at 5 sold, fewer than a used date's 10)
+    free = {se: places_of(se) - sold_on(se) for pair in pairs for se in pair}
+    return sorted(pairs, key=lambda pair: -min(free[pair[0]], free[pair[1]]))[:count]
 
 
 def _now():
@@ -285,6 +286,17 @@ def small_dates(capacity: int) -> tuple[int, int]:
         q = Quota.objects.create(event=ev_b, subevent=se_b, name="Места", size=capacity)
         q.items.set(ev_b.items.filter(admission=True))
     return se_a.pk, se_b.pk
+
+
+def places_of(subevent_id: int) -> int:
+    """The date's places: its smallest quota (the vessel's capacity on Prichal's side)."""
+    from django.db.models import Min
+    from django_scopes import scopes_disabled
+
+    from pretix.base.models import Quota
+
+    with scopes_disabled():
+        return Quota.objects.filter(subevent_id=subevent_id).aggregate(m=Min("size"))["m"] or 0
 
 
 def sold_on(subevent_id: int) -> int:
