@@ -11,7 +11,8 @@ is the same for all of them except Django's CSRF token, which is cut out before 
 When a stored page expires, or a new date goes on sale, visitors arrive together: each of them found the page
 missing and computed it (pretix's page ~100 ms, several times at once on a busy server). Now the first claims the
 computation and the others wait for its result (``lookup``), up to ``WAIT`` seconds, polling the cache; if the
-page is not stored by then (the first visitor's page was not for sharing, or it failed) they compute their own.
+page is not stored by then they compute their own. A page its first visitor computed but could not share (a cookie
+set, an error) is marked so for 15 s: the next visitors compute it at once rather than wait in line for each other.
 """
 import hashlib
 import re
@@ -27,6 +28,8 @@ TIMEOUT = 15
 WAIT = 2.0  # the longest a visitor waits for the page another request is computing (a claim expires then too)
 POLL = 0.02
 _CLAIMS = "_ticketing_cache_claims"  # the pages this request claimed to compute, released with its response
+_CLAIM = ":computing"
+_UNSHARED = "unshared"  # the claim's value once its page was computed and could not be stored
 
 
 def enabled() -> bool:
@@ -101,17 +104,17 @@ def lookup(request: HttpRequest, page: str) -> bytes | None:
     content = cache.get(page)
     if content is not None:
         return content
-    claim = page + ":computing"
+    claim = page + _CLAIM
     deadline = time.monotonic() + WAIT
     while True:
-        if cache.add(claim, 1, WAIT):
+        if cache.add(claim, "computing", WAIT):
             claims = getattr(request, _CLAIMS, None)
             if claims is None:
                 claims = []
                 setattr(request, _CLAIMS, claims)
             claims.append(claim)
             return None
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or cache.get(claim) == _UNSHARED:
             return None
         time.sleep(POLL)
         content = cache.get(page)
@@ -120,11 +123,21 @@ def lookup(request: HttpRequest, page: str) -> bytes | None:
 
 
 def release(request: HttpRequest) -> None:
-    """The pages this request claimed are no longer being computed (stored, or not for sharing)."""
+    """
+    The pages this request claimed are no longer being computed: the claim of a stored page ends, that of a page
+    not stored stays 15 s as "not shared", so that nobody waits for it meanwhile.
+    """
     claims = getattr(request, _CLAIMS, None)
-    if claims:
-        cache.delete_many(claims)
-        claims.clear()
+    if not claims:
+        return
+    stored = cache.get_many([c[:-len(_CLAIM)] for c in claims])
+    ended = [c for c in claims if c[:-len(_CLAIM)] in stored]
+    unshared = {c: _UNSHARED for c in claims if c[:-len(_CLAIM)] not in stored}
+    if ended:
+        cache.delete_many(ended)
+    if unshared:
+        cache.set_many(unshared, TIMEOUT)
+    claims.clear()
 
 
 def shared_page(request: HttpRequest, page: str) -> HttpResponse | None:

@@ -264,3 +264,20 @@ def test_a_visitor_waits_for_a_page_being_computed_no_longer_than_the_wait_then_
     assert 0.2 <= time.monotonic() - started < page_cache.WAIT  # waited as long as allowed, no longer
     assert resp.status_code == 200 and "осталось" in resp.content.decode()  # then computed the page itself
     assert page_cache.cache.get(key) is not None  # and stored it for the next visitors
+
+
+def test_a_page_its_first_visitor_could_not_share_is_computed_by_the_next_ones_without_waiting(real_cache):
+    """Visitors never queue behind each other for a page that is not being shared (a cookie set, an error)."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from ticketing_website.catalogue import cache as page_cache
+
+    first, second, third = SimpleNamespace(), SimpleNamespace(), SimpleNamespace()
+    assert page_cache.lookup(first, "page") is None  # a miss: the first visitor computes it
+    page_cache.release(first)  # and could not store it
+    with mock.patch.object(page_cache.time, "sleep", side_effect=AssertionError("waited")):
+        assert page_cache.lookup(second, "page") is None  # computes at once, claiming nothing
+    assert not getattr(second, page_cache._CLAIMS, None)
+    page_cache.cache.set("page", b"<html>", page_cache.TIMEOUT)  # a later visitor could share it
+    assert page_cache.lookup(third, "page") == b"<html>"
