@@ -63,6 +63,7 @@ base.DATA_DIR = base.OUT / "data"
 base.CONFIG_PATH = base.OUT / "pretix-bench.cfg"
 storefront.ACCESS_LOG = base.OUT / "access.log"
 RESULTS_PATH = base.OUT / "results.json"
+CPU_LOG = base.OUT / "cpu.log"  # each request's worker CPU over HTTP (bench/gunicorn_cpu.py)
 
 ORG_A, ORG_B = "neva", "neva-plain"
 EVENT = "evening-canals"
@@ -183,6 +184,7 @@ def ensure_twin() -> None:
                     free_price=item.free_price, max_per_order=item.max_per_order)
             CheckinList.objects.create(event=ev_b, name="Посадка", all_products=True)
         items = {str(i.name): i for i in ev_b.items.all()}
+        _copy_pricing(ev_a, ev_b, items)
         have = set(ev_b.subevents.values_list("date_from", flat=True))
         for se in ev_a.subevents.filter(active=True).prefetch_related("quotas__items", "subeventitem_set"):
             if se.date_from in have:
@@ -197,8 +199,35 @@ def ensure_twin() -> None:
                 tq.items.set([items[str(i.name)] for i in q.items.all()])
 
 
+def _copy_pricing(ev_a, ev_b, items: dict) -> None:
+    """
+    pretix's discounts and event-wide vouchers of the demo event (the family discount, the promo code): pretix
+    applies them to every cart and order (``apply_discounts``), so a twin without them did less pricing work on
+    each step than the same shop with them. Not copied: vouchers bound to a product, date, quota or seat.
+    """
+    from pretix.base.models import Discount, Voucher
+
+    skipped = {"id", "event"}
+    for d in ev_a.discounts.all():
+        if ev_b.discounts.filter(internal_name=d.internal_name).exists():
+            continue
+        twin = Discount.objects.create(event=ev_b, **{f.attname: getattr(d, f.attname) for f in d._meta.concrete_fields
+                                                      if f.name not in skipped})
+        twin.condition_limit_products.set([items[str(i.name)] for i in d.condition_limit_products.all()])
+        twin.benefit_limit_products.set([items[str(i.name)] for i in d.benefit_limit_products.all()])
+        twin.limit_sales_channels.set(ev_b.organizer.sales_channels.filter(
+            identifier__in=d.limit_sales_channels.values_list("identifier", flat=True)))
+    for v in ev_a.vouchers.filter(item__isnull=True, quota__isnull=True, subevent__isnull=True, seat__isnull=True):
+        if not ev_b.vouchers.filter(code=v.code).exists():
+            Voucher.objects.create(event=ev_b, code=v.code, max_usages=v.max_usages, price_mode=v.price_mode,
+                                   value=v.value, valid_until=v.valid_until, allow_ignore_quota=v.allow_ignore_quota,
+                                   comment=v.comment)
+
+
 def date_pairs(count: int) -> list[tuple[int, int]]:
     """(Prichal date, plain date) pairs at the same time, the fullest-emptiest first, ``count`` of them."""
+    from datetime import timedelta
+
     from django_scopes import scopes_disabled
 
     from pretix.base.models import SubEvent
@@ -208,12 +237,16 @@ def date_pairs(count: int) -> list[tuple[int, int]]:
                                                                     active=True, date_from__gt=_now())}
         b = {se.date_from: se.pk for se in SubEvent.objects.filter(event__organizer__slug=ORG_B, event__slug=EVENT,
                                                                     active=True, date_from__gt=_now())}
-    pairs = [(a[d], b[d]) for d in sorted(set(a) & set(b))][2:]  # not the dates about to close
+    # not the dates about to close: pretix stops selling before departure, and a date within 24 hours sells
+    # non-refundable tickets only (an extra checkbox); once the later dates have sales, the emptiest were today's
+    soon = _now() + timedelta(days=1)
+    pairs = [(a[d], b[d]) for d in sorted(set(a) & set(b)) if d > soon]
     if len(pairs) < count:
         raise RuntimeError(f"{len(pairs)} common dates on both sides, {count} needed")
-    # the emptiest dates first: every run sells tickets, and a later run must not meet a sold-out date
-    sold = {se: sold_on(se) for pair in pairs for se in pair}
-    return sorted(pairs, key=lambda pair: max(sold[pair[0]], sold[pair[1]]))[:count]
+    # the dates with the most places left first: every run sells tickets, and a later run must not meet a
+    # sold-out date (the oversell check's small dates are sold out at 5 sold, fewer than a used date's 10)
+    free = {se: places_of(se) - sold_on(se) for pair in pairs for se in pair}
+    return sorted(pairs, key=lambda pair: -min(free[pair[0]], free[pair[1]]))[:count]
 
 
 def _now():
@@ -253,6 +286,17 @@ def small_dates(capacity: int) -> tuple[int, int]:
         q = Quota.objects.create(event=ev_b, subevent=se_b, name="Места", size=capacity)
         q.items.set(ev_b.items.filter(admission=True))
     return se_a.pk, se_b.pk
+
+
+def places_of(subevent_id: int) -> int:
+    """The date's places: its smallest quota (the vessel's capacity on Prichal's side)."""
+    from django.db.models import Min
+    from django_scopes import scopes_disabled
+
+    from pretix.base.models import Quota
+
+    with scopes_disabled():
+        return Quota.objects.filter(subevent_id=subevent_id).aggregate(m=Min("size"))["m"] or 0
 
 
 def sold_on(subevent_id: int) -> int:
@@ -487,21 +531,30 @@ def computed_date_page(port: int, org: str, subevent: int, item: int, repeats: i
     return {"cpu_ms_median": round(statistics.median(cpu), 1), "queries": int(statistics.median(queries))}
 
 
-def in_process_cpu_per_checkout(port: int, org: str, subevent: int, item: int, repeats: int) -> tuple[float, dict]:
-    """Median CPU of a whole purchase and of each step (a step's requests summed per purchase), in ms."""
-    browser_cpu, steps = [], defaultdict(list)
-    for _ in range(repeats):
-        browser = Browser(f"http://127.0.0.1:{port}", client=in_process_client(port))
-        t0 = time.process_time()
-        purchase(browser, org, subevent, item)
-        browser_cpu.append((time.process_time() - t0) * 1000)
-        agg = defaultdict(float)
-        for name, cpu in browser.cpu:
-            agg[name] += cpu * 1000
-        for name, cpu in agg.items():
-            steps[name].append(cpu)
-    return (round(statistics.median(browser_cpu), 1),
-            {k: round(statistics.median(v + [0.0] * (repeats - len(v))), 1) for k, v in steps.items()})
+def in_process_cpu_per_checkout(port: int, sides: dict[str, tuple[str, int, int]],
+                                 repeats: int) -> dict[str, tuple[float, dict]]:
+    """
+    Median CPU of a whole purchase and of each step (a step's requests summed per purchase), in ms, per side.
+    The sides' purchases alternate in ABBA order, as the HTTP rounds do, so a change of the machine's load during
+    the measurement falls on both sides alike (one side's purchases after the other's moved the ratio by ±10 %).
+    """
+    browser_cpu, steps = defaultdict(list), defaultdict(lambda: defaultdict(list))
+    keys = list(sides)
+    for n in range(repeats):
+        for key in (keys if n % 2 == 0 else keys[::-1]):
+            org, subevent, item = sides[key]
+            browser = Browser(f"http://127.0.0.1:{port}", client=in_process_client(port))
+            t0 = time.process_time()
+            purchase(browser, org, subevent, item)
+            browser_cpu[key].append((time.process_time() - t0) * 1000)
+            agg = defaultdict(float)
+            for name, cpu in browser.cpu:
+                agg[name] += cpu * 1000
+            for name, cpu in agg.items():
+                steps[key][name].append(cpu)
+    return {key: (round(statistics.median(browser_cpu[key]), 1),
+                  {k: round(statistics.median(v + [0.0] * (repeats - len(v))), 1) for k, v in steps[key].items()})
+            for key in keys}
 
 
 def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: int) -> str:
@@ -541,6 +594,21 @@ def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: 
 # Rounds over HTTP
 # --------------------------------------------------------------------------------------------
 
+def server_cpu_per_step(offset: int, checkouts: int) -> tuple[int, dict[str, float]]:
+    """The workers' CPU per step of the requests logged since ``offset`` (ms per completed checkout)."""
+    if not CPU_LOG.exists():
+        return offset, {}
+    with open(CPU_LOG, "rb") as f:
+        f.seek(offset)
+        data = f.read()
+    per_step: dict[str, float] = defaultdict(float)
+    for line in data.decode("utf-8", "replace").splitlines():
+        parts = line.split(" ")
+        if len(parts) == 4:
+            per_step[step_name(parts[0], parts[1])] += float(parts[3])
+    return offset + len(data), {k: round(v / checkouts, 1) for k, v in per_step.items()} if checkouts else {}
+
+
 def run_round(origin: str, org: str, subevent: int, item: int, buyers: int, checkouts: int, server_pid: int,
               stop_when_sold_out: bool = False) -> dict:
     lock = threading.Lock()
@@ -574,6 +642,7 @@ def run_round(origin: str, org: str, subevent: int, item: int, buyers: int, chec
                 for name, t in agg.items():
                     steps[name].append(t)
 
+    log_offset = CPU_LOG.stat().st_size if CPU_LOG.exists() else 0
     cpu0 = base.server_cpu_seconds(server_pid)
     started = time.perf_counter()
     threads = [threading.Thread(target=buyer, daemon=True) for _ in range(buyers)]
@@ -583,12 +652,14 @@ def run_round(origin: str, org: str, subevent: int, item: int, buyers: int, chec
         t.join(timeout=1800)
     wall = time.perf_counter() - started
     cpu = base.server_cpu_seconds(server_pid) - cpu0
+    time.sleep(0.2)  # the last post_request hooks write after their response reached the buyer
+    _offset, step_cpu = server_cpu_per_step(log_offset, state["done"])
     return {"org": org, "subevent": subevent, "done": state["done"], "failed": state["failed"],
             "refused": state["sold_out"], "errors": state["errors"][:5], "wall_s": round(wall, 2),
             "server_cpu_s": round(cpu, 2),
             "cpu_ms_per_checkout": round(cpu * 1000 / state["done"], 1) if state["done"] else None,
             "checkouts_per_s": round(state["done"] / wall, 3), "totals": totals,
-            "steps": {k: v for k, v in steps.items()}}
+            "steps": {k: v for k, v in steps.items()}, "server_cpu_ms_per_step": step_cpu}
 
 
 def pct(values, p):
@@ -618,6 +689,9 @@ def summarize_side(rounds: list[dict]) -> dict:
         "checkouts_per_s_median": round(statistics.median(rate), 3),
         "purchase_p50_ms": round(pct(totals, 50) * 1000), "purchase_p99_ms": round(pct(totals, 99) * 1000),
         "steps_ms": {k: [round(pct(v, 50) * 1000), round(pct(v, 99) * 1000)] for k, v in sorted(steps.items())},
+        "server_cpu_ms_per_step": {k: round(statistics.median([r.get("server_cpu_ms_per_step", {}).get(k, 0.0)
+                                                                for r in rounds]), 1)
+                                   for k in sorted({k for r in rounds for k in r.get("server_cpu_ms_per_step", {})})},
     }
 
 
@@ -670,10 +744,14 @@ def main() -> int:
         purchase(Browser(f"http://127.0.0.1:{port}", client=in_process_client(port)), org, se, item)  # warm-up
         q = [queries_of_purchase(port, org, se, item) for _ in range(3)]
         best = min(q, key=lambda x: x["total"])
-        cpu_total, cpu_steps = in_process_cpu_per_checkout(port, org, se, item, args.cpu_repeats)
         inproc[key] = {"queries_per_checkout": best["total"], "queries_per_step": best["steps"],
-                       "cpu_ms_per_checkout_in_process": cpu_total, "cpu_ms_per_step": cpu_steps,
                        "date_page_with_cart": computed_date_page(port, org, se, item, 7)}
+    if not args.http_only:
+        base.log(f"In-process: CPU per checkout and step, {args.cpu_repeats} purchases per side in ABBA order")
+        cpu = in_process_cpu_per_checkout(port, {key: (org, pairs[-1][idx], item)
+                                                 for key, (org, item, idx) in sides.items()}, args.cpu_repeats)
+        for key, (cpu_total, cpu_steps) in cpu.items():
+            inproc[key].update({"cpu_ms_per_checkout_in_process": cpu_total, "cpu_ms_per_step": cpu_steps})
     result["in_process"] = inproc
     if args.profile and not args.http_only:
         base.log("In-process: cProfile")
@@ -683,7 +761,8 @@ def main() -> int:
 
     if not args.in_process_only:
         storefront.ACCESS_LOG.write_text("")
-        server = storefront.start_server(port, args.workers)
+        CPU_LOG.write_text("")
+        server = storefront.start_server(port, args.workers, cpu_log=CPU_LOG)
         origin = f"http://127.0.0.1:{port}"
         rounds = {"A": [], "B": []}
         try:
@@ -782,6 +861,14 @@ def print_report(r: dict) -> None:
         sa, sb = r["sides"]["A"]["steps_ms"], r["sides"]["B"]["steps_ms"]
         for s in sorted(set(sa) | set(sb)):
             print(f"| {s} | {'/'.join(map(str, sa.get(s, [])))} | {'/'.join(map(str, sb.get(s, [])))} |")
+    if "sides" in r and r["sides"]["A"].get("server_cpu_ms_per_step"):
+        ca, cb = r["sides"]["A"]["server_cpu_ms_per_step"], r["sides"]["B"]["server_cpu_ms_per_step"]
+        print("\n| step (over HTTP) | worker CPU ms per checkout, Prichal | plain | ratio |\n|---|---:|---:|---:|")
+        for s in sorted(set(ca) | set(cb)):
+            a, b = ca.get(s, 0.0), cb.get(s, 0.0)
+            print(f"| {s} | {a} | {b} | {f'{a / b:.2f}' if b else ''} |")
+        ta, tb = sum(ca.values()), sum(cb.values())
+        print(f"| all steps | {ta:.1f} | {tb:.1f} | {f'{ta / tb:.2f}' if tb else ''} |")
     for text in r.get("profile", {}).values():
         print("\n" + text)
     print(f"\nraw figures: {RESULTS_PATH}")

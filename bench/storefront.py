@@ -98,14 +98,20 @@ def pages(demo: dict) -> dict[str, str]:
     }
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, cpu_log: Path | None = None) -> subprocess.Popen:
+    """gunicorn as in production; with ``cpu_log``, each request's worker CPU is appended there
+    (``bench/gunicorn_cpu.py``)."""
     cmd = [sys.executable, "-m", "gunicorn", "pretix.wsgi", "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "5",
            "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(U)s?%(q)s %(s)s %(D)s",
            "--error-logfile", "-", "--log-level", "warning"]
+    env = base.server_env()
+    if cpu_log is not None:
+        cmd += ["--config", str(Path(__file__).resolve().parent / "gunicorn_cpu.py")]
+        env = {**env, "PRICHAL_BENCH_CPU_LOG": str(cpu_log)}
     base.log(f"Starting gunicorn: {' '.join(cmd[1:])}")
     with open(base.OUT / "gunicorn.log", "wb") as log_file:
-        return subprocess.Popen(cmd, cwd=base.ROOT, env=base.server_env(), stdout=log_file, stderr=subprocess.STDOUT,
+        return subprocess.Popen(cmd, cwd=base.ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                 start_new_session=True)
 
 

@@ -1,6 +1,6 @@
 """Every place where the seat-map addon touches pretix; the logic lives in services/."""
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.template.loader import get_template
@@ -105,6 +105,13 @@ def cart_rules(sender, positions, **kwargs):
 
 @receiver(validate_order, dispatch_uid="ticketing_seating_validate_order")
 def order_rules(sender, positions, **kwargs):
+    """
+    The seat rules once more as the order is placed. Only positions with a seat or on a date with a seat map can
+    break one (a seat too many, a single gap, a passenger without a seat on a seated date): the others are left in
+    the database, so an order on a general-admission sailing loads nothing here.
+    """
+    if not sender.seating_plan_id:
+        positions = positions.filter(Q(seat__isnull=False) | Q(subevent__seating_plan__isnull=False))
     try:
         rules.check_positions(sender, list(positions.select_related("seat", "item", "subevent")))
     except SeatingError as e:
@@ -160,7 +167,8 @@ def order_seats(sender, order, request=None, **kwargs):
     """The customer's order page lists the seats as "deck, row, seat" in the customer's language."""
     if order.status not in (Order.STATUS_PENDING, Order.STATUS_PAID):
         return ""  # a cancelled or expired order holds no seats any more
-    positions = [p for p in order.positions.select_related("seat", "item") if p.seat_id]
+    # the seated positions only: an order on a general-admission sailing (most of them) loads no position here
+    positions = list(order.positions.filter(seat__isnull=False).select_related("seat", "item"))
     if not positions:
         return ""
     labels = labels_for(order.event_id, positions[0].subevent_id)
@@ -204,7 +212,7 @@ def email_seats(sender, message, order=None, **kwargs):
     """Order e-mails name the seats ("deck, row, seat") in the order's language."""
     if order is None or order.status not in (Order.STATUS_PENDING, Order.STATUS_PAID):
         return message
-    positions = [p for p in order.positions.select_related("seat") if p.seat_id]
+    positions = list(order.positions.filter(seat__isnull=False).select_related("seat"))  # seated ones only
     if not positions:
         return message
     labels = labels_for(order.event_id, positions[0].subevent_id)

@@ -60,6 +60,8 @@ def check_positions(event: Event, positions) -> None:
     """Check the seats of a cart (CartPositions); raise ``SeatingError`` with the first rule broken."""
     check_passengers_seated(event, positions)
     seated = [p for p in positions if p.seat_id]
+    if not seated:
+        return  # no seat: none too many, no gap (general admission asks no setting here)
     check_count(event, len(seated))
     if not event.settings.ticketing_seating_no_single_gap:
         return

@@ -31,6 +31,19 @@ def test_order_page_lists_seats_in_the_customers_language(seated):
     assert "上层甲板，第 1 排，3 号座" in html
 
 
+def test_order_seats_panel_lists_seated_positions_only_and_loads_none_for_an_order_without_seats(
+        seated, django_assert_num_queries):
+    from ticketing_seating.signals import order_seats
+
+    _v, event, sailing, products = seated
+    order, _p = _order(event, sailing, products["Window"], "d2-r1-s3", "en")
+    unseated = factories.make_order(event, sailing.subevent, [products["Window"]], locale="en")
+    with django_assert_num_queries(1):  # the seated positions alone: none here, no position or product loaded
+        assert order_seats(event, unseated) == ""
+    html = order_seats(event, order)
+    assert html.count("list-group-item") == 1 and "Верхняя палуба, ряд 1, место 3" in html  # the active language
+
+
 def test_email_names_the_seats_in_the_orders_language(seated):
     _v, event, sailing, products = seated
     order, _p = _order(event, sailing, products["Window"], "d1-r1-s2", "en")

@@ -70,6 +70,32 @@ def test_cart_with_a_passenger_without_seat_on_a_seated_date_is_refused(passenge
     rules.check_positions(event, cart[1:])  # mulled wine alone needs no seat
 
 
+def test_placing_an_order_refuses_a_passenger_without_seat_on_a_seated_date_and_loads_nothing_on_general_dates(
+        passengers, pier, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils.timezone import now
+
+    from pretix.base.services.orders import OrderError
+
+    from ticketing_seating.signals import order_rules
+
+    event, sailing, products, child, wine = passengers
+    expires = now() + timedelta(minutes=30)
+    for item, price in ((child, "900.00"), (wine, "350.00")):
+        CartPosition.objects.create(event=event, subevent=sailing.subevent, item=item, price=Decimal(price),
+                                    cart_id="seated", expires=expires)
+    with override("en"), pytest.raises(OrderError, match="every passenger needs a seat"):
+        order_rules(event, positions=CartPosition.objects.filter(cart_id="seated"))
+
+    general = factories.make_vessel(event.organizer, "Нева-2", capacity=60, reg="GA-2")
+    other = factories.make_sailing(event, general, pier, sailing.subevent.date_from.replace(year=2099))
+    CartPosition.objects.create(event=event, subevent=other.subevent, item=child, price=Decimal("900.00"),
+                                cart_id="general", expires=expires)
+    with django_assert_num_queries(1):  # one statement that finds no position a seat rule could concern
+        order_rules(event, positions=CartPosition.objects.filter(cart_id="general"))
+
+
 def test_operator_may_sell_a_small_child_without_a_seat(passengers):
     event, sailing, products, child, wine = passengers
     event.settings.ticketing_seating_seatless_items = str(child.pk)

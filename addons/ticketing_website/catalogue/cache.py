@@ -7,9 +7,16 @@ a place twice. Without a real cache (no Redis configured) nothing is cached and 
 A whole page is shared only with visitors whose session is empty: no cart, no customer or staff login, no
 pending message (pretix keeps messages in the session), no access to a hidden shop. Whatever such a page holds
 is the same for all of them except Django's CSRF token, which is cut out before storing and put back per visitor.
+
+When a stored page expires, or a new date goes on sale, visitors arrive together: each of them found the page
+missing and computed it (pretix's page ~100 ms, several times at once on a busy server). Now the first claims the
+computation and the others wait for its result (``lookup``), up to ``WAIT`` seconds, polling the cache; if the
+page is not stored by then they compute their own. A page its first visitor computed but could not share (a cookie
+set, an error) is marked so for 15 s: the next visitors compute it at once rather than wait in line for each other.
 """
 import hashlib
 import re
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,6 +25,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
 TIMEOUT = 15
+WAIT = 2.0  # the longest a visitor waits for the page another request is computing (a claim expires then too)
+POLL = 0.02
+_CLAIMS = "_ticketing_cache_claims"  # the pages this request claimed to compute, released with its response
+_CLAIM = ":computing"
+_UNSHARED = "unshared"  # the claim's value once its page was computed and could not be stored
 
 
 def enabled() -> bool:
@@ -83,9 +95,54 @@ def page_key(request: HttpRequest, *parts) -> str:
     return key("page", host, request.get_full_path(), request.LANGUAGE_CODE, channel, *parts)
 
 
+def lookup(request: HttpRequest, page: str) -> bytes | None:
+    """
+    The stored ``page``; on a miss, waits while another request computes it. None means this request computes
+    it: it claimed the computation (``release`` ends the claim once the page is stored or found not shareable),
+    or the wait ran out.
+    """
+    content = cache.get(page)
+    if content is not None:
+        return content
+    claim = page + _CLAIM
+    deadline = time.monotonic() + WAIT
+    while True:
+        if cache.add(claim, "computing", WAIT):
+            claims = getattr(request, _CLAIMS, None)
+            if claims is None:
+                claims = []
+                setattr(request, _CLAIMS, claims)
+            claims.append(claim)
+            return None
+        if time.monotonic() >= deadline or cache.get(claim) == _UNSHARED:
+            return None
+        time.sleep(POLL)
+        content = cache.get(page)
+        if content is not None:
+            return content
+
+
+def release(request: HttpRequest) -> None:
+    """
+    The pages this request claimed are no longer being computed: the claim of a stored page ends, that of a page
+    not stored stays 15 s as "not shared", so that nobody waits for it meanwhile.
+    """
+    claims = getattr(request, _CLAIMS, None)
+    if not claims:
+        return
+    stored = cache.get_many([c[:-len(_CLAIM)] for c in claims])
+    ended = [c for c in claims if c[:-len(_CLAIM)] in stored]
+    unshared = {c: _UNSHARED for c in claims if c[:-len(_CLAIM)] not in stored}
+    if ended:
+        cache.delete_many(ended)
+    if unshared:
+        cache.set_many(unshared, TIMEOUT)
+    claims.clear()
+
+
 def shared_page(request: HttpRequest, page: str) -> HttpResponse | None:
     """The page stored for this address and language, with this visitor's own CSRF token, if there is one."""
-    content = cache.get(page)
+    content = lookup(request, page)
     if content is None:
         return None
     return with_csrf(request, content)
@@ -104,8 +161,11 @@ def without_csrf(content: bytes) -> bytes:
 
 def share_page(request: HttpRequest, page: str, response: HttpResponse, cart_shown: bool = True) -> None:
     """Store a freshly rendered page, unless rendering it touched the session, set a cookie or failed."""
-    if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
-        return
-    if getattr(getattr(request, "session", None), "modified", False) or _personal(request, cart_shown):
-        return
-    cache.set(page, without_csrf(response.content), TIMEOUT)
+    try:
+        if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
+            return
+        if getattr(getattr(request, "session", None), "modified", False) or _personal(request, cart_shown):
+            return
+        cache.set(page, without_csrf(response.content), TIMEOUT)
+    finally:
+        release(request)

@@ -161,7 +161,8 @@ def serve(request: HttpRequest, sender, url_kwargs: dict) -> HttpResponse | None
     positions = list(get_cart(request))
     if not positions:
         return None
-    content = django_cache.get(page_key(request, sender, Counter(p.variation or p.item for p in positions)))
+    # on a miss the first visitor computes the page and the others with the same cart wait for it (cache.lookup)
+    content = cache.lookup(request, page_key(request, sender, Counter(p.variation or p.item for p in positions)))
     if content is None:
         return None
     found = _parts(request, url_kwargs)
@@ -189,7 +190,16 @@ class _MarkerMessages(BaseStorage):
 
 def store(request: HttpRequest, sender, url_kwargs: dict, response: HttpResponse) -> None:
     """Keep a computed page with this visitor's parts cut out, if each is found in it exactly once."""
-    if hasattr(request, _PROBE) or not _storable(response):
+    if hasattr(request, _PROBE):
+        return
+    try:
+        _store(request, sender, url_kwargs, response)
+    finally:
+        cache.release(request)  # whether stored or not, others waiting for this page stop waiting
+
+
+def _store(request: HttpRequest, sender, url_kwargs: dict, response: HttpResponse) -> None:
+    if not _storable(response):
         return
     drawn = getattr(response, "context_data", None)
     if not isinstance(drawn, dict) or not drawn.get("show_cart"):

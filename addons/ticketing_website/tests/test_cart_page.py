@@ -222,3 +222,38 @@ def test_a_page_stored_for_a_visitor_without_a_message_is_drawn_once_more_with_a
     assert spy.served == 1
     assert _normal(served.content) == _normal(_computed(boris, date).content)
     assert b"\x00" not in served.content
+
+
+def test_visitors_with_the_same_cart_wait_for_the_page_another_is_computing_and_claims_end(organizer, sailing,
+                                                                                          real_cache):
+    """
+    At a sale's start buyers put the same ticket in their carts together: the first computes the shared page, the
+    others with the same cart get it once stored (catalogue/cache.lookup) instead of each computing it.
+    """
+    from ticketing_website.catalogue import cache as page_cache
+
+    event, subevent, items = sailing
+    adult = items.first()
+    anna, boris = Client(), Client()
+    spy = _Spy()
+    with mock.patch.object(cart_page, "serve", spy):
+        url = _add(anna, event, subevent, adult, 1)
+        anna.get(url)  # computed by pretix and stored
+        assert spy.served == 0 and len(_stored()) == 1
+        assert not [k for k in cache._cache if k.endswith(":computing")]  # Anna's claim ended with her page
+        names = [k.split(":", 2)[2] for k in cache._cache]
+        key = next(k for k in names if isinstance(cache.get(k), bytes) and b"\x00cart\x00" in cache.get(k))
+        content = cache.get(key)
+        cache.delete(key)
+        assert cache.add(key + ":computing", 1, page_cache.WAIT)  # Clara, with the same cart, is computing it
+
+        def clara_stores(seconds):
+            cache.set(key, content, page_cache.TIMEOUT)
+            cache.delete(key + ":computing")
+
+        _add(boris, event, subevent, adult, 1)
+        messages = boris.session["_messages"]
+        with mock.patch.object(page_cache.time, "sleep", side_effect=clara_stores) as slept:
+            served = boris.get(url)
+        assert slept.call_count == 1 and spy.served == 1
+    assert _normal(served.content) == _normal(_computed(boris, url, messages).content)

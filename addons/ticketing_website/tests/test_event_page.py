@@ -181,3 +181,103 @@ def test_date_page_within_24_hours_says_non_refundable_instead_of_a_past_deadlin
     assert "возврат до" not in facts
     resp = client.get(f"/{organizer.slug}/{first.event.slug}/{soon.subevent_id}/?lang=en")
     assert "Non-refundable ticket" in text_of(resp, ".tw-event")
+
+
+def _claims() -> list[str]:
+    """The claims of pages being computed, left in the test's local-memory cache."""
+    from django.core.cache import cache
+
+    return [k for k in cache._cache if k.endswith(":computing")]
+
+
+def _stored_page_key() -> str:
+    """The cache key of the one whole page stored (the test cache is Django's local-memory one)."""
+    from django.core.cache import cache
+
+    keys = [k.split(":", 2)[2] for k in cache._cache if k.split(":", 2)[2].startswith("ticketing_website:")]
+    pages = [k for k in keys if isinstance(cache.get(k), bytes) and b"<html" in cache.get(k)]
+    assert len(pages) == 1, pages
+    return pages[0]
+
+
+def _normal_csrf(html: bytes) -> bytes:
+    return re.sub(rb'(name="csrfmiddlewaretoken" value=")[^"]*"', rb'\1"', html)
+
+
+def test_visitors_arriving_while_the_page_is_computed_wait_for_it_instead_of_computing_it_again(
+        organizer, catalogue, real_cache):
+    """
+    When a page expires at a peak, visitors arrive together: the first computes it, the others get its result.
+    Here another request has claimed the page (as a concurrent first visitor does) and stores it while this
+    visitor waits; the visitor gets that page without pretix computing it.
+    """
+    from unittest import mock
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ticketing_website.catalogue import cache as page_cache
+
+    first = catalogue["evening"][0]
+    url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
+    computed = Client().get(url).content
+    assert not _claims()  # the first visitor's claim ended with its response
+    with CaptureQueriesContext(connection) as served:
+        Client().get(url)  # served from the stored page
+    key = _stored_page_key()
+    content = page_cache.cache.get(key)
+    page_cache.cache.delete(key)
+    assert page_cache.cache.add(key + ":computing", 1, page_cache.WAIT)  # another visitor is computing the page
+
+    def other_visitor_stores(seconds):
+        page_cache.cache.set(key, content, page_cache.TIMEOUT)
+        page_cache.cache.delete(key + ":computing")
+
+    with mock.patch.object(page_cache.time, "sleep", side_effect=other_visitor_stores) as slept, \
+            CaptureQueriesContext(connection) as waited:
+        resp = Client().get(url)
+    assert slept.call_count == 1
+    assert len(waited.captured_queries) == len(served.captured_queries)  # pretix did not compute the page
+    assert resp.status_code == 200 and _normal_csrf(resp.content) == _normal_csrf(computed)
+
+
+def test_a_visitor_waits_for_a_page_being_computed_no_longer_than_the_wait_then_computes_it(organizer, catalogue,
+                                                                                          real_cache):
+    """A claim whose page never comes (its request failed or was not for sharing) holds nobody up for long."""
+    import time
+    from unittest import mock
+
+    from django.test import Client
+
+    from ticketing_website.catalogue import cache as page_cache
+
+    first = catalogue["evening"][0]
+    url = f"/{organizer.slug}/{first.event.slug}/{first.subevent_id}/"
+    Client().get(url)
+    key = _stored_page_key()
+    page_cache.cache.delete(key)
+    page_cache.cache.set(key + ":computing", 1, 60)  # a claim that does not end within the wait
+    started = time.monotonic()
+    with mock.patch.object(page_cache, "WAIT", 0.2):
+        resp = Client().get(url)
+    assert 0.2 <= time.monotonic() - started < page_cache.WAIT  # waited as long as allowed, no longer
+    assert resp.status_code == 200 and "осталось" in resp.content.decode()  # then computed the page itself
+    assert page_cache.cache.get(key) is not None  # and stored it for the next visitors
+
+
+def test_a_page_its_first_visitor_could_not_share_is_computed_by_the_next_ones_without_waiting(real_cache):
+    """Visitors never queue behind each other for a page that is not being shared (a cookie set, an error)."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from ticketing_website.catalogue import cache as page_cache
+
+    first, second, third = SimpleNamespace(), SimpleNamespace(), SimpleNamespace()
+    assert page_cache.lookup(first, "page") is None  # a miss: the first visitor computes it
+    page_cache.release(first)  # and could not store it
+    with mock.patch.object(page_cache.time, "sleep", side_effect=AssertionError("waited")):
+        assert page_cache.lookup(second, "page") is None  # computes at once, claiming nothing
+    assert not getattr(second, page_cache._CLAIMS, None)
+    page_cache.cache.set("page", b"<html>", page_cache.TIMEOUT)  # a later visitor could share it
+    assert page_cache.lookup(third, "page") == b"<html>"
