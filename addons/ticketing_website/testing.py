@@ -87,3 +87,16 @@ def order_url(order) -> str:
 def is_paid(order) -> bool:
     order.refresh_from_db()
     return order.status == Order.STATUS_PAID
+
+
+def give_contact(person, email: str) -> None:
+    """
+    pretix's contact step as a buyer fills it in a journey (``ticketing_core.testing.journeys.Person``): the
+    e-mail, again where the shop asks it twice, and the privacy consent where the shop asks for it.
+    """
+    page = person.page
+    person.type(page.locator("#id_email"), email)
+    if page.locator("#id_email_repeat").count():
+        person.type(page.locator("#id_email_repeat"), email)
+    if page.locator("#id_ticketing_privacy_consent").count():
+        person.press(page.locator("#id_ticketing_privacy_consent"))

@@ -31,7 +31,7 @@ from ticketing_rentals import testing as rental_testing
 from ticketing_rentals.models import VesselOccupancy
 from ticketing_rentals.questions import ensure_charter_questions
 from ticketing_rentals.testing import RATES
-from ticketing_website.testing import enable_accounts
+from ticketing_website.testing import enable_accounts, give_contact
 
 pytestmark = [pytest.mark.e2e, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 EMAIL = "olga@example.org"
@@ -132,11 +132,7 @@ def _checkout(person: Person, payment: str) -> None:
         person.press(page.locator("input[name=customer_mode][value=guest]"))
         person.press(page.locator("form button.btn-primary[type=submit]").last)
         page.wait_for_selector("#id_email")
-    person.type(page.locator("#id_email"), EMAIL)
-    if page.locator("#id_email_repeat").count():
-        person.type(page.locator("#id_email_repeat"), EMAIL)
-    if page.locator("#id_ticketing_privacy_consent").count():
-        person.press(page.locator("#id_ticketing_privacy_consent"))
+    give_contact(person, EMAIL)
     person.type(page.get_by_label(re.compile("Контактное лицо на борту|船上联系人")), "Ольга Иванова")
     phone = page.locator(".form-group", has_text=re.compile("Телефон контактного лица|联系人电话"))
     person.type(phone.locator("input[autocomplete$=tel-national]"), "921 555-12-34")

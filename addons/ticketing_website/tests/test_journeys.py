@@ -25,7 +25,7 @@ from ticketing_core.policy.rules import NON_REFUNDABLE_CONFIRMATION, NON_REFUNDA
 from ticketing_core.testing import factories
 from ticketing_core.testing.journeys import CYRILLIC, Person, journey_browser, styled  # noqa: F401 - fixtures
 from ticketing_website.public_name import SETTING as PUBLIC_NAME
-from ticketing_website.testing import PASSWORD, adult, enable_accounts
+from ticketing_website.testing import PASSWORD, adult, enable_accounts, give_contact
 
 pytestmark = [pytest.mark.e2e, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
@@ -73,11 +73,7 @@ def _guest_checkout_to_confirm(person: Person, item, email: str, name: str) -> N
     person.press(page.locator("#btn-add-to-cart"))
     person.press(page.locator("form.checkout-button-primary button[type=submit]"))
     page.wait_for_selector("#id_email")
-    person.type(page.locator("#id_email"), email)
-    if page.locator("#id_email_repeat").count():
-        person.type(page.locator("#id_email_repeat"), email)
-    if page.locator("#id_ticketing_privacy_consent").count():
-        person.press(page.locator("#id_ticketing_privacy_consent"))
+    give_contact(person, email)
     for field in page.locator("input[name$=attendee_name_parts_0]:visible").all():
         person.type(field, name)
     person.press(page.locator("form button.btn-primary[type=submit]").last)
