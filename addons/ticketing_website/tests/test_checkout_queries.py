@@ -180,6 +180,21 @@ def test_a_guest_goes_from_checkout_straight_to_the_questions(client, guest_shop
     assert 'name="customer_mode"' in client.get(f"{base}/checkout/customer/").content.decode()
 
 
+def test_a_guest_whose_cart_grants_a_membership_still_stops_at_the_account_step(client, guest_shop):
+    """A membership needs an account (pretix's ``guest_allowed``): such a cart is not sent on as a guest."""
+    event, subevent, item = guest_shop
+    with scopes_disabled():
+        from pretix.base.models import MembershipType
+
+        kind = MembershipType.objects.create(organizer=event.organizer, name="Season pass")
+        item.grant_membership_type = kind
+        item.save(update_fields=["grant_membership_type"])
+    base = f"/{event.organizer.slug}/{event.slug}"
+    client.post(f"{base}/cart/add", {f"item_{item.pk}": "1", "subevent": subevent.pk})
+    resp = client.get(f"{base}/checkout/start")
+    assert resp.status_code == 302 and "/checkout/customer/" in resp["Location"]
+
+
 def test_a_logged_in_customer_still_passes_the_account_step(client, guest_shop):
     from ticketing_website.testing import log_in
 
