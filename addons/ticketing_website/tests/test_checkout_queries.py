@@ -195,6 +195,24 @@ def test_a_guest_whose_cart_grants_a_membership_still_stops_at_the_account_step(
     assert resp.status_code == 302 and "/checkout/customer/" in resp["Location"]
 
 
+def test_the_guest_skip_reads_nothing_on_pages_other_than_the_checkout_start(rf, guest_shop,
+                                                                             django_assert_num_queries):
+    """It runs on every shop request: elsewhere than at the checkout start it returns before any setting or query."""
+    from pretix.base.models import Event
+
+    from ticketing_website.accounts.guest import skip_customer_step
+
+    series, subevent, item = guest_shop
+    base = f"/{series.organizer.slug}/{series.slug}"
+    with scopes_disabled():
+        event = Event.objects.select_related("organizer").get(pk=series.pk)  # its settings not loaded yet
+    for path in (f"{base}/checkout/questions/", f"{base}/checkout/confirm/", f"{base}/{subevent.pk}/"):
+        with django_assert_num_queries(0):
+            assert skip_customer_step(event, rf.get(path)) is None
+    # nor its organizer's settings (in production a cache read each, not counted as a query)
+    assert not [k for k in vars(event.organizer) if k.startswith("_hierarkey_proxy")]
+
+
 def test_a_logged_in_customer_still_passes_the_account_step(client, guest_shop):
     from ticketing_website.testing import log_in
 
