@@ -213,6 +213,42 @@ def test_the_guest_skip_reads_nothing_on_pages_other_than_the_checkout_start(rf,
     assert not [k for k in vars(event.organizer) if k.startswith("_hierarkey_proxy")]
 
 
+def test_the_confirmation_page_computes_pretixs_cart_once_for_its_price_summary(client, guest_shop, monkeypatch):
+    """Our price summary inside pretix's confirmation page takes the cart pretix computed for the page, fees and all."""
+    import pretix.presale.views as presale_views
+
+    event, subevent, item = guest_shop
+    computed = []
+    original = presale_views.get_fees
+
+    def counting_get_fees(*args, **kwargs):
+        computed.append((kwargs["request"].method, kwargs["request"].path))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(presale_views, "get_fees", counting_get_fees)
+    purchase = Purchase(client)
+    purchase.run(event, subevent, item)
+    confirm = [p for p in purchase.paths if p.startswith("GET ") and "/checkout/confirm/" in p]
+    assert confirm, purchase.paths
+    assert computed.count(("GET", confirm[0].split()[1].split("?")[0])) == 1, computed
+
+
+def test_the_price_summary_is_drawn_from_pretixs_confirmation_cart(client, guest_shop):
+    """The summary's lines and total are those of the cart pretix shows on the same page."""
+    event, subevent, item = guest_shop
+    base = f"/{event.organizer.slug}/{event.slug}"
+    client.post(f"{base}/cart/add", {f"item_{item.pk}": "1", "subevent": subevent.pk})
+    purchase = Purchase(client)
+    path, html = purchase.go("GET", f"{base}/checkout/start")
+    for _ in range(6):
+        if "/checkout/confirm/" in path:
+            break
+        action, data = _form(html)
+        path, html = purchase.go("POST", urlsplit(action).path or path.split("?")[0], data)
+    assert "/checkout/confirm/" in path, purchase.paths
+    assert "tw-confirm" in html and str(item.name) in html
+
+
 def test_a_logged_in_customer_still_passes_the_account_step(client, guest_shop):
     from ticketing_website.testing import log_in
 
