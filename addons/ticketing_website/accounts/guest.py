@@ -18,12 +18,14 @@ from ticketing_core.urlmatch import url_match
 
 def skip_customer_step(event: Event, request: HttpRequest) -> HttpResponse | None:
     """At pretix's checkout start, a visitor who is not logged in continues as a guest where guests may buy."""
-    if request.method != "GET" or not event.organizer.settings.customer_accounts:
-        return None
-    if getattr(request, "_namespace", "presale") != "presale":
+    # the page first (kept per process), the organizer's settings only at the checkout start: this receiver runs
+    # on every shop request and has nothing to do on all but one step of a purchase
+    if request.method != "GET" or getattr(request, "_namespace", "presale") != "presale":
         return None
     match = url_match(request)
     if match.namespace != "presale" or match.url_name != "event.checkout.start":
+        return None
+    if not event.organizer.settings.customer_accounts:
         return None
     if getattr(request, "customer", None):
         return None  # logged in: pretix's step offers the account's addresses and ties the cart to it

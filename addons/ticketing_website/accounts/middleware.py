@@ -22,7 +22,10 @@ class OrderPageContextMiddleware:
         return self.get_response(request)
 
     def process_template_response(self, request, response):
+        from ..catalogue.checkout import remember_confirm_cart
+
         remember_cancel_allowed(request, response)
+        remember_confirm_cart(request, response)  # the same for the confirmation page's cart
         return response
 
 

@@ -17,7 +17,7 @@ from pretix.base.templatetags.money import money_filter
 
 from ticketing_core.models import Sailing
 from ticketing_core.policy.rules import NON_REFUNDABLE_CONFIRMATION, NON_REFUNDABLE_NOTICE, SaleTerms, sale_terms
-from ticketing_core.urlmatch import url_match
+from ticketing_core.urlmatch import is_checkout_step, url_match
 
 from .pricing import final_price, service_fee, tax_note
 
@@ -123,8 +123,29 @@ def cart_terms(event: Event, positions) -> SaleTerms | None:
 NON_REFUNDABLE_FIELD = "ticketing_nonrefundable"
 
 
+# pretix's own cart of the confirmation page being drawn (positions, fees), kept by ``remember_confirm_cart``
+CONFIRM_CART_ATTR = "_ticketing_confirm_cart"
+
+
+def remember_confirm_cart(request, response) -> None:
+    """
+    pretix's confirmation step computes the cart it shows (positions, fees with the chosen payment's, rounding) for
+    its own context; the price summary drawn inside the page (``checkout_confirm_page_content``, a template signal
+    that does not see the view's context) computed the same cart again. Django hands the template response to
+    ``process_template_response`` (``accounts/middleware.py``) before the page is drawn: the cart is kept there.
+    """
+    data = getattr(response, "context_data", None)
+    cart = data.get("cart") if isinstance(data, dict) else None
+    if isinstance(cart, dict) and "raw" in cart and "fees" in cart and is_checkout_step(request, "confirm"):
+        setattr(request, CONFIRM_CART_ATTR, (list(cart["raw"] or []), list(cart["fees"] or [])))
+
+
 def _cart_positions(request) -> tuple[list, list]:
     from pretix.presale.views import CartMixin
+
+    known = getattr(request, CONFIRM_CART_ATTR, None)
+    if known is not None:
+        return known
 
     # pretix's own cart computation (positions, rounding, fees incl. the chosen payment method's)
     cart_view = CartMixin()

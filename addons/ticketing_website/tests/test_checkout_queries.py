@@ -180,6 +180,75 @@ def test_a_guest_goes_from_checkout_straight_to_the_questions(client, guest_shop
     assert 'name="customer_mode"' in client.get(f"{base}/checkout/customer/").content.decode()
 
 
+def test_a_guest_whose_cart_grants_a_membership_still_stops_at_the_account_step(client, guest_shop):
+    """A membership needs an account (pretix's ``guest_allowed``): such a cart is not sent on as a guest."""
+    event, subevent, item = guest_shop
+    with scopes_disabled():
+        from pretix.base.models import MembershipType
+
+        kind = MembershipType.objects.create(organizer=event.organizer, name="Season pass")
+        item.grant_membership_type = kind
+        item.save(update_fields=["grant_membership_type"])
+    base = f"/{event.organizer.slug}/{event.slug}"
+    client.post(f"{base}/cart/add", {f"item_{item.pk}": "1", "subevent": subevent.pk})
+    resp = client.get(f"{base}/checkout/start")
+    assert resp.status_code == 302 and "/checkout/customer/" in resp["Location"]
+
+
+def test_the_guest_skip_reads_nothing_on_pages_other_than_the_checkout_start(rf, guest_shop,
+                                                                             django_assert_num_queries):
+    """It runs on every shop request: elsewhere than at the checkout start it returns before any setting or query."""
+    from pretix.base.models import Event
+
+    from ticketing_website.accounts.guest import skip_customer_step
+
+    series, subevent, item = guest_shop
+    base = f"/{series.organizer.slug}/{series.slug}"
+    with scopes_disabled():
+        event = Event.objects.select_related("organizer").get(pk=series.pk)  # its settings not loaded yet
+    for path in (f"{base}/checkout/questions/", f"{base}/checkout/confirm/", f"{base}/{subevent.pk}/"):
+        with django_assert_num_queries(0):
+            assert skip_customer_step(event, rf.get(path)) is None
+    # nor its organizer's settings (in production a cache read each, not counted as a query)
+    assert not [k for k in vars(event.organizer) if k.startswith("_hierarkey_proxy")]
+
+
+def test_the_confirmation_page_computes_pretixs_cart_once_for_its_price_summary(client, guest_shop, monkeypatch):
+    """Our price summary inside pretix's confirmation page takes the cart pretix computed for the page, fees and all."""
+    import pretix.presale.views as presale_views
+
+    event, subevent, item = guest_shop
+    computed = []
+    original = presale_views.get_fees
+
+    def counting_get_fees(*args, **kwargs):
+        computed.append((kwargs["request"].method, kwargs["request"].path))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(presale_views, "get_fees", counting_get_fees)
+    purchase = Purchase(client)
+    purchase.run(event, subevent, item)
+    confirm = [p for p in purchase.paths if p.startswith("GET ") and "/checkout/confirm/" in p]
+    assert confirm, purchase.paths
+    assert computed.count(("GET", confirm[0].split()[1].split("?")[0])) == 1, computed
+
+
+def test_the_price_summary_is_drawn_from_pretixs_confirmation_cart(client, guest_shop):
+    """The summary's lines and total are those of the cart pretix shows on the same page."""
+    event, subevent, item = guest_shop
+    base = f"/{event.organizer.slug}/{event.slug}"
+    client.post(f"{base}/cart/add", {f"item_{item.pk}": "1", "subevent": subevent.pk})
+    purchase = Purchase(client)
+    path, html = purchase.go("GET", f"{base}/checkout/start")
+    for _ in range(6):
+        if "/checkout/confirm/" in path:
+            break
+        action, data = _form(html)
+        path, html = purchase.go("POST", urlsplit(action).path or path.split("?")[0], data)
+    assert "/checkout/confirm/" in path, purchase.paths
+    assert "tw-confirm" in html and str(item.name) in html
+
+
 def test_a_logged_in_customer_still_passes_the_account_step(client, guest_shop):
     from ticketing_website.testing import log_in
 
