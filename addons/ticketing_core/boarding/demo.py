@@ -64,8 +64,10 @@ def _today_candidates(local_now: datetime):
     """
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     last = midnight.replace(hour=23, minute=45)
-    yield from _quarters(_next_quarter(max(local_now + timedelta(minutes=45), midnight.replace(hour=10))), last)
-    yield from _quarters(_next_quarter(local_now + timedelta(minutes=5)), last)
+    ideal = _next_quarter(max(local_now + timedelta(minutes=45), midnight.replace(hour=10)))
+    yield from _quarters(ideal, last)
+    # sooner than the ideal start: the quarters before it (those from it on were offered above)
+    yield from _quarters(_next_quarter(local_now + timedelta(minutes=5)), min(ideal - timedelta(minutes=15), last))
     yield from _quarters(_next_quarter(local_now) - timedelta(minutes=45), midnight, backwards=True)
 
 
