@@ -83,7 +83,8 @@ def _guest_checkout_to_confirm(person: Person, item, email: str, name: str) -> N
 
 
 @pytest.mark.parametrize("lang,device", [("ru", "desktop"), ("zh-hans", "phone")])
-def test_buying_within_24_hours_says_non_refundable_before_payment_and_needs_the_tick(live_server, journey_browser,
+def test_buying_within_24_hours_says_non_refundable_before_payment_and_needs_the_tick(live_server, styled,
+                                                                                    journey_browser,
                                                                                     lang, device):
     organizer, event, sailing = _shop(hours_to_departure=6)
     with override(lang):
@@ -113,7 +114,8 @@ def test_buying_within_24_hours_says_non_refundable_before_payment_and_needs_the
     person.close()
 
 
-def test_registered_customer_downloads_her_personal_data_from_the_account(live_server, journey_browser, settings):
+def test_registered_customer_downloads_her_personal_data_from_the_account(live_server, styled, journey_browser,
+                                                                         settings):
     settings.SITE_URL = live_server.url  # pretix links the login and account absolutely, as in production
     organizer, event, sailing = _shop(hours_to_departure=72)
     enable_accounts(organizer, event)
