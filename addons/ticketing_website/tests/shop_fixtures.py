@@ -53,11 +53,13 @@ def fleet(organizer):
 @pytest.fixture
 def catalogue(organizer, series, fleet):
     """
-    Evening cruise (excursion, from the palace pier, 90 min, from 900 ₽): tomorrow 19:00 and in 3 days 21:00;
-    Jazz (event on board, garden pier, 150 min, 2500 ₽, 22 % VAT on top): in 2 days 10:00, capacity 5, sold out.
+    Evening cruise (excursion, from the palace pier, 90 min, from 900 ₽): in 2 days 19:00 and in 4 days 21:00;
+    Jazz (event on board, garden pier, 150 min, 2500 ₽, 22 % VAT on top): in 3 days 10:00, capacity 5, sold out.
+    Every date is more than 24 hours ahead at any hour of the run, so each is refundable and shows its deadline
+    ("tomorrow 19:00" was within 24 hours from 19:00 Moscow time on, and the tests failed in the evening).
     """
-    evening = [factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(1, 19)),
-               factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(3, 21))]
+    evening = [factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(2, 19)),
+               factories.make_sailing(series, fleet["boat"], fleet["palace"], msk(4, 21))]
     EventKind.objects.create(event=series, kind=EventKind.KIND_EXCURSION)
     jazz = factories.make_series(organizer, slug="jazz", with_addon=False)
     jazz.name = {"ru": "Джаз на борту", "en": "Jazz on board", "zh-hans": "船上爵士乐"}
@@ -68,7 +70,7 @@ def catalogue(organizer, series, fleet):
     jazz.items.all().delete()
     ticket = Item.objects.create(event=jazz, name={"ru": "Билет", "en": "Ticket"}, default_price=Decimal("2500.00"),
                                  admission=True, tax_rule=vat)
-    concert = factories.make_sailing(jazz, fleet["ship"], fleet["garden"], msk(2, 10), minutes=150,
+    concert = factories.make_sailing(jazz, fleet["ship"], fleet["garden"], msk(3, 10), minutes=150,
                                      sellable_capacity=5)
     with transaction.atomic():  # pretix wants orders written in a transaction (also in transactional tests)
         factories.make_order(jazz, concert.subevent, [ticket] * 5).create_transactions()

@@ -61,7 +61,7 @@ def test_filters(organizer, catalogue, params, expected):
 
 def test_filter_by_pier_and_date_range(organizer, catalogue, fleet):
     assert [e.event.slug for e in entries_for(organizer, pier=str(fleet["garden"].pk))] == ["jazz"]
-    day = msk(3, 21).date().isoformat()
+    day = msk(4, 21).date().isoformat()
     assert [(e.event.slug, e.local_start.hour) for e in entries_for(organizer, date_from=day, date_to=day)
             if e.start] == [("evening", 21)]
 
@@ -125,7 +125,7 @@ def test_filters_fold_behind_a_toggle_that_counts_them(client, organizer, catalo
 
 
 def test_calendar_view_puts_departures_on_their_days(client, organizer, catalogue):
-    first = msk(1, 19)
+    first = msk(2, 19)
     resp = client.get(f"/{organizer.slug}/", {"view": "calendar", "month": f"{first:%Y-%m}"})
     soup = BeautifulSoup(resp.content.decode(), "html.parser")
     cells = {c.select_one(".tw-daynum").contents[0].strip(): c for c in soup.select("td.tw-has")}
