@@ -12,7 +12,7 @@ JSI18N := var/.jsi18n-ru var/.jsi18n-zh-hans
 ADDONS := ticketing_core ticketing_rentals ticketing_seating ticketing_website ticketing_yoomoney ticketing_helpdesk ticketing_accounting
 
 .PHONY: run test install system-deps gettext browser fonts pdf-tools deploy-tools messages migrations bench clean i18n-stats sast audit \
-	security-scan openapi monitoring-deps monitoring-check observability-test infra-check journeys
+	security-scan openapi monitoring-deps monitoring-check observability-test infra-check journeys clock-sweep
 
 install: $(STAMP)
 
@@ -111,6 +111,17 @@ monitoring-check: monitoring-deps
 observability-test: install messages fonts monitoring-deps
 	@$(PY) tools/check_postgres.py
 	PRICHAL_OBSERVABILITY_LIVE=1 $(PY) -m pytest -q -p no:cacheprovider tools/test_observability_live.py
+
+# The suite with the clock at the Moscow hours where date arithmetic in tests broke before (tools/clock_sweep.py):
+# evening (within 24 hours of "tomorrow 19:00"), just before and after midnight, early morning. Browser and server
+# tests run on the real clock in other processes and are left out. About 10 minutes per hour on two cores; run it
+# before a stop that changed dates, schedules or fixtures. `make clock-sweep CLOCK_TIMES=19:10` for one hour.
+CLOCK_TIMES ?= 19:10 23:30 00:10 03:40
+clock-sweep: install messages fonts pdf-tools deploy-tools
+	@$(PY) tools/check_postgres.py
+	@for t in $(CLOCK_TIMES); do echo "== the suite at $$t Moscow time"; \
+	  PRICHAL_CLOCK=$$t $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -p tools.clock_sweep \
+	    -m "not e2e and not journey" || exit 1; done
 
 # The journeys alone (pytest marker `journey`; `make test` runs them too, they take about a minute): whole customer
 # and operator journeys in headless Chromium, clicked and typed as a person does. Screenshots: var/journeys/.
