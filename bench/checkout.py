@@ -557,18 +557,39 @@ def in_process_cpu_per_checkout(port: int, sides: dict[str, tuple[str, int, int]
             for key in keys}
 
 
-def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: int) -> str:
+def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: int, step: str | None = None) -> str:
+    """cProfile of whole purchases, or with ``step`` (a name of the per-step tables) of that step's requests only."""
     prof = cProfile.Profile()
+    seen: set[str] = set()
     for _ in range(checkouts):
         browser = Browser(f"http://127.0.0.1:{port}", client=in_process_client(port))
-        prof.enable()
+        if step is None:
+            prof.enable()
+            purchase(browser, org, subevent, item)
+            prof.disable()
+            continue
+        one = browser._one
+
+        def profiled(method, path, data=None, referer=None, one=one):
+            seen.add(step_name(method, path))
+            if step_name(method, path) != step:
+                return one(method, path, data, referer)
+            prof.enable()
+            try:
+                return one(method, path, data, referer)
+            finally:
+                prof.disable()
+
+        browser._one = profiled
         purchase(browser, org, subevent, item)
-        prof.disable()
+        if step not in seen:
+            raise SystemExit(f"--profile-step: no request is named {step!r}; the steps are {sorted(seen)}")
     prof.dump_stats(str(base.OUT / f"profile-{org}.pstats"))  # for pstats' print_callees
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out)
     total = stats.total_tt
-    lines = [f"### {org}: {checkouts} checkouts, {total:.2f} s profiled ({total / checkouts * 1000:.0f} ms each)", "",
+    what = f"\"{step}\" of {checkouts} checkouts" if step else f"{checkouts} checkouts"
+    lines = [f"### {org}: {what}, {total:.2f} s profiled ({total / checkouts * 1000:.0f} ms each)", "",
              "Our code (addons/ticketing_*), by cumulative time per checkout:", "",
              "| function | calls/checkout | cum ms/checkout |", "|---|---:|---:|"]
     ours = [(k, v) for k, v in stats.stats.items() if "/addons/ticketing_" in k[0] and "/tests/" not in k[0]]
@@ -705,6 +726,8 @@ def main() -> int:
     parser.add_argument("--reuse-db", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--profile-checkouts", type=int, default=5)
+    parser.add_argument("--profile-step", metavar="STEP",
+                        help='profile only this step\'s requests, named as in the tables, e.g. "GET order page"')
     parser.add_argument("--in-process-only", action="store_true", help="queries, date page and profile only")
     parser.add_argument("--http-only", action="store_true", help="the rounds over HTTP only")
     parser.add_argument("--top", type=int, default=25)
@@ -755,7 +778,8 @@ def main() -> int:
     result["in_process"] = inproc
     if args.profile and not args.http_only:
         base.log("In-process: cProfile")
-        result["profile"] = {key: profile(port, org, pairs[-2][idx], item, args.profile_checkouts, args.top)
+        result["profile"] = {key: profile(port, org, pairs[-2][idx], item, args.profile_checkouts, args.top,
+                                          args.profile_step)
                              for key, (org, item, idx) in sides.items()}
     connection.close()
 
