@@ -143,10 +143,14 @@ def step_of_request(request) -> str | None:
     elif method == "GET" and path.endswith("/checkout/start"):
         step = "checkout"
     elif method == "GET" and path.endswith("/"):
-        from django.urls import Resolver404, resolve
+        from django.urls import Resolver404
+
+        from ..urlmatch import url_match
 
         try:
-            match = request.resolver_match or resolve(path)
+            # the request's own URL configuration (an organizer's domain has its own) and the match our other
+            # receivers share: a resolve of its own here missed event pages on organizer domains
+            match = url_match(request)
         except Resolver404:
             return None
         if match.url_name != "event.index" or request.headers.get("X-Requested-With") == "XMLHttpRequest":

@@ -39,6 +39,35 @@ def test_shop_requests_are_counted_bots_are_not(client, series, sailing):
     assert not client.cookies.get("pretix_kpi")  # no cookie of ours
 
 
+def test_the_event_page_is_a_visit_on_the_organizers_own_domain_too(series):
+    """pretix serves an organizer's own domain with its own URL configuration: /<event>/ is the event page there."""
+    from django.test import RequestFactory
+
+
+    request = RequestFactory().get(f"/{series.slug}/", HTTP_USER_AGENT=BROWSER)
+    request.urlconf = "pretix.multidomain.organizer_domain_urlconf"
+    assert funnel.step_of_request(request) == "visit"
+    organizer_page = RequestFactory().get("/", HTTP_USER_AGENT=BROWSER)
+    organizer_page.urlconf = request.urlconf
+    assert funnel.step_of_request(organizer_page) is None
+
+
+def test_the_funnel_shares_the_requests_url_match(series):
+    """Our receivers resolve a shop path once (urlmatch); the funnel asks the same answer, not its own resolve."""
+    from unittest import mock
+
+    from django.test import RequestFactory
+
+    from ticketing_core import urlmatch
+
+    request = RequestFactory().get(f"/{series.organizer.slug}/{series.slug}/", HTTP_USER_AGENT=BROWSER)
+    match = urlmatch.url_match(request)
+    with mock.patch.object(urlmatch, "_resolve", side_effect=AssertionError("resolved again")), \
+            mock.patch("django.urls.resolve", side_effect=AssertionError("resolved again")):
+        assert funnel.step_of_request(request) == "visit"
+    assert urlmatch.url_match(request) is match
+
+
 def test_orders_placed_and_paid_from_the_shop_are_counted(series, sailing):
     from pretix.base.models import Order
     from pretix.base.signals import order_placed
