@@ -571,8 +571,9 @@ def profile(port: int, org: str, subevent: int, item: int, checkouts: int, top: 
         one = browser._one
 
         def profiled(method, path, data=None, referer=None, one=one):
-            seen.add(step_name(method, path))
-            if step_name(method, path) != step:
+            name = step_name(method, path)
+            seen.add(name)
+            if name != step:
                 return one(method, path, data, referer)
             prof.enable()
             try:

@@ -23,7 +23,7 @@ def _resolve(path_info: str, urlconf: str) -> ResolverMatch:
 
 
 def url_match(request: HttpRequest) -> ResolverMatch:
-    """``request.resolver_match`` once Django has it; before that, one ``resolve`` kept on the request."""
+    """``request.resolver_match`` once Django has it; else the path's match (kept per process), on the request."""
     match = getattr(request, "resolver_match", None) or getattr(request, _ATTR, None)
     if match is None:
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF

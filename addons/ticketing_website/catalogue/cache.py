@@ -130,9 +130,10 @@ def release(request: HttpRequest) -> None:
     claims = getattr(request, _CLAIMS, None)
     if not claims:
         return
-    stored = cache.get_many([c[:-len(_CLAIM)] for c in claims])
-    ended = [c for c in claims if c[:-len(_CLAIM)] in stored]
-    unshared = {c: _UNSHARED for c in claims if c[:-len(_CLAIM)] not in stored}
+    pages = {claim: claim[:-len(_CLAIM)] for claim in claims}
+    stored = cache.get_many(list(pages.values()))
+    ended = [claim for claim, page in pages.items() if page in stored]
+    unshared = {claim: _UNSHARED for claim, page in pages.items() if page not in stored}
     if ended:
         cache.delete_many(ended)
     if unshared:

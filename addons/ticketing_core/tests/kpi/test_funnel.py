@@ -43,7 +43,6 @@ def test_the_event_page_is_a_visit_on_the_organizers_own_domain_too(series):
     """pretix serves an organizer's own domain with its own URL configuration: /<event>/ is the event page there."""
     from django.test import RequestFactory
 
-
     request = RequestFactory().get(f"/{series.slug}/", HTTP_USER_AGENT=BROWSER)
     request.urlconf = "pretix.multidomain.organizer_domain_urlconf"
     assert funnel.step_of_request(request) == "visit"
